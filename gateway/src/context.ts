@@ -1,0 +1,16 @@
+import type { RequestInfo } from '../../subgraphs/kit/server/createHttpHandler.js';
+import type { RequestScoped } from '../../subgraphs/kit/server/requestIdPlugin.js';
+import type { Logger } from '../../subgraphs/kit/log/createLogger.js';
+
+/** What every gateway resolver, plugin and subgraph fetch of one request can see. */
+export interface GatewayContext extends RequestScoped {
+  /** From the caller's `x-request-id` when safe, otherwise generated; forwarded to every subgraph. */
+  readonly requestId: string;
+  /** Child logger with the request id on every line. */
+  readonly logger: Logger;
+}
+
+/** Builds the per-request context for the kit's HTTP handler. */
+export function createContextFactory(logger: Logger): (info: RequestInfo) => Promise<GatewayContext> {
+  return async ({ requestId }) => ({ requestId, logger: logger.child({ requestId }) });
+}

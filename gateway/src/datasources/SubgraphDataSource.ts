@@ -1,0 +1,115 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import type { Logger } from '../../../subgraphs/kit/log/createLogger.js';
+import { REQUEST_ID_HEADER } from '../../../subgraphs/kit/server/requestId.js';
+import type { GatewayContext } from '../context.js';
+import { createSubgraphFetcher, type SubgraphFetcher } from './createSubgraphFetcher.js';
+import { SubgraphUnavailableError, type SubgraphFailure } from './SubgraphUnavailableError.js';
+
+type FetchResponse = Parameters<RemoteGraphQLDataSource['didEncounterError']>[2];
+type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource['didReceiveResponse']>>[0];
+type GatewayResponse = ReceivedResponse['response'];
+
+export interface SubgraphDataSourceOptions {
+  readonly name: string;
+  readonly url: string;
+  /** Budget of one fetch (ms); the request is aborted when it runs out. */
+  readonly timeoutMs: number;
+  /** Keep-alive connections to this subgraph. */
+  readonly connections: number;
+  /** Used when a failure happens outside a request (no request-scoped logger). */
+  readonly logger: Logger;
+}
+
+const BODY_EXCERPT = 512;
+
+/**
+ * How the gateway talks to one subgraph: a keep-alive pool with a per-fetch deadline
+ * (through `fetcher`, so it also applies to requests the gateway makes on its own), the
+ * request id forwarded, and every transport failure turned into SUBGRAPH_UNAVAILABLE
+ * with the details (URL, status, body) logged, never returned.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  readonly name: string;
+  private readonly pool: SubgraphFetcher;
+  private readonly baseLogger: Logger;
+
+  constructor(options: SubgraphDataSourceOptions) {
+    super({ url: options.url });
+    this.name = options.name;
+    this.baseLogger = options.logger;
+    this.pool = createSubgraphFetcher({ timeoutMs: options.timeoutMs, connections: options.connections });
+    this.fetcher = this.pool.fetcher;
+  }
+
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    // Health checks and schema loads run with `{}` as context: no request id to forward.
+    const requestId = (options.context as Partial<GatewayContext>).requestId;
+    if (typeof requestId === 'string') options.request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+  }
+
+  /** A 2xx that is not a GraphQL response is as useless to the client as no answer. */
+  override didReceiveResponse({ response, context }: ReceivedResponse): GatewayResponse {
+    const { data, errors } = response as { data?: unknown; errors?: unknown };
+    const dataOk = data === undefined || data === null || (typeof data === 'object' && !Array.isArray(data));
+    const errorsOk = errors === undefined || (Array.isArray(errors) && errors.every(isErrorShaped));
+    if (!dataOk || !errorsOk || (data === undefined && errors === undefined)) {
+      this.fail('bad_response', context, { body: excerpt(stripHttp(response)) });
+    }
+    for (const error of (errors as { extensions?: Record<string, unknown> }[] | undefined) ?? []) {
+      // `extensions.http` would let a subgraph set the gateway's own HTTP status and headers.
+      if (error.extensions && 'http' in error.extensions) delete error.extensions.http;
+    }
+    return response;
+  }
+
+  override didEncounterError(error: Error, _fetchRequest: unknown, fetchResponse?: FetchResponse, context?: GatewayContext): never {
+    const status = fetchResponse?.status;
+    const responseExt = error instanceof GraphQLError ? (error.extensions.response as { body?: unknown } | undefined) : undefined;
+    this.fail(classify(error, status), context, {
+      status,
+      cause: error.message,
+      code: causeCode(error),
+      body: responseExt?.body === undefined ? undefined : excerpt(responseExt.body),
+    });
+  }
+
+  /** Closes the connection pool. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private fail(reason: SubgraphFailure, context: Partial<GatewayContext> | undefined, details: Record<string, unknown>): never {
+    const logger = context?.logger ?? this.baseLogger;
+    logger.warn({ subgraph: this.name, url: this.url, reason, ...details }, 'subgraph fetch failed');
+    throw new SubgraphUnavailableError(this.name, reason);
+  }
+}
+
+function classify(error: Error, status: number | undefined): SubgraphFailure {
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timeout';
+  if (status !== undefined && (status < 200 || status > 299)) return 'status';
+  if (causeCode(error) !== undefined || error.message === 'fetch failed') return 'connection';
+  return 'bad_response';
+}
+
+/** undici reports socket failures as `TypeError('fetch failed')` with the system error as cause. */
+function causeCode(error: Error): string | undefined {
+  const cause = (error as { cause?: { code?: unknown; name?: unknown } }).cause;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  return undefined;
+}
+
+function isErrorShaped(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+}
+
+function stripHttp(response: GatewayResponse): unknown {
+  const { http: _http, ...rest } = response;
+  return rest;
+}
+
+function excerpt(body: unknown): string {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return text.length > BODY_EXCERPT ? `${text.slice(0, BODY_EXCERPT)}…` : text;
+}

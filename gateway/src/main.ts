@@ -1,0 +1,59 @@
+import { exitOnConfigError } from '../../subgraphs/kit/config/exitOnConfigError.js';
+import { createLogger } from '../../subgraphs/kit/log/createLogger.js';
+import { startHttpServer } from '../../subgraphs/kit/server/startHttpServer.js';
+import { parseGatewayConfig } from './config.js';
+import { createGateway } from './createGateway.js';
+import { loadSupergraph, SupergraphLoadError } from './loadSupergraph.js';
+import { disableApolloTelemetry } from './plugins/telemetryOff.js';
+
+// Before the gateway exists: @apollo/gateway reads this in its constructor.
+disableApolloTelemetry(process.env);
+
+const config = exitOnConfigError(() => parseGatewayConfig(process.env));
+const logger = createLogger({ service: 'gateway', level: config.logLevel });
+
+let supergraphSdl: string;
+try {
+  supergraphSdl = loadSupergraph(config.supergraphPath, process.cwd());
+} catch (err) {
+  if (!(err instanceof SupergraphLoadError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}
+
+let gateway: ReturnType<typeof createGateway>;
+try {
+  gateway = createGateway({ config, supergraphSdl, logger });
+  await gateway.start();
+} catch (err) {
+  // A supergraph the planner rejects, or SUBGRAPH_URLS naming a subgraph it does not have.
+  process.stderr.write(`gateway failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+}
+
+const http = await startHttpServer(gateway.handler, { host: config.host, port: config.port });
+const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}/graphql`;
+logger.info({ url, supergraph: config.supergraphPath }, `gateway ready at ${url}`);
+
+let shuttingDown = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (shuttingDown) {
+    logger.warn({ signal }, 'second signal: exiting now');
+    process.exit(1);
+  }
+  shuttingDown = true;
+  logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight requests');
+  // Should something hang past the grace period, do not outlive the orchestrator's patience.
+  setTimeout(() => {
+    logger.error('shutdown did not finish in time: exiting');
+    process.exit(1);
+  }, config.shutdownGraceMs + 5_000).unref();
+
+  gateway.drain();
+  await http.close(config.shutdownGraceMs);
+  await gateway.stop();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', (signal) => void shutdown(signal));
+process.on('SIGINT', (signal) => void shutdown(signal));

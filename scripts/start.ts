@@ -1,0 +1,110 @@
+/**
+ * `npm start`: the whole system on embedded defaults, one process per service as in
+ * production (sandbox vendors, three subgraphs, gateway), then a ready-to-paste curl.
+ * Ctrl-C (or SIGTERM) stops every service gracefully.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', APOLLO_TELEMETRY_DISABLED: '1' };
+const host = '127.0.0.1';
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+const services = [
+  { name: 'sandbox', entry: 'vendors/main.ts', health: `http://${host}:${port('SANDBOX_COMMERCE_PORT', 4101)}/__sandbox/health` },
+  { name: 'catalog', entry: 'subgraphs/catalog/main.ts', health: `http://${host}:${port('CATALOG_PORT', 4001)}/readyz` },
+  { name: 'reviews', entry: 'subgraphs/reviews/main.ts', health: `http://${host}:${port('REVIEWS_PORT', 4002)}/readyz` },
+  { name: 'accounts', entry: 'subgraphs/accounts/main.ts', health: `http://${host}:${port('ACCOUNTS_PORT', 4003)}/readyz` },
+  { name: 'gateway', entry: 'gateway/src/main.ts', health: `http://${host}:${port('GATEWAY_PORT', 4000)}/readyz` },
+] as const;
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function startService(service: (typeof services)[number]): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', service.entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = `[${service.name}] `;
+  const relay = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) =>
+    stream?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) out.write(prefix + line + '\n');
+    });
+  relay(child.stdout, process.stdout);
+  relay(child.stderr, process.stderr);
+  child.on('exit', (code, signal) => {
+    children.delete(service.name);
+    if (!stopping) {
+      console.error(`${service.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything.`);
+      void stop(1);
+    }
+  });
+  children.set(service.name, child);
+  return child;
+}
+
+async function waitReady(name: string, url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${name} did not become ready at ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const exits = [...children.values()].map((child) => new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  }));
+  const force = setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL');
+  }, 15_000);
+  await Promise.all(exits);
+  clearTimeout(force);
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+try {
+  // The sandbox first (subgraphs call it), the gateway last (it needs every subgraph).
+  startService(services[0]);
+  await waitReady(services[0].name, services[0].health);
+  for (const service of services.slice(1, 4)) startService(service);
+  await Promise.all(services.slice(1, 4).map((s) => waitReady(s.name, s.health)));
+  startService(services[4]);
+  await waitReady(services[4].name, services[4].health);
+} catch (err) {
+  console.error((err as Error).message);
+  await stop(1);
+}
+
+// A service that died during start-up has already begun stopping everything.
+if (stopping) await new Promise(() => undefined);
+
+const gatewayUrl = `http://${host}:${port('GATEWAY_PORT', 4000)}/graphql`;
+const homeScreen = readFileSync(new URL('../test/operations/HomeScreen.graphql', import.meta.url), 'utf8').replace(/\s+/g, ' ').trim();
+const body = JSON.stringify({ query: homeScreen }).replace(/'/g, `'\\''`);
+console.log(`
+Mobile graph is up.
+
+  Gateway     ${gatewayUrl}   (open it in a browser to explore the schema)
+  Subgraphs   catalog :${port('CATALOG_PORT', 4001)}  reviews :${port('REVIEWS_PORT', 4002)}  accounts :${port('ACCOUNTS_PORT', 4003)}
+  Sandbox     commerce :${port('SANDBOX_COMMERCE_PORT', 4101)}  reviews :${port('SANDBOX_REVIEWS_PORT', 4102)}  identity :${port('SANDBOX_IDENTITY_PORT', 4103)}  (faults: PUT /__sandbox/faults)
+
+The home screen:
+
+curl -s ${gatewayUrl} -H 'content-type: application/json' --data '${body}'
+
+Ctrl-C stops everything.
+`);

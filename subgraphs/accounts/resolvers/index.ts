@@ -1,0 +1,4 @@
+import { Query } from './Query.js';
+import { User } from './User.js';
+
+export const resolvers = { Query, User };

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { cachedCall } from '../kit/cache/cachedCall.js';
+import type { CatalogContext } from './context.js';
+import { decodeCursor, encodeCursor, type ProductCursor } from './productCursor.js';
+import { toProduct, type Product } from './toProduct.js';
+
+/** The vendor's largest page. */
+const VENDOR_MAX_LIMIT = 100;
+
+export interface ListArgs {
+  readonly first: number;
+  readonly after: string | null;
+  readonly category: string | null;
+  readonly search: string | null;
+}
+
+export interface ProductConnection {
+  readonly edges: readonly { cursor: string; node: Product }[];
+  readonly pageInfo: { endCursor: string | null; hasNextPage: boolean };
+}
+
+/**
+ * One page of products. A client cursor may point inside a vendor page, so we ask the
+ * vendor for that page from its start (`s + first` items) and skip `s`: one vendor call
+ * per page either way, and the response is cached per (vendor cursor, size, filters).
+ */
+export async function listProducts(args: ListArgs, ctx: CatalogContext): Promise<ProductConnection> {
+  const start: ProductCursor = args.after === null ? { c: null, s: 0 } : decodeCursor(args.after);
+  const limit = Math.min(VENDOR_MAX_LIMIT, start.s + args.first);
+  const key = `catalog:list:${createHash('sha256').update(JSON.stringify([start.c, limit, args.category, args.search])).digest('base64url')}`;
+
+  const page = await cachedCall(ctx.cache, key, ctx.listPolicy, async () => {
+    const result = await ctx.commerce.listProducts.call(
+      { limit, cursor: start.c, category: args.category, search: args.search },
+      { requestId: ctx.requestId },
+    );
+    return { ...result, products: result.products.map(toProduct) };
+  });
+
+  const nodes = page.products.slice(start.s, start.s + args.first);
+  const edges = nodes.map((node, i) => {
+    const consumed = start.s + i + 1;
+    // At the end of a vendor page, point at the vendor's next page directly.
+    const cursor = consumed === page.products.length && page.nextCursor !== null ? { c: page.nextCursor, s: 0 } : { c: start.c, s: consumed };
+    ctx.productById.prime(node.id, node);
+    return { cursor: encodeCursor(cursor), node };
+  });
+  const hasNextPage = start.s + nodes.length < page.products.length || page.hasMore;
+  return { edges, pageInfo: { endCursor: edges.at(-1)?.cursor ?? args.after, hasNextPage } };
+}

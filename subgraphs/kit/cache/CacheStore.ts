@@ -1,0 +1,18 @@
+import type { CachePolicy } from '../vendor/VendorClientOptions.js';
+
+export interface CacheEntry<T> {
+  readonly value: T;
+  /** When it was stored (epoch ms); its age decides fresh / stale / too old. */
+  readonly storedAt: number;
+}
+
+/** The shared cache. Never throws: a broken or unreachable cache is a miss. */
+export interface CacheStore {
+  readonly kind: 'memory' | 'redis';
+  get<T>(key: string): Promise<CacheEntry<T> | undefined>;
+  /** Kept `ttlMs + maxStaleMs`; a policy with `ttlMs` 0 stores nothing. */
+  set<T>(key: string, value: T, policy: CachePolicy): Promise<void>;
+  /** The store's clock (the one `storedAt` uses), so freshness is judged on the same clock. */
+  now(): number;
+  close(): Promise<void>;
+}

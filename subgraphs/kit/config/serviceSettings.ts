@@ -1,0 +1,26 @@
+import { logLevels } from '../log/createLogger.js';
+import { bool, int, oneOf, optionalUrl, string } from './setting.js';
+
+/** Settings every subgraph has: where it listens, how it logs, the shared cache. */
+export function serviceSettings(prefix: string, defaultPort: number) {
+  return {
+    host: string(`${prefix}_HOST`, { default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 in containers).' }),
+    port: int(`${prefix}_PORT`, { default: defaultPort, min: 0, max: 65535, description: 'Port to listen on (0 = any free port).' }),
+    introspection: bool(`${prefix}_INTROSPECTION`, {
+      default: true,
+      description: 'Allow schema introspection on this subgraph (it is internal; the gateway only needs `_service`).',
+    }),
+    shutdownGraceMs: int(`${prefix}_SHUTDOWN_GRACE_MS`, {
+      default: 10_000,
+      min: 0,
+      max: 120_000,
+      unit: 'ms',
+      description: 'On SIGTERM, how long in-flight requests may take before connections are dropped.',
+    }),
+    logLevel: oneOf('LOG_LEVEL', logLevels, { default: 'info', description: 'Log level of every service.' }),
+    redisUrl: optionalUrl('REDIS_URL', {
+      protocols: ['redis:', 'rediss:'],
+      description: 'Shared cache for all replicas. Unset = in-memory cache per process.',
+    }),
+  };
+}

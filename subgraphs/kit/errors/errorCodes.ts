@@ -1,0 +1,64 @@
+/**
+ * The one registry of error codes a client can see in `errors[].extensions.code`.
+ * Every code has a public message (safe to show a user: no vendor, URL or body) and a
+ * description for the generated docs (`docs/errors.md`, kept in sync by `npm run docs:check`).
+ */
+export const errorCodes = {
+  BAD_USER_INPUT: {
+    message: 'The request has an invalid argument.',
+    description:
+      'An argument failed validation (out of range, malformed id or cursor). The message names the argument and what was expected. Fix the request; retrying it unchanged fails again.',
+  },
+  GRAPHQL_PARSE_FAILED: {
+    message: 'The query is not valid GraphQL.',
+    description: 'The query text could not be parsed. Nothing was executed.',
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    message: 'The query does not match the schema.',
+    description: 'The query asks for a field or argument the schema does not have, or uses one wrongly. Nothing was executed.',
+  },
+  BAD_REQUEST: {
+    message: 'The HTTP request is malformed.',
+    description: 'The HTTP request could not be read as a GraphQL request (wrong method, content type or body).',
+  },
+  NOT_FOUND: {
+    message: 'The requested item does not exist.',
+    description: 'The item named by the request does not exist (or no longer exists) at its source.',
+  },
+  UNAUTHENTICATED: {
+    message: 'Authentication is required.',
+    description: 'The request carries no valid credentials for an operation that needs them.',
+  },
+  FORBIDDEN: {
+    message: 'You are not allowed to do this.',
+    description: 'The caller is authenticated but not allowed to read or change this item.',
+  },
+  VENDOR_UNAVAILABLE: {
+    message: 'This information is temporarily unavailable.',
+    description:
+      'An upstream provider failed, is down, answered with something unreadable, or its circuit breaker is open. The rest of the response is still valid; retry later.',
+  },
+  VENDOR_TIMEOUT: {
+    message: 'This information took too long to load.',
+    description: 'An upstream provider did not answer within its deadline. The rest of the response is still valid; retry later.',
+  },
+  VENDOR_RATE_LIMITED: {
+    message: 'This information is temporarily unavailable because of high demand.',
+    description:
+      'An upstream provider is rate limiting us. `extensions.retryAfterSeconds` says when to try again, when known.',
+  },
+  SERVICE_UNAVAILABLE: {
+    message: 'Part of the service is temporarily unavailable.',
+    description: 'A part of our own backend could not be reached or failed. The rest of the response is still valid; retry later.',
+  },
+  INTERNAL_SERVER_ERROR: {
+    message: 'Something went wrong on our side.',
+    description: 'An unexpected error. It is logged with the request id; quote `extensions.requestId` when reporting it.',
+  },
+} as const satisfies Record<string, { message: string; description: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(errorCodes, value);
+}

@@ -1,0 +1,59 @@
+import { VendorError, type VendorErrorKind } from '../errors/VendorError.js';
+import type { ResponseHeaders } from './VendorRequest.js';
+
+/**
+ * The one place a vendor's HTTP status becomes a `VendorError` kind. Anything not
+ * listed is treated as the vendor's fault (`server`), including 3xx (redirects are not
+ * followed: a vendor API that redirects has changed under us).
+ */
+export function kindForStatus(status: number): VendorErrorKind | undefined {
+  if (status >= 200 && status < 300) return undefined;
+  switch (status) {
+    case 404:
+      return 'not_found';
+    case 400:
+    case 409:
+    case 422:
+      return 'rejected';
+    case 401:
+    case 403:
+      return 'auth';
+    case 429:
+      return 'rate_limited';
+    default:
+      return 'server';
+  }
+}
+
+/**
+ * `Retry-After` as milliseconds from `now`: either delay-seconds or an HTTP-date.
+ * Unparseable values are ignored (undefined); dates in the past give 0.
+ */
+export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  if (trimmed === '') return undefined;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+/** `undefined` for 2xx; otherwise the error to throw, with Retry-After (429/503) and the body for logs. */
+export function statusToError(
+  status: number,
+  details: { vendor: string; operation: string; headers: ResponseHeaders; body?: string; now?: number },
+): VendorError | undefined {
+  const kind = kindForStatus(status);
+  if (kind === undefined) return undefined;
+  const retryAfterMs =
+    status === 429 || status === 503 ? parseRetryAfter(details.headers['retry-after'], details.now ?? Date.now()) : undefined;
+  return new VendorError(kind, {
+    vendor: details.vendor,
+    operation: details.operation,
+    status,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    ...(details.body !== undefined && details.body !== '' ? { body: details.body } : {}),
+  });
+}

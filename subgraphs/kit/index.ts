@@ -1,0 +1,48 @@
+// The provider kit's public API. Subgraphs import from here, not from the folders.
+
+// errors
+export * from './errors/errorCodes.js';
+export * from './errors/AppError.js';
+export * from './errors/VendorError.js';
+export * from './errors/toGraphQLError.js';
+
+// config
+export * from './config/setting.js';
+export * from './config/parseConfig.js';
+export * from './config/ConfigError.js';
+export * from './config/exitOnConfigError.js';
+export * from './config/serviceSettings.js';
+
+// log
+export * from './log/createLogger.js';
+
+// http
+export * from './http/VendorRequest.js';
+export * from './http/statusToError.js';
+export * from './http/createHttpClient.js';
+
+// retry
+export * from './retry/RetryBudget.js';
+export * from './retry/withRetry.js';
+
+// breaker
+export * from './breaker/createBreaker.js';
+
+// vendor
+export * from './vendor/VendorClientOptions.js';
+export * from './vendor/VendorClient.js';
+export * from './vendor/RateLimitGate.js';
+export * from './vendor/createVendorClient.js';
+export * from './vendor/vendorSettings.js';
+
+// cache
+export * from './cache/CacheStore.js';
+export * from './cache/BoundedMap.js';
+export * from './cache/createCacheStore.js';
+export * from './cache/cachedCall.js';
+
+// loader
+export * from './loader/createBatchLoader.js';
+
+// server (subgraph bootstrap)
+export * from './server/index.js';

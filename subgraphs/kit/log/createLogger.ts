@@ -1,0 +1,24 @@
+import { pino, type Logger as PinoLogger } from 'pino';
+
+export type Logger = PinoLogger;
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Structured JSON logs (one line per event) with the service name on every line.
+ * Vendor keys are redacted wherever they could appear.
+ */
+export function createLogger(options: { service: string; level: LogLevel; destination?: NodeJS.WritableStream }): Logger {
+  return pino(
+    {
+      name: options.service,
+      level: options.level,
+      base: { service: options.service },
+      redact: {
+        paths: ['headers.authorization', 'headers["x-api-key"]', '*.headers.authorization', '*.headers["x-api-key"]', 'apiKey', '*.apiKey'],
+        censor: '[redacted]',
+      },
+    },
+    options.destination ?? process.stdout,
+  );
+}

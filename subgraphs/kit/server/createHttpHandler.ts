@@ -1,0 +1,128 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
+import { errorCodes, type ErrorCode } from '../errors/errorCodes.js';
+import type { Logger } from '../log/createLogger.js';
+import { BodyTooLargeError, readBody } from './readBody.js';
+import { REQUEST_ID_HEADER, resolveRequestId } from './requestId.js';
+
+export interface RequestInfo {
+  readonly req: IncomingMessage;
+  readonly requestId: string;
+}
+
+/** A route outside GraphQL (health, a page). Return false to fall through to 404. */
+export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean | Promise<boolean>;
+
+export interface HttpHandlerOptions<TContext extends BaseContext> {
+  readonly apollo: ApolloServer<TContext>;
+  readonly context: (info: RequestInfo) => Promise<TContext>;
+  /** Ready to serve GraphQL (schema loaded, not draining). Drives `/readyz`. */
+  readonly isReady: () => boolean;
+  readonly logger: Logger;
+  /** Largest request body accepted. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Default '/graphql'. */
+  readonly graphqlPath?: string;
+  readonly routes?: readonly ExtraRoute[];
+}
+
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Adapts node:http to Apollo Server: request id in and out, body limit, health
+ * (`/healthz` liveness, `/readyz` readiness) and JSON errors in GraphQL shape for
+ * requests that never reach Apollo. Used by the gateway and every subgraph.
+ */
+export function createHttpHandler<TContext extends BaseContext>(options: HttpHandlerOptions<TContext>): HttpHandler {
+  const graphqlPath = options.graphqlPath ?? '/graphql';
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+
+  return (req, res) => {
+    const requestId = resolveRequestId(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    handle(req, res, requestId).catch((err: unknown) => {
+      options.logger.error({ err, requestId }, 'unhandled error in HTTP handler');
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', requestId);
+      else res.destroy();
+    });
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/readyz') {
+      const ready = options.isReady();
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    }
+    if (url.pathname !== graphqlPath) {
+      for (const route of options.routes ?? []) {
+        if (await route(req, res, requestId)) return;
+      }
+      return sendError(res, 404, 'NOT_FOUND', requestId, `No route for ${req.method ?? 'GET'} ${url.pathname}.`);
+    }
+    if (!options.isReady()) {
+      res.setHeader('retry-after', '1');
+      return sendError(res, 503, 'SERVICE_UNAVAILABLE', requestId);
+    }
+
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      let raw: string;
+      try {
+        raw = await readBody(req, maxBodyBytes);
+      } catch (err) {
+        if (err instanceof BodyTooLargeError) {
+          res.setHeader('connection', 'close');
+          return sendError(res, 413, 'BAD_REQUEST', requestId, `Request body is larger than the limit of ${maxBodyBytes} bytes.`);
+        }
+        throw err;
+      }
+      const contentType = headers.get('content-type') ?? '';
+      if (contentType.includes('json')) {
+        try {
+          body = raw.length === 0 ? undefined : JSON.parse(raw);
+        } catch {
+          return sendError(res, 400, 'BAD_REQUEST', requestId, 'Request body is not valid JSON.');
+        }
+      } else {
+        body = raw;
+      }
+    }
+
+    const response = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      context: () => options.context({ req, requestId }),
+    });
+    await writeResponse(res, response);
+  }
+}
+
+async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.end(JSON.stringify(value));
+}
+
+/** A GraphQL-shaped error for requests refused before execution. */
+export function sendError(res: ServerResponse, status: number, code: ErrorCode, requestId: string, message?: string): void {
+  sendJson(res, status, {
+    errors: [{ message: message ?? errorCodes[code].message, extensions: { code, requestId } }],
+  });
+}

@@ -1,0 +1,75 @@
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { DocumentNode } from 'graphql';
+import type { Logger } from '../log/createLogger.js';
+import { createHttpHandler, type HttpHandler } from './createHttpHandler.js';
+import { formatError } from './formatError.js';
+import { requestIdPlugin, type RequestScoped } from './requestIdPlugin.js';
+
+export type SubgraphContext = RequestScoped;
+
+export interface SubgraphServerOptions<TContext extends SubgraphContext> {
+  /** Subgraph name, as in the composition config. */
+  readonly name: string;
+  readonly typeDefs: DocumentNode;
+  readonly resolvers: GraphQLResolverMap<TContext>;
+  readonly logger: Logger;
+  /** Builds the per-request context: this is where per-request DataLoaders are made. */
+  readonly createContext: (base: { requestId: string; logger: Logger; req: IncomingMessage }) => TContext | Promise<TContext>;
+  /** Schema introspection for tools; the gateway itself only needs `_service`. Default true. */
+  readonly introspection?: boolean;
+  readonly maxBodyBytes?: number;
+  readonly plugins?: readonly ApolloServerPlugin<TContext>[];
+}
+
+export interface SubgraphServer<TContext extends SubgraphContext> {
+  readonly name: string;
+  readonly apollo: ApolloServer<TContext>;
+  readonly handler: HttpHandler;
+  start(): Promise<void>;
+  /** Marks the subgraph not ready (readiness fails) and stops Apollo. */
+  stop(): Promise<void>;
+  isReady(): boolean;
+}
+
+/**
+ * The bootstrap every subgraph shares: federation schema, per-request context with a
+ * request id and a child logger, masked errors, health endpoints. Pure: no ports.
+ */
+export function createSubgraphServer<TContext extends SubgraphContext>(options: SubgraphServerOptions<TContext>): SubgraphServer<TContext> {
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    introspection: options.introspection ?? true,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    plugins: [requestIdPlugin<TContext>(), ...(options.plugins ?? [])],
+    logger: options.logger,
+  });
+  let ready = false;
+  const handler = createHttpHandler<TContext>({
+    apollo,
+    logger: options.logger,
+    maxBodyBytes: options.maxBodyBytes,
+    isReady: () => ready,
+    context: async ({ req, requestId }) => {
+      const logger = options.logger.child({ requestId });
+      return options.createContext({ requestId, logger, req });
+    },
+  });
+  return {
+    name: options.name,
+    apollo,
+    handler,
+    async start() {
+      await apollo.start();
+      ready = true;
+    },
+    async stop() {
+      ready = false;
+      await apollo.stop();
+    },
+    isReady: () => ready,
+  };
+}

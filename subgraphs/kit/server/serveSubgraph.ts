@@ -1,0 +1,38 @@
+import type { CacheStore } from '../cache/createCacheStore.js';
+import type { Logger } from '../log/createLogger.js';
+import { startHttpServer } from './startHttpServer.js';
+import type { SubgraphService } from './SubgraphService.js';
+
+/**
+ * Runs a subgraph until SIGTERM/SIGINT, for its main.ts: start, listen, then on a
+ * signal fail readiness at once, let in-flight requests finish (up to the grace
+ * period), close the vendor pool and the cache, exit 0. A second signal exits at once.
+ */
+export async function serveSubgraph(
+  service: SubgraphService,
+  options: { host: string; port: number; shutdownGraceMs: number; logger: Logger; cache: CacheStore },
+): Promise<void> {
+  const { logger } = options;
+  await service.server.start();
+  const http = await startHttpServer(service.server.handler, { host: options.host, port: options.port });
+  logger.info({ url: `${http.origin}/graphql`, cache: options.cache.kind }, `${service.name} subgraph ready at ${http.origin}/graphql`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    const closing = http.close(options.shutdownGraceMs);
+    await service.server.stop();
+    await closing;
+    await service.vendor.close();
+    await options.cache.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', (s) => void stop(s));
+  process.on('SIGINT', (s) => void stop(s));
+}

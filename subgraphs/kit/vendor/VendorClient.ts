@@ -1,0 +1,39 @@
+import type { BreakerState } from '../breaker/createBreaker.js';
+import type { VendorRequest } from '../http/VendorRequest.js';
+
+/** Per call: the request id (sent to the vendor, on every log line) and an optional cancel signal. */
+export interface CallContext {
+  readonly requestId: string;
+  /** The caller going away (e.g. the mobile client disconnected) aborts the in-flight request. */
+  readonly signal?: AbortSignal;
+}
+
+export interface VendorOperationDef<I, O> {
+  /** 'products.batch'; unique within the client; in logs and breaker names. */
+  readonly name: string;
+  /** Reads: true → retried on retryable errors. Writes: false → one attempt (send an idempotency key instead). */
+  readonly idempotent: boolean;
+  readonly request: (input: I) => VendorRequest;
+  /** Validates the vendor's shape and maps it; throwing → `VendorError('bad_response')`. `json` is undefined on 204. */
+  readonly parse: (json: unknown, status: number) => O;
+  /** Overrides the client's `deadlineMs` for this operation. */
+  readonly deadlineMs?: number;
+}
+
+export interface VendorOperation<I, O> {
+  readonly name: string;
+  /** Rejects with a `VendorError` only. */
+  call(input: I, ctx: CallContext): Promise<O>;
+}
+
+export interface VendorClient {
+  readonly name: string;
+  /** Defines an operation and its breaker. Call once per operation at start-up (a duplicate name throws). */
+  operation<I, O>(def: VendorOperationDef<I, O>): VendorOperation<I, O>;
+  /** State of one operation's breaker; throws for an unknown operation. */
+  breakerState(operation: string): BreakerState;
+  /** Every operation's breaker state, for health and metrics. */
+  breakerStates(): Record<string, BreakerState>;
+  /** Closes the connection pool and shuts the breakers down. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,53 @@
+import type { Logger } from '../log/createLogger.js';
+
+/** How the kit authenticates to a vendor. Keys live only here, never in responses or logs. */
+export type VendorAuth =
+  | { readonly kind: 'header'; readonly header: string; readonly value: string }
+  | { readonly kind: 'bearer'; readonly token: string };
+
+export interface BreakerOptions {
+  /** Error percentage over the rolling window that opens the breaker. Default 50 (%). */
+  readonly errorThresholdPercentage: number;
+  /** Minimum calls in the window before the breaker may open. Default 10 (calls). */
+  readonly volumeThreshold: number;
+  /** Length of the rolling statistics window. Default 10000 (ms). */
+  readonly rollingCountTimeoutMs: number;
+  /** How long the breaker stays open before letting a trial call through (half-open). Default 10000 (ms). */
+  readonly resetTimeoutMs: number;
+}
+
+export interface RetryOptions {
+  /** Total attempts for an idempotent read, the first included. 1 disables retries. Default 3. */
+  readonly maxAttempts: number;
+  /** Base of the exponential backoff; attempt n waits random(0, min(maxDelay, base * 2^n)). Default 50 (ms). */
+  readonly baseDelayMs: number;
+  /** Cap of one backoff wait (also caps a vendor's Retry-After we are willing to wait inside one call). Default 500 (ms). */
+  readonly maxDelayMs: number;
+  /** Retries allowed as a fraction of first attempts over the last 10 s, so retries cannot multiply an outage. Default 0.2. */
+  readonly budgetRatio: number;
+  /** Retries always allowed per second regardless of the ratio (for low traffic). Default 10. */
+  readonly budgetMinPerSecond: number;
+}
+
+export interface VendorClientOptions {
+  /** Internal name, used in logs only. Never shown to clients. */
+  readonly name: string;
+  /** Base URL of the vendor API, without trailing slash. */
+  readonly baseUrl: string;
+  readonly auth: VendorAuth;
+  /** Latency budget of one call, retries included; the HTTP request is aborted when it runs out. Default 1000 (ms). */
+  readonly deadlineMs: number;
+  /** Keep-alive connections kept open to the vendor. Default 32. */
+  readonly connections: number;
+  readonly breaker: BreakerOptions;
+  readonly retry: RetryOptions;
+  readonly logger: Logger;
+}
+
+/** Per-operation cache policy. ttlMs 0 disables caching for the operation. */
+export interface CachePolicy {
+  /** How long a value is served without asking the vendor. */
+  readonly ttlMs: number;
+  /** How long after expiry a value may still be served when the vendor fails. */
+  readonly maxStaleMs: number;
+}

@@ -1,0 +1,166 @@
+import type CircuitBreaker from 'opossum';
+import { breakerState, createBreaker, isBreakerOpenError, isBreakerShutdownError } from '../breaker/createBreaker.js';
+import { VendorError, type VendorErrorKind } from '../errors/VendorError.js';
+import { createHttpClient } from '../http/createHttpClient.js';
+import type { VendorRequest } from '../http/VendorRequest.js';
+import { RetryBudget } from '../retry/RetryBudget.js';
+import { withRetry } from '../retry/withRetry.js';
+import { RateLimitGate } from './RateLimitGate.js';
+import type { CallContext, VendorClient, VendorOperation, VendorOperationDef } from './VendorClient.js';
+import type { VendorClientOptions } from './VendorClientOptions.js';
+
+export type { CallContext, VendorClient, VendorOperation, VendorOperationDef } from './VendorClient.js';
+
+/** Test seams; production code passes nothing. */
+export interface VendorClientInternals {
+  /** [0, 1) for the backoff jitter. Default `Math.random`. */
+  readonly random?: () => number;
+}
+
+type Run = () => Promise<unknown>;
+
+/**
+ * Ties http + breaker + retry into named operations. Inside `call`, outermost first:
+ * rate-limit gate (fail fast while the vendor's Retry-After runs) → the operation's
+ * breaker → retry (idempotent operations only) → HTTP, with one AbortController per call
+ * that fires at the deadline (retries included) and when the caller's signal aborts.
+ */
+export function createVendorClient(options: VendorClientOptions, internals: VendorClientInternals = {}): VendorClient {
+  const vendor = options.name;
+  const logger = options.logger.child({ vendor });
+  const http = createHttpClient({ vendor, baseUrl: options.baseUrl, auth: options.auth, connections: options.connections, logger });
+  const budget = new RetryBudget({ ratio: options.retry.budgetRatio, minPerSecond: options.retry.budgetMinPerSecond });
+  const gate = new RateLimitGate();
+  const breakers = new Map<string, CircuitBreaker<[Run], unknown>>();
+  // Failures caused by the caller cancelling say nothing about the vendor's health.
+  const cancelled = new WeakSet<object>();
+  let closing: Promise<void> | undefined;
+
+  function fail(kind: VendorErrorKind, operation: string, message: string, extra: { retryAfterMs?: number; cause?: unknown } = {}): VendorError {
+    return new VendorError(kind, { vendor, operation, message: `${vendor}.${operation}: ${message}`, ...extra });
+  }
+
+  function operation<I, O>(def: VendorOperationDef<I, O>): VendorOperation<I, O> {
+    if (breakers.has(def.name)) throw new Error(`Vendor operation ${vendor}.${def.name} is already defined; define each operation once.`);
+    const opName = def.name;
+    const breaker = createBreaker<[Run], unknown>((run) => run(), {
+      name: `${vendor}.${opName}`,
+      options: options.breaker,
+      logger,
+      ignore: (err) => typeof err === 'object' && err !== null && cancelled.has(err),
+    });
+    breakers.set(opName, breaker);
+    const deadlineMs = def.deadlineMs ?? options.deadlineMs;
+
+    async function attemptOnce(req: VendorRequest, ctx: CallContext, signal: AbortSignal, attemptNo: number): Promise<O> {
+      const started = Date.now();
+      try {
+        const res = await http.request(opName, req, { signal, requestId: ctx.requestId });
+        try {
+          return def.parse(res.json, res.status);
+        } catch (err) {
+          if (err instanceof VendorError) throw err;
+          throw new VendorError('bad_response', {
+            vendor,
+            operation: opName,
+            status: res.status,
+            message: `${vendor}.${opName}: response did not match the expected shape: ${err instanceof Error ? err.message : String(err)}`,
+            cause: err,
+          });
+        }
+      } catch (err) {
+        const ve = err instanceof VendorError ? err : fail('network', opName, `unexpected failure: ${String(err)}`, { cause: err });
+        if ((ve.status === 429 || ve.status === 503) && ve.retryAfterMs !== undefined && ve.retryAfterMs > 0) gate.closeFor(ve.retryAfterMs);
+        if (ctx.signal?.aborted) cancelled.add(ve);
+        logger.warn(
+          {
+            operation: opName,
+            kind: ve.kind,
+            status: ve.status,
+            attempt: attemptNo,
+            requestId: ctx.requestId,
+            durationMs: Date.now() - started,
+            retryAfterMs: ve.retryAfterMs,
+            body: ve.body,
+            cancelled: ctx.signal?.aborted || undefined,
+          },
+          `vendor call failed: ${ve.message}`,
+        );
+        throw ve;
+      }
+    }
+
+    async function call(input: I, ctx: CallContext): Promise<O> {
+      const waitMs = gate.remainingMs();
+      if (waitMs > 0) {
+        logger.debug({ operation: opName, kind: 'rate_limited', requestId: ctx.requestId, retryAfterMs: waitMs }, 'vendor call refused: rate-limit gate closed');
+        throw fail('rate_limited', opName, `rate limited by the vendor for another ${waitMs} ms`, { retryAfterMs: waitMs });
+      }
+      if (ctx.signal?.aborted) throw fail('timeout', opName, 'cancelled by the caller before the call started');
+      let req: VendorRequest;
+      try {
+        req = def.request(input);
+      } catch (err) {
+        // The input could not be turned into a request: the caller's input was refused before it left.
+        throw err instanceof VendorError ? err : fail('rejected', opName, `could not build the request: ${String(err)}`, { cause: err });
+      }
+
+      const deadlineAt = Date.now() + deadlineMs;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new Error(`deadline of ${deadlineMs} ms exceeded`)), deadlineMs);
+      const onCallerAbort = () => controller.abort(new Error('cancelled by the caller'));
+      ctx.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      const signal = controller.signal;
+
+      const run = (): Promise<O> =>
+        def.idempotent && options.retry.maxAttempts > 1
+          ? withRetry((n) => attemptOnce(req, ctx, signal, n), {
+              options: options.retry,
+              deadlineAt,
+              budget,
+              signal,
+              shouldRetry: (err) => err instanceof VendorError && err.isRetryable,
+              retryAfterMs: (err) => (err instanceof VendorError ? err.retryAfterMs : undefined),
+              ...(internals.random ? { random: internals.random } : {}),
+            })
+          : attemptOnce(req, ctx, signal, 1);
+
+      try {
+        return (await breaker.fire(run)) as O;
+      } catch (err) {
+        if (err instanceof VendorError) throw err;
+        if (isBreakerOpenError(err)) {
+          logger.debug({ operation: opName, kind: 'breaker_open', requestId: ctx.requestId }, 'vendor call refused: circuit breaker open');
+          throw fail('breaker_open', opName, 'circuit breaker is open', { cause: err });
+        }
+        if (isBreakerShutdownError(err)) throw fail('breaker_open', opName, 'the vendor client is closed', { cause: err });
+        throw fail('network', opName, `unexpected failure: ${String(err)}`, { cause: err });
+      } finally {
+        clearTimeout(timer);
+        ctx.signal?.removeEventListener('abort', onCallerAbort);
+      }
+    }
+
+    return { name: opName, call };
+  }
+
+  return {
+    name: vendor,
+    operation,
+    breakerState(name) {
+      const breaker = breakers.get(name);
+      if (!breaker) throw new Error(`Unknown vendor operation ${vendor}.${name}`);
+      return breakerState(breaker);
+    },
+    breakerStates() {
+      return Object.fromEntries([...breakers].map(([name, breaker]) => [name, breakerState(breaker)]));
+    },
+    close() {
+      closing ??= (async () => {
+        for (const breaker of breakers.values()) breaker.shutdown();
+        await http.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import { createCacheStore } from '../kit/cache/createCacheStore.js';
+import { exitOnConfigError } from '../kit/config/exitOnConfigError.js';
+import { createLogger } from '../kit/log/createLogger.js';
+import { serveSubgraph } from '../kit/server/serveSubgraph.js';
+import { parseReviewsConfig } from './config.js';
+import { createReviewsSubgraph } from './server.js';
+
+const config = exitOnConfigError(() => parseReviewsConfig(process.env));
+const logger = createLogger({ service: 'reviews', level: config.logLevel });
+const cache = createCacheStore({ redisUrl: config.redisUrl, namespace: 'reviews', logger });
+await serveSubgraph(createReviewsSubgraph({ config, logger, cache }), { ...config, logger, cache });

@@ -1,0 +1,22 @@
+/** The reviews subgraph's own models (what resolvers return), independent of the vendor's names. */
+export interface Review {
+  readonly id: string;
+  readonly productId: string;
+  readonly authorId: string | null;
+  readonly rating: number;
+  readonly title: string;
+  readonly body: string;
+  readonly createdAt: string;
+}
+
+export interface ProductRating {
+  readonly productId: string;
+  readonly average: number | null;
+  readonly count: number;
+}
+
+export interface ProductReviews {
+  readonly productId: string;
+  readonly total: number;
+  readonly reviews: readonly Review[];
+}

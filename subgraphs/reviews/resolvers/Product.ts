@@ -1,0 +1,30 @@
+import { badUserInput } from '../../kit/errors/AppError.js';
+import type { ReviewsContext } from '../context.js';
+import type { Review } from '../model.js';
+
+const MAX_FIRST = 50;
+
+interface ProductRef {
+  readonly id: string;
+}
+
+export const Product = {
+  // Rating and reviews are fetched by their own field resolvers, so a product reference costs nothing.
+  __resolveReference(ref: ProductRef): ProductRef {
+    return { id: ref.id };
+  },
+
+  async rating(product: ProductRef, _: unknown, ctx: ReviewsContext) {
+    const rating = await ctx.loaders.ratingByProduct.load(product.id);
+    // The vendor omits products nobody has reviewed yet.
+    return rating ?? { average: null, count: 0 };
+  },
+
+  async reviews(product: ProductRef, args: { first: number }, ctx: ReviewsContext): Promise<readonly Review[]> {
+    if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_FIRST) {
+      throw badUserInput('first', `an integer from 1 to ${MAX_FIRST}`);
+    }
+    const page = await ctx.loaders.topReviews(args.first).load(product.id);
+    return page?.reviews ?? [];
+  },
+};

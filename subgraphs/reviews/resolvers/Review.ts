@@ -1,0 +1,16 @@
+import type { ReviewsContext } from '../context.js';
+import type { Review as ReviewModel } from '../model.js';
+
+const REVIEW_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const Review = {
+  __resolveReference(ref: { id: string }, ctx: ReviewsContext): Promise<ReviewModel | null> | null {
+    if (typeof ref.id !== 'string' || !REVIEW_ID.test(ref.id)) return null;
+    return ctx.loaders.reviewById.load(ref.id);
+  },
+
+  /** A reference the accounts subgraph resolves; the gateway batches all authors into one lookup. */
+  author(review: ReviewModel) {
+    return review.authorId === null ? null : { __typename: 'User', id: review.authorId };
+  },
+};

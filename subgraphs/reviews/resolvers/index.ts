@@ -1,0 +1,4 @@
+import { Product } from './Product.js';
+import { Review } from './Review.js';
+
+export const resolvers = { Product, Review };

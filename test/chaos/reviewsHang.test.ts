@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operation } from '../harness/operations.js';
+import { startStack, type Stack } from '../harness/startStack.js';
+
+const DEADLINE_MS = 1000;
+
+describe('reviews vendor hanging', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { REVIEWS_CACHE_TTL_MS: '0', REVIEWS_VENDOR_DEADLINE_MS: String(DEADLINE_MS) } });
+    // Warm catalog and accounts so the measured time is the reviews deadline, not cold starts.
+    await stack.query(operation('HomeScreen'));
+  });
+  afterAll(() => stack.close());
+
+  it('answers within the deadline plus a small margin, with VENDOR_TIMEOUT on the reviews fields', async () => {
+    stack.sandbox.reviews.control.setFaults({ hang: true });
+    const res = await stack.query(operation('HomeScreen'));
+
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(DEADLINE_MS + 600);
+    expect(res.json.data.products.edges).toHaveLength(20);
+    expect(res.json.data.products.edges[0].node.rating).toBeNull();
+    const codes = new Set(res.json.errors.map((e: { extensions: { code: string } }) => e.extensions.code));
+    expect(codes).toEqual(new Set(['VENDOR_TIMEOUT']));
+  });
+
+  it('serves the next request normally once the vendor answers again', async () => {
+    stack.sandbox.reviews.control.resetFaults();
+    const res = await stack.query(operation('HomeScreen'));
+    expect(res.json.errors).toBeUndefined();
+    expect(res.json.data.products.edges[0].node.rating.count).toEqual(expect.any(Number));
+  });
+});

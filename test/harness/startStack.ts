@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createGateway } from '../../gateway/src/createGateway.js';
+import { parseGatewayConfig } from '../../gateway/src/config.js';
+import { parseAccountsConfig } from '../../subgraphs/accounts/config.js';
+import { createAccountsSubgraph } from '../../subgraphs/accounts/server.js';
+import { createCacheStore, type CacheStore } from '../../subgraphs/kit/cache/createCacheStore.js';
+import { parseCatalogConfig } from '../../subgraphs/catalog/config.js';
+import { createCatalogSubgraph } from '../../subgraphs/catalog/server.js';
+import { createLogger, type LogLevel } from '../../subgraphs/kit/log/createLogger.js';
+import { startHttpServer, type RunningHttpServer } from '../../subgraphs/kit/server/startHttpServer.js';
+import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService.js';
+import { parseReviewsConfig } from '../../subgraphs/reviews/config.js';
+import { createReviewsSubgraph } from '../../subgraphs/reviews/server.js';
+import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
+
+export type SubgraphName = 'catalog' | 'reviews' | 'accounts';
+
+export interface StackOptions {
+  /** Extra environment for the subgraphs and the gateway, e.g. { REVIEWS_CACHE_TTL_MS: '0' }. */
+  readonly env?: Record<string, string>;
+  /** Share the cache through this Redis (a unique namespace per stack keeps tests apart). */
+  readonly redisUrl?: string;
+  /** Namespace prefix in the shared cache; stacks with the same prefix share entries (replicas). */
+  readonly cacheNamespace?: string;
+  /** Reuse an already running sandbox (several gateway replicas against one vendor set). */
+  readonly sandbox?: Sandbox;
+  readonly logLevel?: LogLevel;
+}
+
+export interface GraphQLResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary shapes
+  readonly json: any;
+  readonly ms: number;
+}
+
+export interface Stack {
+  readonly gatewayUrl: string;
+  readonly sandbox: Sandbox;
+  readonly subgraphs: Readonly<Record<SubgraphName, { url: string; service: SubgraphService; http: RunningHttpServer }>>;
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult>;
+  post(body: string, headers?: Record<string, string>): Promise<GraphQLResult>;
+  resetVendorStats(): void;
+  close(): Promise<void>;
+}
+
+const SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url);
+
+/**
+ * The whole system in this process, every server on 127.0.0.1 port 0: the vendor
+ * sandbox, the three subgraphs and the gateway, wired exactly as in production
+ * (real HTTP between all of them). Config goes through the same parsers as main.ts.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const logLevel = options.logLevel ?? 'silent';
+  const ownSandbox = options.sandbox === undefined;
+  const sandbox = options.sandbox ?? (await startSandbox({ host: '127.0.0.1' }));
+  const namespace = options.cacheNamespace ?? `test-${randomUUID()}`;
+  const env: Record<string, string> = {
+    LOG_LEVEL: logLevel,
+    CATALOG_PORT: '0',
+    REVIEWS_PORT: '0',
+    ACCOUNTS_PORT: '0',
+    CATALOG_VENDOR_URL: sandbox.commerce.url,
+    CATALOG_VENDOR_KEY: sandbox.commerce.apiKey,
+    REVIEWS_VENDOR_URL: sandbox.reviews.url,
+    REVIEWS_VENDOR_KEY: sandbox.reviews.apiKey,
+    ACCOUNTS_VENDOR_URL: sandbox.identity.url,
+    ACCOUNTS_VENDOR_KEY: sandbox.identity.apiKey,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.env,
+  };
+
+  const caches: CacheStore[] = [];
+  const started: { name: SubgraphName; service: SubgraphService; http: RunningHttpServer }[] = [];
+  const logger = (service: string) => createLogger({ service, level: logLevel });
+  const cacheFor = (name: string, redisUrl: string | undefined) => {
+    const cache = createCacheStore({ redisUrl, namespace: `${namespace}:${name}`, logger: logger(name) });
+    caches.push(cache);
+    return cache;
+  };
+
+  let gatewayHttp: RunningHttpServer | undefined;
+  let gateway: ReturnType<typeof createGateway> | undefined;
+  try {
+    const catalogConfig = parseCatalogConfig(env);
+    const reviewsConfig = parseReviewsConfig(env);
+    const accountsConfig = parseAccountsConfig(env);
+    const services: [SubgraphName, SubgraphService][] = [
+      ['catalog', createCatalogSubgraph({ config: catalogConfig, logger: logger('catalog'), cache: cacheFor('catalog', catalogConfig.redisUrl) })],
+      ['reviews', createReviewsSubgraph({ config: reviewsConfig, logger: logger('reviews'), cache: cacheFor('reviews', reviewsConfig.redisUrl) })],
+      ['accounts', createAccountsSubgraph({ config: accountsConfig, logger: logger('accounts'), cache: cacheFor('accounts', accountsConfig.redisUrl) })],
+    ];
+    for (const [name, service] of services) {
+      await service.server.start();
+      const http = await startHttpServer(service.server.handler, { host: '127.0.0.1', port: 0 });
+      started.push({ name, service, http });
+    }
+
+    const gatewayConfig = parseGatewayConfig({
+      GATEWAY_PORT: '0',
+      LOG_LEVEL: logLevel,
+      SUBGRAPH_URLS: started.map((s) => `${s.name}=${s.http.origin}/graphql`).join(','),
+      ...options.env,
+    });
+    gateway = createGateway({ config: gatewayConfig, supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'), logger: logger('gateway') });
+    await gateway.start();
+    gatewayHttp = await startHttpServer(gateway.handler, { host: '127.0.0.1', port: 0 });
+  } catch (err) {
+    await Promise.allSettled(started.map(async (s) => (await s.http.close(0), await s.service.close())));
+    await Promise.allSettled(caches.map((c) => c.close()));
+    if (ownSandbox) await sandbox.close();
+    throw err;
+  }
+
+  const gatewayUrl = `${gatewayHttp.origin}/graphql`;
+  const runningGateway = gateway;
+  const runningGatewayHttp = gatewayHttp;
+
+  const post = async (body: string, headers: Record<string, string> = {}): Promise<GraphQLResult> => {
+    const t0 = performance.now();
+    const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const text = await res.text();
+    const ms = performance.now() - t0;
+    let json: unknown = undefined;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // Non-JSON answers are asserted on `text`.
+    }
+    return { status: res.status, headers: res.headers, text, json, ms };
+  };
+
+  return {
+    gatewayUrl,
+    sandbox,
+    subgraphs: Object.fromEntries(started.map((s) => [s.name, { url: `${s.http.origin}/graphql`, service: s.service, http: s.http }])) as Stack['subgraphs'],
+    post,
+    query: (query, variables, headers) => post(JSON.stringify({ query, variables }), headers),
+    resetVendorStats() {
+      for (const vendor of [sandbox.commerce, sandbox.reviews, sandbox.identity]) vendor.control.resetStats();
+    },
+    async close() {
+      await runningGatewayHttp.close(1_000);
+      await runningGateway.stop();
+      for (const s of started) {
+        await s.http.close(1_000);
+        await s.service.close();
+      }
+      await Promise.allSettled(caches.map((c) => c.close()));
+      if (ownSandbox) await sandbox.close();
+    },
+  };
+}

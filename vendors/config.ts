@@ -1,0 +1,54 @@
+import { parseConfig, type ConfigOf } from '../subgraphs/kit/config/parseConfig.js';
+import { int, string, type Env } from '../subgraphs/kit/config/setting.js';
+import type { SandboxOptions } from './startSandbox.js';
+
+const port = (env: string, fallback: number, who: string) =>
+  int(env, { default: fallback, min: 0, max: 65_535, description: `Port of the ${who} sandbox vendor (0 = any free port).` });
+const key = (env: string, fallback: string, who: string) =>
+  string(env, { default: fallback, secret: true, description: `API key the ${who} sandbox vendor accepts.` });
+
+/** The sandbox's settings; docs are generated from this object. */
+export const sandboxSettings = {
+  host: string('SANDBOX_HOST', { default: '127.0.0.1', description: 'Interface the three sandbox vendors listen on.' }),
+  commercePort: port('SANDBOX_COMMERCE_PORT', 4101, 'commerce (catalog)'),
+  reviewsPort: port('SANDBOX_REVIEWS_PORT', 4102, 'reviews'),
+  identityPort: port('SANDBOX_IDENTITY_PORT', 4103, 'identity'),
+  commerceKey: key('SANDBOX_COMMERCE_KEY', 'sandbox-commerce-key', 'commerce'),
+  reviewsKey: key('SANDBOX_REVIEWS_KEY', 'sandbox-reviews-key', 'reviews'),
+  identityKey: key('SANDBOX_IDENTITY_KEY', 'sandbox-identity-key', 'identity'),
+  reviewsRateLimit: int('SANDBOX_REVIEWS_RATE_LIMIT', {
+    default: 100,
+    min: 0,
+    max: 1_000_000,
+    unit: 'requests per second per key, 0 = off',
+    description: 'Rate limit of the reviews sandbox vendor; over it, 429 with Retry-After.',
+  }),
+  latencyMs: int('SANDBOX_LATENCY_MS', {
+    default: 0,
+    min: 0,
+    max: 60_000,
+    unit: 'ms',
+    description: 'Baseline latency added to every answer of all three vendors.',
+  }),
+};
+
+export type SandboxConfig = ConfigOf<typeof sandboxSettings>;
+
+/** Parses and freezes the sandbox config; throws ConfigError listing every problem. */
+export function parseSandboxConfig(env: Env): SandboxConfig {
+  return parseConfig('vendor sandbox', sandboxSettings, env);
+}
+
+export function sandboxOptionsFrom(config: SandboxConfig): SandboxOptions {
+  return {
+    host: config.host,
+    latencyMs: config.latencyMs,
+    commerce: { port: config.commercePort, apiKey: config.commerceKey },
+    reviews: {
+      port: config.reviewsPort,
+      apiKey: config.reviewsKey,
+      rateLimit: config.reviewsRateLimit === 0 ? null : { limit: config.reviewsRateLimit, windowMs: 1000 },
+    },
+    identity: { port: config.identityPort, apiKey: config.identityKey },
+  };
+}

@@ -1,0 +1,47 @@
+import { checkedIds, jsonObjectBody } from '../sandbox/params.js';
+import type { RequestBody, Route } from '../sandbox/types.js';
+import { VendorHttpError } from '../sandbox/VendorHttpError.js';
+import { identityUsers, userById } from './data.js';
+
+export const LOOKUP_MAX_BATCH = 100;
+
+function lookupIds(body: RequestBody): string[] {
+  const ids = jsonObjectBody(body).ids;
+  if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string')) {
+    throw VendorHttpError.badRequest("'ids' must be an array of user id strings");
+  }
+  return ids;
+}
+
+function lookupBatchSize(body: RequestBody): number | null {
+  if (body.kind !== 'json' || body.value === null || typeof body.value !== 'object') return null;
+  const ids: unknown = (body.value as Record<string, unknown>).ids;
+  return Array.isArray(ids) ? ids.length : null;
+}
+
+/** IdentiCo's user API. */
+export function identityRoutes(): Route[] {
+  return [
+    {
+      method: 'POST',
+      pattern: '/api/users/lookup',
+      batchSize: ({ body }) => lookupBatchSize(body),
+      handle({ body }) {
+        const ids = checkedIds(lookupIds(body), 'ids', LOOKUP_MAX_BATCH);
+        // Storage order, unknown ids omitted: callers map results back by user_id.
+        const users = identityUsers().filter((u) => ids.has(u.user_id));
+        return { status: 200, body: { users } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/users/:id',
+      handle({ params }) {
+        const id = params.id ?? '';
+        const user = userById(id);
+        if (user === undefined) throw VendorHttpError.notFound(`user ${JSON.stringify(id.slice(0, 100))} not found`);
+        return { status: 200, body: user };
+      },
+    },
+  ];
+}

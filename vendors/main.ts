@@ -1,0 +1,37 @@
+import { ConfigError } from '../subgraphs/kit/config/ConfigError.js';
+import { parseSandboxConfig, sandboxOptionsFrom, type SandboxConfig } from './config.js';
+import { startSandbox, type Sandbox } from './startSandbox.js';
+
+function loadConfig(): SandboxConfig {
+  try {
+    return parseSandboxConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}
+
+async function start(config: SandboxConfig): Promise<Sandbox> {
+  try {
+    return await startSandbox(sandboxOptionsFrom(config));
+  } catch (err) {
+    console.error(`sandbox: could not start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
+
+const sandbox = await start(loadConfig());
+for (const vendor of sandbox.vendors) {
+  console.log(`sandbox ${vendor.name.padEnd(8)} (${vendor.brand}) ${vendor.url}  control: ${vendor.url}/__sandbox/faults`);
+}
+
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`sandbox: ${signal} received, closing`);
+  void sandbox.close().then(() => process.exit(0));
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));

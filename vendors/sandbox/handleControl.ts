@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, parseJson, readBody, sendJson } from './json.js';
+import type { VendorControl } from './types.js';
+import { validateFaults } from './validateFaults.js';
+
+export const CONTROL_PREFIX = '/__sandbox';
+
+const controlError = (type: string, message: string, extra: Record<string, unknown> = {}) => ({ error: { type, message, ...extra } });
+
+/**
+ * The control surface for humans and the benchmark: `/__sandbox/faults`, `/stats`, `/health`.
+ * It needs no vendor key and is never counted as an API call.
+ */
+export async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  vendor: { name: string; brand: string; control: VendorControl },
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  const { control } = vendor;
+  const allow = (methods: string[]): boolean => {
+    if (methods.includes(method)) return true;
+    sendJson(res, 405, controlError('method_not_allowed', `${method} ${path} is not supported; use ${methods.join(', ')}`), {
+      allow: methods.join(', '),
+    });
+    return false;
+  };
+
+  switch (path) {
+    case `${CONTROL_PREFIX}/health`:
+      if (allow(['GET'])) sendJson(res, 200, { status: 'ok', vendor: vendor.name });
+      return;
+    case `${CONTROL_PREFIX}/stats`:
+      if (!allow(['GET', 'DELETE'])) return;
+      if (method === 'DELETE') control.resetStats();
+      sendJson(res, 200, control.stats());
+      return;
+    case `${CONTROL_PREFIX}/faults`:
+      if (!allow(['GET', 'PUT', 'DELETE'])) return;
+      if (method === 'GET') sendJson(res, 200, control.faults());
+      else if (method === 'DELETE') sendJson(res, 200, control.resetFaults());
+      else await putFaults(req, res, control);
+      return;
+    default:
+      sendJson(res, 404, controlError('not_found', `no control endpoint ${path}; try ${CONTROL_PREFIX}/faults, /stats or /health`));
+  }
+}
+
+async function putFaults(req: IncomingMessage, res: ServerResponse, control: VendorControl): Promise<void> {
+  let text: string;
+  try {
+    text = await readBody(req);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) sendJson(res, 413, controlError('request_too_large', err.message), { connection: 'close' });
+    return;
+  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    sendJson(res, 400, controlError('invalid_json', `body must be a JSON object of faults: ${parsed.reason}`));
+    return;
+  }
+  const checked = validateFaults(parsed.value);
+  if (!checked.ok) {
+    sendJson(res, 400, controlError('invalid_faults', checked.problems.join('; '), { problems: checked.problems }));
+    return;
+  }
+  sendJson(res, 200, control.setFaults(checked.value));
+}
