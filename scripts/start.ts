@@ -8,9 +8,22 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', APOLLO_TELEMETRY_DISABLED: '1' };
 const host = '127.0.0.1';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+// Wire the services to each other from their ports, so moving one port moves its users too.
+const env = {
+  ...process.env,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  APOLLO_TELEMETRY_DISABLED: '1',
+  CATALOG_VENDOR_URL: process.env.CATALOG_VENDOR_URL ?? `http://${host}:${port('SANDBOX_COMMERCE_PORT', 4101)}`,
+  REVIEWS_VENDOR_URL: process.env.REVIEWS_VENDOR_URL ?? `http://${host}:${port('SANDBOX_REVIEWS_PORT', 4102)}`,
+  ACCOUNTS_VENDOR_URL: process.env.ACCOUNTS_VENDOR_URL ?? `http://${host}:${port('SANDBOX_IDENTITY_PORT', 4103)}`,
+  SUBGRAPH_URLS:
+    process.env.SUBGRAPH_URLS ??
+    (['catalog', 'reviews', 'accounts'] as const)
+      .map((name, i) => `${name}=http://${host}:${port(`${name.toUpperCase()}_PORT`, 4001 + i)}/graphql`)
+      .join(','),
+};
 
 const services = [
   { name: 'sandbox', entry: 'vendors/main.ts', health: `http://${host}:${port('SANDBOX_COMMERCE_PORT', 4101)}/__sandbox/health` },

@@ -103,7 +103,7 @@ export const gatewaySettings = {
     unit: 'ms',
     description: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are dropped.',
   }),
-  logLevel: oneOf('LOG_LEVEL', logLevels, { default: 'info', description: 'Log level.' }),
+  logLevel: oneOf('LOG_LEVEL', logLevels, { default: 'info', description: 'Least severe level written to the JSON log (silent = none).' }),
   nodeEnv: oneOf('NODE_ENV', nodeEnvs, {
     default: 'development',
     description: 'production turns off introspection (unless INTROSPECTION says otherwise) and the sandbox page.',

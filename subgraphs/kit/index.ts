@@ -34,6 +34,8 @@ export * from './vendor/VendorClient.js';
 export * from './vendor/RateLimitGate.js';
 export * from './vendor/createVendorClient.js';
 export * from './vendor/vendorSettings.js';
+// Response validators; a namespace because their names (int, bool, …) clash with the config builders.
+export * as shape from './vendor/shape.js';
 
 // cache
 export * from './cache/CacheStore.js';

@@ -67,7 +67,8 @@ export function sendText(res: ServerResponse, status: number, text: string, head
 function send(res: ServerResponse, status: number, payload: string, headers: Record<string, string>): void {
   if (res.headersSent || res.writableEnded || res.destroyed) return;
   if (status === 204 || status === 304) {
-    res.writeHead(status, { ...headers, 'content-type': '' }).end();
+    const { 'content-type': _ignored, ...rest } = headers;
+    res.writeHead(status, rest).end();
     return;
   }
   const buf = Buffer.from(payload, 'utf8');

@@ -19,12 +19,12 @@ export function intParam(query: URLSearchParams, name: string, opts: { min: numb
   return n;
 }
 
-/** A non-empty string query parameter, or undefined when absent. */
+/** A string query parameter, or undefined when absent or empty (`?q=` means no filter). */
 export function stringParam(query: URLSearchParams, name: string, maxLength = 200): string | undefined {
   const raw = singleParam(query, name);
-  if (raw === undefined) return undefined;
-  if (raw.length === 0 || raw.length > maxLength) {
-    throw VendorHttpError.badRequest(`query parameter '${name}' must be 1 to ${maxLength} characters`);
+  if (raw === undefined || raw.length === 0) return undefined;
+  if (raw.length > maxLength) {
+    throw VendorHttpError.badRequest(`query parameter '${name}' must be at most ${maxLength} characters`);
   }
   return raw;
 }

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../subgraphs/kit/config/ConfigError.js';
+import { gatewaySettings, parseGatewayConfig } from '../src/config.js';
+
+describe('parseGatewayConfig', () => {
+  it('has a default for everything', () => {
+    const config = parseGatewayConfig({});
+    expect(config).toEqual({
+      host: '127.0.0.1',
+      port: 4000,
+      supergraphPath: 'schema/supergraph.graphql',
+      subgraphUrls: {},
+      subgraphTimeoutMs: 3000,
+      subgraphConnections: 64,
+      maxBodyBytes: 102400,
+      shutdownGraceMs: 10000,
+      logLevel: 'info',
+      nodeEnv: 'development',
+      introspection: true,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = parseGatewayConfig({
+      GATEWAY_HOST: '0.0.0.0',
+      GATEWAY_PORT: '8080',
+      SUPERGRAPH_PATH: '/etc/graph/supergraph.graphql',
+      SUBGRAPH_URLS: ' catalog=http://catalog:4001/graphql , reviews=https://reviews.example/graphql ,',
+      SUBGRAPH_TIMEOUT_MS: '2500',
+      SUBGRAPH_CONNECTIONS: '8',
+      MAX_BODY_BYTES: '2048',
+      SHUTDOWN_GRACE_MS: '0',
+      LOG_LEVEL: 'debug',
+      NODE_ENV: 'test',
+      INTROSPECTION: 'false',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      supergraphPath: '/etc/graph/supergraph.graphql',
+      subgraphUrls: { catalog: 'http://catalog:4001/graphql', reviews: 'https://reviews.example/graphql' },
+      subgraphTimeoutMs: 2500,
+      subgraphConnections: 8,
+      maxBodyBytes: 2048,
+      shutdownGraceMs: 0,
+      logLevel: 'debug',
+      nodeEnv: 'test',
+      introspection: false,
+    });
+    expect(Object.isFrozen(config.subgraphUrls)).toBe(true);
+  });
+
+  it('turns introspection off in production unless asked for', () => {
+    expect(parseGatewayConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
+    expect(parseGatewayConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(parseGatewayConfig({ NODE_ENV: 'test' }).introspection).toBe(true);
+  });
+
+  it('lists every problem at once, naming each variable', () => {
+    let error: unknown;
+    try {
+      parseGatewayConfig({
+        GATEWAY_PORT: '70000',
+        SUBGRAPH_URLS: 'catalog=http://catalog:4001/graphql,reviews',
+        NODE_ENV: 'staging',
+        LOG_LEVEL: 'loud',
+        SUBGRAPH_TIMEOUT_MS: '3s',
+        INTROSPECTION: 'maybe',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(6);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('GATEWAY_PORT: expected an integer from 0 to 65535, got "70000"');
+    expect(message).toMatch(/SUBGRAPH_URLS: expected comma-separated name=url pairs.*"reviews" has no "="/);
+    expect(message).toContain('NODE_ENV: expected one of development, production, test, got "staging"');
+    expect(message).toContain('LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"');
+    expect(message).toContain('SUBGRAPH_TIMEOUT_MS: expected an integer from 1 to 60000 (ms)');
+    expect(message).toContain('INTROSPECTION: expected true or false');
+  });
+
+  it.each([
+    ['catalog=not a url', 'is not an absolute http(s) URL'],
+    ['catalog=ftp://catalog/graphql', 'is not an absolute http(s) URL'],
+    ['=http://catalog:4001/graphql', 'is not a subgraph name'],
+    ['cat alog=http://catalog:4001/graphql', 'is not a subgraph name'],
+    ['catalog=http://a/graphql,catalog=http://b/graphql', 'appears twice'],
+  ])('rejects SUBGRAPH_URLS=%s', (value, why) => {
+    expect(() => parseGatewayConfig({ SUBGRAPH_URLS: value })).toThrow(why);
+  });
+
+  it('documents every setting with a description and a default', () => {
+    for (const setting of Object.values(gatewaySettings)) {
+      expect(setting.description.length).toBeGreaterThan(10);
+      expect(setting.defaultText).toBeDefined();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../harness/startStack.js';
+
+/**
+ * The vendors answer batches in their own storage order and silently drop unknown ids.
+ * Asking the subgraphs directly (as the gateway does) with keys in another order must
+ * give each key its own row, and null for the dropped ones: never a shifted row.
+ */
+describe('batching contract across the real vendor boundary', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  async function entities(url: string, representations: object[], selection: string) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `query ($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`,
+        variables: { r: representations },
+      }),
+    });
+    return (await res.json()) as { data: { _entities: (Record<string, unknown> | null)[] }; errors?: unknown[] };
+  }
+
+  it('users: reversed order, duplicates and unknown ids map back by key in one vendor call', async () => {
+    const ids = ['usr_0900', 'usr_9999', 'usr_0002', 'usr_0450', 'usr_0002', 'usr_0001'];
+    stack.resetVendorStats();
+    const res = await entities(
+      stack.subgraphs.accounts.url,
+      ids.map((id) => ({ __typename: 'User', id })),
+      '... on User { id displayName }',
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data._entities.map((u) => u?.id ?? null)).toEqual(['usr_0900', null, 'usr_0002', 'usr_0450', 'usr_0002', 'usr_0001']);
+    const stats = stack.sandbox.identity.control.stats();
+    expect(stats.total).toBe(1);
+    // Deduped before the vendor: five distinct ids.
+    expect(Object.values(stats.byRoute)[0]!.batchSizes).toEqual([5]);
+  });
+
+  it('products: rows out of order and missing ids never shift; batches split at the vendor maximum', async () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `prod_${String(500 - i * 4).padStart(4, '0')}`);
+    ids.splice(7, 0, 'prod_nope');
+    stack.resetVendorStats();
+    const res = await entities(
+      stack.subgraphs.catalog.url,
+      ids.map((id) => ({ __typename: 'Product', id })),
+      '... on Product { id name }',
+    );
+    expect(res.errors).toBeUndefined();
+    const got = res.data._entities.map((p) => p?.id ?? null);
+    expect(got).toEqual(ids.map((id) => (id === 'prod_nope' || Number(id.slice(5)) < 1 ? null : id)));
+    const sizes = Object.values(stack.sandbox.commerce.control.stats().byRoute).flatMap((r) => r.batchSizes);
+    expect(sizes.sort((a, b) => b - a)).toEqual([50, 50, 21]);
+  });
+});

@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCatalogConfig } from '../../subgraphs/catalog/config.js';
+import { parseGatewayConfig } from '../../gateway/src/config.js';
+import { ConfigError } from '../../subgraphs/kit/config/ConfigError.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function run(entry: string, env: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', entry], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+}
+
+describe('configuration is validated once, at start-up', () => {
+  it('a subgraph with bad values stops at once, naming every variable and what it expected', () => {
+    const res = run('subgraphs/catalog/main.ts', {
+      CATALOG_PORT: 'eighty',
+      CATALOG_VENDOR_DEADLINE_MS: '-5',
+      CATALOG_VENDOR_URL: 'ftp://nowhere',
+      REDIS_URL: 'http://not-redis',
+    });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain('CATALOG_PORT: expected an integer from 0 to 65535');
+    expect(res.stderr).toContain('CATALOG_VENDOR_DEADLINE_MS: expected an integer');
+    expect(res.stderr).toContain('CATALOG_VENDOR_URL: expected an absolute URL');
+    expect(res.stderr).toContain('REDIS_URL');
+    // A clear message, not a stack trace.
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('the gateway with a bad value stops at once too', () => {
+    const res = run('gateway/src/main.ts', { GATEWAY_PORT: '70000' });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain('GATEWAY_PORT');
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('never echoes a secret it refuses', () => {
+    try {
+      parseCatalogConfig({ CATALOG_VENDOR_KEY: '   ', CATALOG_PORT: 'x' });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+    }
+    const err = (() => {
+      try {
+        parseCatalogConfig({ CATALOG_BREAKER_ERROR_PERCENT: '500', CATALOG_RETRY_MAX_ATTEMPTS: '0', CATALOG_BATCHING: 'sometimes' });
+        return undefined;
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(err?.problems).toHaveLength(3);
+  });
+
+  it('defaults are valid and frozen', () => {
+    const config = parseCatalogConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(config.deadlineMs).toBe(1000);
+    expect(parseGatewayConfig({}).port).toBe(4000);
+  });
+});

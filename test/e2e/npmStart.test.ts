@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { operation } from '../harness/operations.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('npm start', () => {
+  it('starts every service, prints the gateway URL and a working curl, and stops cleanly on Ctrl-C', async () => {
+    // Ports away from the defaults so a developer's running `npm start` does not collide.
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const ports = {
+      GATEWAY_PORT: base,
+      CATALOG_PORT: base + 1,
+      REVIEWS_PORT: base + 2,
+      ACCOUNTS_PORT: base + 3,
+      SANDBOX_COMMERCE_PORT: base + 4,
+      SANDBOX_REVIEWS_PORT: base + 5,
+      SANDBOX_IDENTITY_PORT: base + 6,
+    };
+    const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`npm start was not ready in time:\n${out}`)), 40_000);
+        const check = () => {
+          if (out.includes('Ctrl-C stops everything')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        child.stdout.on('data', check);
+        child.once('exit', () => reject(new Error(`npm start exited early:\n${out}`)));
+      });
+      const gatewayUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
+      expect(out).toContain(gatewayUrl);
+      expect(out).toMatch(/curl -s .+ --data '\{"query":"query HomeScreen/);
+
+      const res = await fetch(gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: operation('HomeScreen') }),
+      });
+      const json = (await res.json()) as { data: { products: { edges: unknown[] } }; errors?: unknown };
+      expect(json.errors).toBeUndefined();
+      expect(json.data.products.edges).toHaveLength(20);
+    } finally {
+      child.kill('SIGINT');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+    }
+    // Everything it started has stopped.
+    await expect(fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/healthz`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${ports.SANDBOX_REVIEWS_PORT}/__sandbox/health`)).rejects.toThrow();
+  }, 60_000);
+});

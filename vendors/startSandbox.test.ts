@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../subgraphs/kit/config/ConfigError.js';
+import { parseSandboxConfig, sandboxOptionsFrom, sandboxSettings } from './config.js';
+import { vendorFetch } from './sandbox/vendorFetch.js';
+import { startSandbox, type Sandbox } from './startSandbox.js';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ latencyMs: 0, reviews: { rateLimit: null } });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+describe('startSandbox', () => {
+  it('starts the three vendors on ephemeral loopback ports with the default keys', async () => {
+    expect(sandbox.vendors.map((v) => [v.name, v.brand])).toEqual([
+      ['commerce', 'ShopCore'],
+      ['reviews', 'StarPulse'],
+      ['identity', 'IdentiCo'],
+    ]);
+    for (const v of sandbox.vendors) {
+      expect(v.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(v.apiKey).toBe(`sandbox-${v.name}-key`);
+    }
+    expect(new Set(sandbox.vendors.map((v) => v.port)).size).toBe(3);
+    expect((await vendorFetch(sandbox.commerce, '/v1/products/prod_0001')).status).toBe(200);
+    expect((await vendorFetch(sandbox.reviews, '/v2/products/ratings?product_ids=prod_0001')).status).toBe(200);
+    expect((await vendorFetch(sandbox.identity, '/api/users/usr_0001')).status).toBe(200);
+    expect(sandbox.reviews.control.faults().rateLimit).toBeNull();
+  });
+
+  it('reset() clears every vendor’s faults and counters', () => {
+    sandbox.identity.control.setFaults({ outage: true });
+    sandbox.reset();
+    expect(sandbox.identity.control.faults().outage).toBe(false);
+    expect(sandbox.vendors.map((v) => v.control.stats().total)).toEqual([0, 0, 0]);
+  });
+
+  it('closes what it started when a port is taken', async () => {
+    await expect(startSandbox({ commerce: { port: sandbox.identity.port } })).rejects.toThrow(/EADDRINUSE/);
+  });
+});
+
+describe('sandbox config', () => {
+  it('has documented defaults', () => {
+    const config = parseSandboxConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      commercePort: 4101,
+      reviewsPort: 4102,
+      identityPort: 4103,
+      commerceKey: 'sandbox-commerce-key',
+      reviewsRateLimit: 100,
+      latencyMs: 0,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(sandboxOptionsFrom(config).reviews?.rateLimit).toEqual({ limit: 100, windowMs: 1000 });
+    expect(sandboxOptionsFrom(parseSandboxConfig({ SANDBOX_REVIEWS_RATE_LIMIT: '0' })).reviews?.rateLimit).toBeNull();
+    for (const setting of Object.values(sandboxSettings)) expect(setting.description.length).toBeGreaterThan(10);
+  });
+
+  it('lists every problem at once and hides keys', () => {
+    let error: unknown;
+    try {
+      parseSandboxConfig({ SANDBOX_COMMERCE_PORT: 'x', SANDBOX_LATENCY_MS: '-5', SANDBOX_REVIEWS_RATE_LIMIT: '1.5' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toHaveLength(3);
+    expect(sandboxSettings.commerceKey.secret).toBe(true);
+  });
+});
