@@ -20,6 +20,7 @@ const env: Record<string, string> =
 // The benchmark measures our code, not a vendor's quota: breakers and rate limits stay out of the way.
 Object.assign(env, { REVIEWS_BREAKER_VOLUME: '100000', CATALOG_BREAKER_VOLUME: '100000', ACCOUNTS_BREAKER_VOLUME: '100000' });
 
+process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 const stack = await startStack({ env, logLevel: 'silent' });
 for (const vendor of [stack.sandbox.commerce, stack.sandbox.reviews, stack.sandbox.identity]) {
   vendor.control.setFaults({ latencyMs, rateLimit: null });

@@ -42,7 +42,7 @@ describe('sandbox data', () => {
       expect(p.price_cents).toBeLessThanOrEqual(49_999);
       expect(Number.isInteger(p.inventory_quantity)).toBe(true);
       expect(PRODUCT_CATEGORIES).toContain(p.category);
-      expect(p.image_url).toBe(`https://cdn.shopcore.example/img/${p.id}.jpg`);
+      expect(p.image_url).toBe(`https://images.example.com/products/${p.id}.jpg`);
       expect(Number.isNaN(Date.parse(p.created_at))).toBe(false);
     }
     const outOfStock = products.filter((p) => p.inventory_quantity === 0).length;

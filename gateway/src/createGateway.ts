@@ -9,6 +9,7 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource.js';
 import { maskGatewayError } from './plugins/errorMasking.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
+import { operationResolutionPlugin } from './plugins/operationResolution.js';
 import { telemetryOffPlugins } from './plugins/telemetryOff.js';
 import { supergraphSubgraphs } from './supergraphSubgraphs.js';
 
@@ -78,7 +79,7 @@ export function createGateway({ config, supergraphSdl, logger }: GatewayOptions)
     formatError: maskGatewayError,
     // main.ts owns the signals: it drains HTTP first, then stops Apollo.
     stopOnTerminationSignals: false,
-    plugins: [requestIdPlugin<GatewayContext>(), ...telemetryOffPlugins(), landingPagePlugin(config.nodeEnv)],
+    plugins: [requestIdPlugin<GatewayContext>(), operationResolutionPlugin(), ...telemetryOffPlugins(), landingPagePlugin(config.nodeEnv)],
   });
 
   let started = false;

@@ -20,7 +20,7 @@ describe('errors from a kit subgraph with a registry code', () => {
   });
 
   it('reach the client with that code, the public message and the field path', async () => {
-    omega.behaviour = { kind: 'appError', code: 'VENDOR_UNAVAILABLE' };
+    omega.setBehaviour({ kind: 'appError', code: 'VENDOR_UNAVAILABLE' });
     const res = await gw.query(THINGS_QUERY, ID);
     expect(res.status).toBe(200);
     expect(res.json.data.things[0]).toEqual({ id: '1', title: 'Thing 1', score: null });
@@ -35,7 +35,7 @@ describe('errors from a kit subgraph with a registry code', () => {
   });
 
   it('keep safe extension fields such as retryAfterSeconds', async () => {
-    omega.behaviour = { kind: 'appError', code: 'VENDOR_RATE_LIMITED' };
+    omega.setBehaviour({ kind: 'appError', code: 'VENDOR_RATE_LIMITED' });
     const res = await gw.query(THINGS_QUERY, ID);
     expect(res.json.errors[2]).toEqual({
       message: 'This information is temporarily unavailable because of high demand.',

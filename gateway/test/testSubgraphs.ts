@@ -67,8 +67,8 @@ export type OmegaBehaviour =
   | { kind: 'slow'; delayMs: number }
   | { kind: 'appError'; code: 'VENDOR_UNAVAILABLE' | 'VENDOR_RATE_LIMITED' };
 
-/** The second subgraph, built with the kit like a real one. `behaviour` can change between requests. */
-export async function startOmega(initial: OmegaBehaviour = { kind: 'ok' }): Promise<TestSubgraph & { behaviour: OmegaBehaviour; started: () => number }> {
+/** The second subgraph, built with the kit like a real one. Its behaviour can change between requests. */
+export async function startOmega(initial: OmegaBehaviour = { kind: 'ok' }): Promise<TestSubgraph & { setBehaviour(b: OmegaBehaviour): void; started: () => number }> {
   const requestIds: string[] = [];
   let started = 0;
   const state = { behaviour: initial };
@@ -96,15 +96,13 @@ export async function startOmega(initial: OmegaBehaviour = { kind: 'ok' }): Prom
     },
   });
   const running = await serve(server, requestIds);
-  return Object.assign(running, {
-    get behaviour() {
-      return state.behaviour;
-    },
-    set behaviour(b: OmegaBehaviour) {
+  return {
+    ...running,
+    setBehaviour(b: OmegaBehaviour) {
       state.behaviour = b;
     },
     started: () => started,
-  });
+  };
 }
 
 /**
@@ -215,6 +213,8 @@ export interface TestGateway {
 
 /** The gateway over alpha + omega, configured through the same parser as main.ts. */
 export async function startTestGateway(urls: { alpha: string; omega: string }, env: Record<string, string> = {}): Promise<TestGateway> {
+  // A test harness is an entry point like main.ts: it sets up the process before creating the gateway.
+  // eslint-disable-next-line no-restricted-properties
   disableApolloTelemetry(process.env);
   const config = parseGatewayConfig({
     GATEWAY_PORT: '0',

@@ -5,6 +5,20 @@ import { ratingFor, reviewsForProduct } from '../../vendors/reviews/data.js';
 import { operation } from '../harness/operations.js';
 import { startStack, type Stack } from '../harness/startStack.js';
 
+interface HomeReview {
+  rating: number;
+  body: string;
+  author: { displayName: string; avatarUrl: string | null } | null;
+}
+interface HomeNode {
+  id: string;
+  name: string;
+  price: { amount: string; currency: string };
+  imageUrl: string;
+  rating: { average: number | null; count: number } | null;
+  reviews: HomeReview[];
+}
+
 const cents = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
 
 describe('the home-screen query', () => {
@@ -43,7 +57,7 @@ describe('the home-screen query', () => {
 
     const expected = commerceProducts().slice(0, 20);
     let withoutReviews = 0;
-    edges.forEach(({ node }: { node: Record<string, any> }, i: number) => {
+    edges.forEach(({ node }: { node: HomeNode }, i: number) => {
       const product = expected[i]!;
       expect(node.id).toBe(product.id);
       expect(node.name).toBe(product.title);
@@ -56,7 +70,7 @@ describe('the home-screen query', () => {
 
       const reviews = reviewsForProduct(product.id).slice(0, 3);
       expect(node.reviews).toHaveLength(reviews.length);
-      node.reviews.forEach((review: Record<string, any>, j: number) => {
+      node.reviews.forEach((review, j) => {
         const source = reviews[j]!;
         const author = userById(source.user_id)!;
         expect(review).toEqual({

@@ -74,7 +74,7 @@ export function generateCommerceData(seed = COMMERCE_SEED): readonly CommercePro
         description,
         price_cents,
         currency,
-        image_url: `https://cdn.shopcore.example/img/${id}.jpg`,
+        image_url: `https://images.example.com/products/${id}.jpg`,
         category,
         inventory_quantity,
         created_at,

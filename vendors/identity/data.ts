@@ -39,7 +39,7 @@ export function generateIdentityData(seed = IDENTITY_SEED): readonly IdentityUse
       Object.freeze({
         user_id,
         name: `${first} ${last}`,
-        picture: rnd.chance(0.15) ? null : `https://avatars.identico.example/${user_id}.png`,
+        picture: rnd.chance(0.15) ? null : `https://images.example.com/avatars/${user_id}.png`,
         email: `${first.toLowerCase()}.${last.toLowerCase()}${i}@example.com`,
         created_at: new Date(USERS_START + rnd.int(0, 800) * DAY_MS + rnd.int(0, DAY_MS - 1)).toISOString(),
       }),

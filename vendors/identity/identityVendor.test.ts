@@ -54,7 +54,7 @@ describe('identity vendor (IdentiCo)', () => {
     const noPicture = users.filter((u) => u.picture === null).length;
     expect(noPicture).toBeGreaterThan(100);
     expect(noPicture).toBeLessThan(220);
-    for (const u of users) if (u.picture !== null) expect(u.picture).toBe(`https://avatars.identico.example/${u.user_id}.png`);
+    for (const u of users) if (u.picture !== null) expect(u.picture).toBe(`https://images.example.com/avatars/${u.user_id}.png`);
     expect(new Set(users.map((u) => u.email)).size).toBe(1000);
   });
 });

@@ -1,8 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
 import type { Logger } from '../../../subgraphs/kit/log/createLogger.js';
 import { REQUEST_ID_HEADER } from '../../../subgraphs/kit/server/requestId.js';
 import type { GatewayContext } from '../context.js';
+import { isGraphQLError } from '../isGraphQLError.js';
 import { createSubgraphFetcher, type SubgraphFetcher } from './createSubgraphFetcher.js';
 import { SubgraphUnavailableError, type SubgraphFailure } from './SubgraphUnavailableError.js';
 
@@ -65,7 +65,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override didEncounterError(error: Error, _fetchRequest: unknown, fetchResponse?: FetchResponse, context?: GatewayContext): never {
     const status = fetchResponse?.status;
-    const responseExt = error instanceof GraphQLError ? (error.extensions.response as { body?: unknown } | undefined) : undefined;
+    const responseExt = isGraphQLError(error) ? (error.extensions.response as { body?: unknown } | undefined) : undefined;
     this.fail(classify(error, status), context, {
       status,
       cause: error.message,

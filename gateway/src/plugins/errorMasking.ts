@@ -1,6 +1,7 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { AppError } from '../../../subgraphs/kit/errors/AppError.js';
 import { errorCodes, isErrorCode } from '../../../subgraphs/kit/errors/errorCodes.js';
+import { isGraphQLError } from '../isGraphQLError.js';
 
 /** Extension fields that carry no internals and help a client act (retry later, fix an argument). */
 const SAFE_EXTENSIONS = ['retryAfterSeconds', 'argument'] as const;
@@ -54,7 +55,7 @@ export function maskGatewayError(formatted: GraphQLFormattedError, error: unknow
 
 /** Made by graphql-js or Apollo (not a wrapped exception from somewhere below). */
 function isOwnGraphQLError(error: unknown): boolean {
-  return error instanceof GraphQLError && (error.originalError === undefined || error.originalError instanceof GraphQLError);
+  return isGraphQLError(error) && (error.originalError === undefined || isGraphQLError(error.originalError));
 }
 
 function internal(formatted: GraphQLFormattedError): GraphQLFormattedError {

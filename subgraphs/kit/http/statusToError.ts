@@ -35,6 +35,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   const trimmed = raw.trim();
   if (trimmed === '') return undefined;
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Anything else number-like ('-1', '1.5') is invalid; Date.parse would read it as a year or a date.
+  if (/^[\d\s.+-]+$/.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpHandler } from './createHttpHandler.js';
 
@@ -16,7 +16,18 @@ export interface RunningHttpServer {
 
 /** Listens on host:port (0 = ephemeral). Only entry points and test harnesses call this. */
 export async function startHttpServer(handler: HttpHandler, options: { port: number; host: string }): Promise<RunningHttpServer> {
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000 }, handler);
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000 }, (req, res) => {
+    inFlight.add(res);
+    res.on('close', () => {
+      inFlight.delete(res);
+      // A keep-alive socket that just went idle would otherwise hold `close` open until its idle timeout.
+      if (draining) setImmediate(() => server.closeIdleConnections());
+    });
+    if (draining) res.setHeader('connection', 'close');
+    handler(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -35,6 +46,9 @@ export async function startHttpServer(handler: HttpHandler, options: { port: num
     origin: `http://${displayHost}:${port}`,
     close(graceMs = 10_000) {
       closing ??= new Promise<void>((resolve) => {
+        draining = true;
+        // Answers still to come tell the client not to reuse the socket, so it closes right after them.
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
         timer.unref();
         server.close(() => {

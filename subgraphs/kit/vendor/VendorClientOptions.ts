@@ -19,7 +19,7 @@ export interface BreakerOptions {
 export interface RetryOptions {
   /** Total attempts for an idempotent read, the first included. 1 disables retries. Default 3. */
   readonly maxAttempts: number;
-  /** Base of the exponential backoff; attempt n waits random(0, min(maxDelay, base * 2^n)). Default 50 (ms). */
+  /** Base of the exponential backoff; retry n (1 = the first retry) waits random(0, min(maxDelay, base * 2^(n-1))). Default 50 (ms). */
   readonly baseDelayMs: number;
   /** Cap of one backoff wait (also caps a vendor's Retry-After we are willing to wait inside one call). Default 500 (ms). */
   readonly maxDelayMs: number;

@@ -101,7 +101,7 @@ async function failure(p: Promise<unknown>): Promise<VendorError> {
   return err as VendorError;
 }
 
-const ok = (body: unknown = { ok: true }): Reply => ({ status: 200, body });
+const ok = (body: unknown = { ok: true }) => ({ status: 200, body }) satisfies Reply;
 
 describe('vendor client: retries', () => {
   it('retries a 503 and then succeeds', async () => {

@@ -32,7 +32,9 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
   const budget = new RetryBudget({ ratio: options.retry.budgetRatio, minPerSecond: options.retry.budgetMinPerSecond });
   const gate = new RateLimitGate();
   const breakers = new Map<string, CircuitBreaker<[Run], unknown>>();
-  // Failures caused by the caller cancelling say nothing about the vendor's health.
+  // Failures caused by the caller cancelling say nothing about the vendor's health. (opossum
+  // counts an ignored error as a success, so a cancelled half-open trial closes the breaker;
+  // the next vendor faults re-open it.)
   const cancelled = new WeakSet<object>();
   let closing: Promise<void> | undefined;
 
@@ -72,7 +74,9 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
         const ve = err instanceof VendorError ? err : fail('network', opName, `unexpected failure: ${String(err)}`, { cause: err });
         if ((ve.status === 429 || ve.status === 503) && ve.retryAfterMs !== undefined && ve.retryAfterMs > 0) gate.closeFor(ve.retryAfterMs);
         if (ctx.signal?.aborted) cancelled.add(ve);
-        logger.warn(
+        // A 404 or a refused input is an answer, not an incident: info. Everything else needs eyes: warn.
+        const level = ve.kind === 'not_found' || ve.kind === 'rejected' ? 'info' : 'warn';
+        logger[level](
           {
             operation: opName,
             kind: ve.kind,

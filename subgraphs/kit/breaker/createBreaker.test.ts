@@ -1,0 +1,68 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import type CircuitBreaker from 'opossum';
+import { VendorError } from '../errors/VendorError.js';
+import { createLogger } from '../log/createLogger.js';
+import { breakerState, createBreaker, isBreakerOpenError } from './createBreaker.js';
+
+const options = { errorThresholdPercentage: 50, volumeThreshold: 2, rollingCountTimeoutMs: 10_000, resetTimeoutMs: 100 };
+const breakers: CircuitBreaker<[Error | null], string>[] = [];
+afterEach(() => breakers.splice(0).forEach((b) => b.shutdown()));
+
+function make(ignore?: (err: unknown) => boolean) {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      cb();
+    },
+  });
+  const breaker = createBreaker(async (err: Error | null) => {
+    if (err) throw err;
+    return 'ok';
+  }, { name: 'acme.items', options, logger: createLogger({ service: 'test', level: 'info', destination }), ...(ignore ? { ignore } : {}) });
+  breakers.push(breaker);
+  return { breaker, lines };
+}
+
+const vendorFault = () => new VendorError('server', { vendor: 'acme', operation: 'items', status: 500 });
+const callerFault = () => new VendorError('rejected', { vendor: 'acme', operation: 'items', status: 422 });
+
+describe('createBreaker', () => {
+  it('counts vendor faults only; other errors still reject but do not count', async () => {
+    const { breaker } = make();
+    for (let i = 0; i < 5; i++) await expect(breaker.fire(callerFault())).rejects.toBeInstanceOf(VendorError);
+    await expect(breaker.fire(new Error('not a vendor error'))).rejects.toThrow('not a vendor error');
+    // Only a VendorError that is a vendor fault counts; the vendor client turns everything into VendorErrors.
+    expect(breakerState(breaker)).toBe('closed');
+  });
+
+  it('opens on vendor faults, rejects with EOPENBREAKER, half-opens after reset and closes on success — logging each change', async () => {
+    const { breaker, lines } = make();
+    await expect(breaker.fire(vendorFault())).rejects.toBeInstanceOf(VendorError);
+    await expect(breaker.fire(vendorFault())).rejects.toBeInstanceOf(VendorError);
+    expect(breakerState(breaker)).toBe('open');
+    const refused = await breaker.fire(null).catch((e: unknown) => e);
+    expect(isBreakerOpenError(refused)).toBe(true);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(breakerState(breaker)).toBe('halfOpen');
+    await expect(breaker.fire(null)).resolves.toBe('ok');
+    expect(breakerState(breaker)).toBe('closed');
+    expect(lines.map((l) => [l.level, l.state, l.breaker])).toEqual([
+      [40, 'open', 'acme.items'],
+      [30, 'halfOpen', 'acme.items'],
+      [30, 'closed', 'acme.items'],
+    ]);
+  });
+
+  it('does not count errors the ignore hook names', async () => {
+    const ignored = new WeakSet<object>();
+    const { breaker } = make((err) => typeof err === 'object' && err !== null && ignored.has(err));
+    for (let i = 0; i < 4; i++) {
+      const err = vendorFault();
+      ignored.add(err);
+      await expect(breaker.fire(err)).rejects.toBe(err);
+    }
+    expect(breakerState(breaker)).toBe('closed');
+  });
+});

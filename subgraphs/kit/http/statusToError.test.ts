@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { kindForStatus, parseRetryAfter, statusToError } from './statusToError.js';
+
+describe('statusToError', () => {
+  it('maps statuses in one place', () => {
+    expect([200, 201, 204, 299].map(kindForStatus)).toEqual([undefined, undefined, undefined, undefined]);
+    expect([301, 404, 400, 409, 422, 401, 403, 429, 500, 503, 418].map(kindForStatus)).toEqual([
+      'server',
+      'not_found',
+      'rejected',
+      'rejected',
+      'rejected',
+      'auth',
+      'auth',
+      'rate_limited',
+      'server',
+      'server',
+      'server',
+    ]);
+  });
+
+  it('keeps Retry-After only on 429 and 503', () => {
+    const headers = { 'retry-after': '5' };
+    expect(statusToError(429, { vendor: 'v', operation: 'o', headers })?.retryAfterMs).toBe(5000);
+    expect(statusToError(503, { vendor: 'v', operation: 'o', headers })?.retryAfterMs).toBe(5000);
+    expect(statusToError(500, { vendor: 'v', operation: 'o', headers })?.retryAfterMs).toBeUndefined();
+    expect(statusToError(200, { vendor: 'v', operation: 'o', headers })).toBeUndefined();
+  });
+
+  it('parses Retry-After seconds and HTTP-dates, ignoring garbage', () => {
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    expect(parseRetryAfter('0', now)).toBe(0);
+    expect(parseRetryAfter(' 12 ', now)).toBe(12_000);
+    expect(parseRetryAfter(['3', '9'], now)).toBe(3000);
+    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Tue, 31 Dec 2024 23:59:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter('-1', now)).toBeUndefined();
+    expect(parseRetryAfter('1.5', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+});
