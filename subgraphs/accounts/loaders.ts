@@ -1,23 +1,15 @@
-import type { CacheStore } from '../kit/cache/createCacheStore.js';
 import { createBatchLoader } from '../kit/loader/createBatchLoader.js';
-import type { CachePolicy } from '../kit/vendor/VendorClientOptions.js';
+import type { LoaderDeps } from '../kit/server/createVendorSubgraph.js';
 import type { IdentityVendorClient } from './identiCoClient.js';
 
 /** Made once per request; the cache behind it is shared. */
-export function createUserLoader(options: {
-  vendor: IdentityVendorClient;
-  cache: CacheStore;
-  policy: CachePolicy;
-  maxBatchSize: number;
-  batching: boolean;
-  requestId: string;
-}) {
+export function createUserLoader(identity: IdentityVendorClient, deps: LoaderDeps) {
   return createBatchLoader({
     name: 'accounts:user',
-    fetchBatch: (ids: readonly string[]) => options.vendor.usersByIds.call(ids, { requestId: options.requestId }),
+    fetchBatch: (ids: readonly string[]) => identity.usersByIds.call(ids, { requestId: deps.requestId }),
     keyOf: (user) => user.id,
-    maxBatchSize: options.maxBatchSize,
-    batching: options.batching,
-    cache: { store: options.cache, policy: options.policy },
+    maxBatchSize: deps.maxBatchSize,
+    batching: deps.batching,
+    cache: { store: deps.cache, policy: deps.policy },
   });
 }

@@ -1,52 +1,26 @@
-import type { CacheStore } from '../kit/cache/createCacheStore.js';
+import type { CacheStore } from '../kit/cache/CacheStore.js';
 import type { Logger } from '../kit/log/createLogger.js';
-import { createSubgraphServer } from '../kit/server/createSubgraphServer.js';
+import { createVendorSubgraph } from '../kit/server/createVendorSubgraph.js';
 import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
 import type { SubgraphService } from '../kit/server/SubgraphService.js';
-import { createVendorClient } from '../kit/vendor/createVendorClient.js';
-import { toVendorClientOptions } from '../kit/vendor/vendorSettings.js';
 import type { AccountsConfig } from './config.js';
 import type { AccountsContext } from './context.js';
-import { createIdentityVendorClient } from './identiCoClient.js';
+import { createIdentityVendorClient, type IdentityVendorClient } from './identiCoClient.js';
 import { createUserLoader } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.url));
 
-/** The accounts subgraph, ready to start and mount; opens no port (see main.ts). */
+/** The accounts subgraph over the identity vendor; opens no port (see main.ts). */
 export function createAccountsSubgraph(deps: { config: AccountsConfig; logger: Logger; cache: CacheStore }): SubgraphService {
-  const { config, logger, cache } = deps;
-  const vendor = createVendorClient(toVendorClientOptions('identity', config, logger, (token) => ({ kind: 'bearer', token })));
-  const identity = createIdentityVendorClient(vendor);
-  const policy = { ttlMs: config.cacheTtlMs, maxStaleMs: config.cacheMaxStaleMs };
-
-  const server = createSubgraphServer<AccountsContext>({
+  return createVendorSubgraph<IdentityVendorClient, AccountsContext>({
+    ...deps,
     name: 'accounts',
+    vendor: 'identity',
     typeDefs,
     resolvers,
-    logger,
-    introspection: config.introspection,
-    createContext: ({ requestId, logger: requestLogger }) => ({
-      requestId,
-      logger: requestLogger,
-      userById: createUserLoader({
-        vendor: identity,
-        cache,
-        policy,
-        maxBatchSize: config.maxBatchSize,
-        batching: config.batching,
-        requestId,
-      }),
-    }),
+    auth: (token) => ({ kind: 'bearer', token }),
+    api: createIdentityVendorClient,
+    context: (identity, loaderDeps) => ({ userById: createUserLoader(identity, loaderDeps) }),
   });
-
-  return {
-    name: 'accounts',
-    server,
-    vendor,
-    async close() {
-      await server.stop();
-      await vendor.close();
-    },
-  };
 }

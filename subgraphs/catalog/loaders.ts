@@ -1,29 +1,19 @@
-import type { CacheStore } from '../kit/cache/createCacheStore.js';
 import { createBatchLoader } from '../kit/loader/createBatchLoader.js';
-import type { CachePolicy } from '../kit/vendor/VendorClientOptions.js';
+import type { LoaderDeps } from '../kit/server/createVendorSubgraph.js';
 import type { CommerceClient } from './commerceClient.js';
 import { toProduct } from './toProduct.js';
 
-export interface CatalogLoaderOptions {
-  readonly commerce: CommerceClient;
-  readonly cache: CacheStore;
-  readonly policy: CachePolicy;
-  readonly maxBatchSize: number;
-  readonly batching: boolean;
-  readonly requestId: string;
-}
-
 /** Made once per request (never shared), so one user's batch never waits on another's. */
-export function createProductLoader(options: CatalogLoaderOptions) {
+export function createProductLoader(commerce: CommerceClient, deps: LoaderDeps) {
   return createBatchLoader({
     name: 'catalog:product',
     fetchBatch: async (ids: readonly string[]) => {
-      const rows = await options.commerce.productsByIds.call(ids, { requestId: options.requestId });
+      const rows = await commerce.productsByIds.call(ids, { requestId: deps.requestId });
       return rows.map(toProduct);
     },
     keyOf: (product) => product.id,
-    maxBatchSize: options.maxBatchSize,
-    batching: options.batching,
-    cache: { store: options.cache, policy: options.policy },
+    maxBatchSize: deps.maxBatchSize,
+    batching: deps.batching,
+    cache: { store: deps.cache, policy: deps.policy },
   });
 }

@@ -1,10 +1,8 @@
-import type { CacheStore } from '../kit/cache/createCacheStore.js';
+import type { CacheStore } from '../kit/cache/CacheStore.js';
 import type { Logger } from '../kit/log/createLogger.js';
-import { createSubgraphServer } from '../kit/server/createSubgraphServer.js';
+import { createVendorSubgraph } from '../kit/server/createVendorSubgraph.js';
 import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
 import type { SubgraphService } from '../kit/server/SubgraphService.js';
-import { createVendorClient } from '../kit/vendor/createVendorClient.js';
-import { toVendorClientOptions } from '../kit/vendor/vendorSettings.js';
 import { createCommerceClient } from './commerceClient.js';
 import type { CatalogConfig } from './config.js';
 import type { CatalogContext } from './context.js';
@@ -13,45 +11,21 @@ import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.url));
 
-/** The catalog subgraph, ready to start and mount; opens no port (see main.ts). */
+/** The catalog subgraph over the commerce vendor; opens no port (see main.ts). */
 export function createCatalogSubgraph(deps: { config: CatalogConfig; logger: Logger; cache: CacheStore }): SubgraphService {
-  const { config, logger, cache } = deps;
-  const vendor = createVendorClient(
-    toVendorClientOptions('commerce', config, logger, (key) => ({ kind: 'header', header: 'x-api-key', value: key })),
-  );
-  const commerce = createCommerceClient(vendor);
-  const policy = { ttlMs: config.cacheTtlMs, maxStaleMs: config.cacheMaxStaleMs };
-
-  const server = createSubgraphServer<CatalogContext>({
+  return createVendorSubgraph<ReturnType<typeof createCommerceClient>, CatalogContext>({
+    ...deps,
     name: 'catalog',
+    vendor: 'commerce',
     typeDefs,
     resolvers,
-    logger,
-    introspection: config.introspection,
-    createContext: ({ requestId, logger: requestLogger }) => ({
-      requestId,
-      logger: requestLogger,
+    auth: (key) => ({ kind: 'header', header: 'x-api-key', value: key }),
+    api: createCommerceClient,
+    context: (commerce, loaderDeps) => ({
       commerce,
-      cache,
-      listPolicy: policy,
-      productById: createProductLoader({
-        commerce,
-        cache,
-        policy,
-        maxBatchSize: config.maxBatchSize,
-        batching: config.batching,
-        requestId,
-      }),
+      cache: loaderDeps.cache,
+      listPolicy: loaderDeps.policy,
+      productById: createProductLoader(commerce, loaderDeps),
     }),
   });
-
-  return {
-    name: 'catalog',
-    server,
-    vendor,
-    async close() {
-      await server.stop();
-      await vendor.close();
-    },
-  };
 }

@@ -1,19 +1,9 @@
 import type DataLoader from 'dataloader';
-import type { CacheStore } from '../kit/cache/createCacheStore.js';
 import { VendorError } from '../kit/errors/VendorError.js';
 import { createBatchLoader } from '../kit/loader/createBatchLoader.js';
-import type { CachePolicy } from '../kit/vendor/VendorClientOptions.js';
+import type { LoaderDeps } from '../kit/server/createVendorSubgraph.js';
 import type { ProductRating, ProductReviews, Review } from './model.js';
 import type { ReviewsVendorClient } from './starPulseClient.js';
-
-export interface ReviewsLoaderOptions {
-  readonly vendor: ReviewsVendorClient;
-  readonly cache: CacheStore;
-  readonly policy: CachePolicy;
-  readonly maxBatchSize: number;
-  readonly batching: boolean;
-  readonly requestId: string;
-}
 
 export interface ReviewsLoaders {
   readonly ratingByProduct: DataLoader<string, ProductRating | null>;
@@ -23,8 +13,8 @@ export interface ReviewsLoaders {
 }
 
 /** Made once per request; the cache behind them is shared. */
-export function createReviewsLoaders(options: ReviewsLoaderOptions): ReviewsLoaders {
-  const { vendor, cache, policy, maxBatchSize, batching, requestId } = options;
+export function createReviewsLoaders(vendor: ReviewsVendorClient, deps: LoaderDeps): ReviewsLoaders {
+  const { cache, policy, maxBatchSize, batching, requestId } = deps;
   const ctx = { requestId };
   const common = { maxBatchSize, batching, cache: { store: cache, policy } };
 

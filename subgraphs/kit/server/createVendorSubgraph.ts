@@ -1,0 +1,77 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { DocumentNode } from 'graphql';
+import type { CacheStore } from '../cache/CacheStore.js';
+import type { Logger } from '../log/createLogger.js';
+import { createVendorClient } from '../vendor/createVendorClient.js';
+import type { VendorClient } from '../vendor/VendorClient.js';
+import type { CachePolicy, VendorAuth } from '../vendor/VendorClientOptions.js';
+import { toCachePolicy, toVendorClientOptions, type VendorConfig } from '../vendor/vendorSettings.js';
+import { createSubgraphServer, type SubgraphContext } from './createSubgraphServer.js';
+import type { SubgraphService } from './SubgraphService.js';
+
+/** What a subgraph's per-request loaders need besides its vendor API. */
+export interface LoaderDeps {
+  readonly cache: CacheStore;
+  readonly policy: CachePolicy;
+  readonly maxBatchSize: number;
+  readonly batching: boolean;
+  readonly requestId: string;
+}
+
+export interface VendorSubgraphOptions<TApi, TContext extends SubgraphContext> {
+  /** Subgraph name, as in the composition config. */
+  readonly name: string;
+  /** Internal vendor name, for logs only. */
+  readonly vendor: string;
+  readonly typeDefs: DocumentNode;
+  readonly resolvers: GraphQLResolverMap<TContext>;
+  readonly config: VendorConfig & { readonly introspection: boolean };
+  readonly logger: Logger;
+  /** Shared across requests (and replicas, with Redis); made by main.ts or the test harness. */
+  readonly cache: CacheStore;
+  /** How this vendor wants its key presented. */
+  readonly auth: (key: string) => VendorAuth;
+  /** The vendor's API as named kit operations, built once. */
+  readonly api: (vendor: VendorClient) => TApi;
+  /** The per-request part of the context: make the DataLoaders here, never outside. */
+  readonly context: (api: TApi, deps: LoaderDeps) => Omit<TContext, keyof SubgraphContext>;
+}
+
+/**
+ * Everything a subgraph that wraps one vendor shares: the kit's vendor client (pool,
+ * breakers, retries, deadline) built once from config, per-request loaders over the
+ * shared cache, and the subgraph server. A new vendor subgraph supplies its schema,
+ * resolvers, vendor API and loaders; nothing else. Opens no port.
+ */
+export function createVendorSubgraph<TApi, TContext extends SubgraphContext>(
+  options: VendorSubgraphOptions<TApi, TContext>,
+): SubgraphService {
+  const { config, logger, cache } = options;
+  const vendor = createVendorClient(toVendorClientOptions(options.vendor, config, logger, options.auth));
+  const api = options.api(vendor);
+  const policy = toCachePolicy(config);
+
+  const server = createSubgraphServer<TContext>({
+    name: options.name,
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers,
+    logger,
+    introspection: config.introspection,
+    createContext: ({ requestId, logger: requestLogger }) =>
+      ({
+        requestId,
+        logger: requestLogger,
+        ...options.context(api, { cache, policy, maxBatchSize: config.maxBatchSize, batching: config.batching, requestId }),
+      }) as TContext,
+  });
+
+  return {
+    name: options.name,
+    server,
+    vendor,
+    async close() {
+      await server.stop();
+      await vendor.close();
+    },
+  };
+}
