@@ -12,5 +12,6 @@ export interface GatewayContext extends RequestScoped {
 
 /** Builds the per-request context for the kit's HTTP handler. */
 export function createContextFactory(logger: Logger): (info: RequestInfo) => Promise<GatewayContext> {
-  return async ({ requestId }) => ({ requestId, logger: logger.child({ requestId }) });
+  // Token verification (the caller's OAuth access token) lands here; until then everyone is anonymous.
+  return async ({ requestId }) => ({ requestId, logger: logger.child({ requestId }), viewer: null });
 }

@@ -50,9 +50,9 @@ export async function startAlpha(): Promise<TestSubgraph> {
     name: 'alpha',
     typeDefs: parse(alphaSdl),
     logger: silentLogger,
-    createContext: ({ requestId, logger }) => {
+    createContext: ({ requestId, logger, viewer }) => {
       requestIds.push(requestId);
-      return { requestId, logger };
+      return { requestId, logger, viewer };
     },
     resolvers: {
       Query: { things: () => [1, 2, 3].map((n) => ({ id: String(n), title: `Thing ${n}` })) },
@@ -76,9 +76,9 @@ export async function startOmega(initial: OmegaBehaviour = { kind: 'ok' }): Prom
     name: 'omega',
     typeDefs: parse(omegaSdl),
     logger: silentLogger,
-    createContext: ({ requestId, logger }) => {
+    createContext: ({ requestId, logger, viewer }) => {
       requestIds.push(requestId);
-      return { requestId, logger };
+      return { requestId, logger, viewer };
     },
     resolvers: {
       Thing: {
@@ -135,7 +135,7 @@ export async function startLeakyOmega(secret: string): Promise<TestSubgraph> {
     isReady: () => true,
     context: async ({ requestId }) => {
       requestIds.push(requestId);
-      return { requestId, logger: silentLogger };
+      return { requestId, logger: silentLogger, viewer: null };
     },
   });
   const http = await startHttpServer(handler, { host: '127.0.0.1', port: 0 });

@@ -3,6 +3,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
+import type { Viewer } from '../auth/Viewer.js';
 import type { Logger } from '../log/createLogger.js';
 import { createHttpHandler, type HttpHandler } from './createHttpHandler.js';
 import { formatError } from './formatError.js';
@@ -17,7 +18,7 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   readonly resolvers: GraphQLResolverMap<TContext>;
   readonly logger: Logger;
   /** Builds the per-request context: this is where per-request DataLoaders are made. */
-  readonly createContext: (base: { requestId: string; logger: Logger; req: IncomingMessage }) => TContext | Promise<TContext>;
+  readonly createContext: (base: { requestId: string; logger: Logger; viewer: Viewer | null; req: IncomingMessage }) => TContext | Promise<TContext>;
   /** Schema introspection for tools; the gateway itself only needs `_service`. Default true. */
   readonly introspection?: boolean;
   readonly maxBodyBytes?: number;
@@ -55,7 +56,9 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     isReady: () => ready,
     context: async ({ req, requestId }) => {
       const logger = options.logger.child({ requestId });
-      return options.createContext({ requestId, logger, req });
+      // Identity verification (the gateway's signed token) lands here; until then everyone is anonymous.
+      const viewer: Viewer | null = null;
+      return options.createContext({ requestId, logger, viewer, req });
     },
   });
   return {

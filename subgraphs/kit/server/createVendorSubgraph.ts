@@ -57,10 +57,11 @@ export function createVendorSubgraph<TApi, TContext extends SubgraphContext>(
     resolvers: options.resolvers,
     logger,
     introspection: config.introspection,
-    createContext: ({ requestId, logger: requestLogger }) =>
+    createContext: ({ requestId, logger: requestLogger, viewer }) =>
       ({
         requestId,
         logger: requestLogger,
+        viewer,
         ...options.context(api, { cache, policy, maxBatchSize: config.maxBatchSize, batching: config.batching, requestId }),
       }) as TContext,
   });

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { Viewer } from '../auth/Viewer.js';
 import type { Logger } from '../log/createLogger.js';
 import { VendorError } from '../errors/VendorError.js';
 import { AppError } from '../errors/AppError.js';
@@ -7,6 +8,8 @@ import { AppError } from '../errors/AppError.js';
 export interface RequestScoped {
   readonly requestId: string;
   readonly logger: Logger;
+  /** The verified caller; null when anonymous. */
+  readonly viewer: Viewer | null;
 }
 
 /**
