@@ -21,6 +21,33 @@ export const errorCodes = {
     message: 'The HTTP request is malformed.',
     description: 'The HTTP request could not be read as a GraphQL request (wrong method, content type or body).',
   },
+  PAYLOAD_TOO_LARGE: {
+    message: 'The request body is too large.',
+    description: 'The HTTP body is over the configured limit (`MAX_BODY_BYTES`). Nothing was executed.',
+  },
+  QUERY_TOO_COMPLEX: {
+    message: 'The query is too large or too complex.',
+    description:
+      'The query went over one of the configured limits (depth, aliases, directives, tokens, cost). The message names the limit, never echoes the query. Nothing was executed.',
+  },
+  OPERATION_NOT_ALLOWED: {
+    message: 'This operation is not registered for this app.',
+    description:
+      'The gateway runs in safelist mode and the operation is not in the persisted-query manifest of the app builds. Ship the operation in the manifest (`npm run manifest`).',
+  },
+  PERSISTED_QUERY_NOT_FOUND: {
+    message: 'PersistedQueryNotFound',
+    description:
+      'Automatic persisted queries: the hash is not known yet. Client libraries react to this code by resending the query with its text (the message is part of that protocol).',
+  },
+  RATE_LIMITED: {
+    message: 'Too many requests. Try again later.',
+    description: 'The caller (user or client address) went over its request rate. The HTTP status is 429 and `Retry-After` says when to retry.',
+  },
+  CONFLICT: {
+    message: 'This conflicts with something that already exists.',
+    description: 'The change cannot be made because of existing data, e.g. a second review of the same product or an email already registered.',
+  },
   NOT_FOUND: {
     message: 'The requested item does not exist.',
     description: 'The item named by the request does not exist (or no longer exists) at its source.',
