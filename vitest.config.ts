@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
+    // Every response any test reads is scanned for secrets (vendor keys, signing keys).
+    setupFiles: ['test/setup/scanResponses.ts'],
     exclude: ['node_modules/**', 'bench/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
