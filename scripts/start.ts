@@ -6,10 +6,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { generateIdentityKeys } from '../subgraphs/kit/auth/generateIdentityKeys.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const host = '127.0.0.1';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+// One ephemeral key pair per run: the gateway signs the identity it forwards, every subgraph verifies it.
+// A pair already in the environment (both halves) is used as is.
+const identityKeys =
+  process.env.GATEWAY_IDENTITY_PRIVATE_KEY && process.env.GATEWAY_IDENTITY_JWKS
+    ? { privateJwk: process.env.GATEWAY_IDENTITY_PRIVATE_KEY, publicJwks: process.env.GATEWAY_IDENTITY_JWKS }
+    : await generateIdentityKeys();
 // Wire the services to each other from their ports, so moving one port moves its users too.
 const env = {
   ...process.env,
@@ -18,6 +25,10 @@ const env = {
   CATALOG_VENDOR_URL: process.env.CATALOG_VENDOR_URL ?? `http://${host}:${port('SANDBOX_COMMERCE_PORT', 4101)}`,
   REVIEWS_VENDOR_URL: process.env.REVIEWS_VENDOR_URL ?? `http://${host}:${port('SANDBOX_REVIEWS_PORT', 4102)}`,
   ACCOUNTS_VENDOR_URL: process.env.ACCOUNTS_VENDOR_URL ?? `http://${host}:${port('SANDBOX_IDENTITY_PORT', 4103)}`,
+  // Access tokens come from the identity sandbox, which is also the OIDC issuer.
+  AUTH_ISSUER: process.env.AUTH_ISSUER ?? `http://${host}:${port('SANDBOX_IDENTITY_PORT', 4103)}`,
+  GATEWAY_IDENTITY_PRIVATE_KEY: identityKeys.privateJwk,
+  GATEWAY_IDENTITY_JWKS: identityKeys.publicJwks,
   SUBGRAPH_URLS:
     process.env.SUBGRAPH_URLS ??
     (['catalog', 'reviews', 'accounts'] as const)

@@ -23,6 +23,22 @@ export const sandboxSettings = {
     unit: 'requests per second per key, 0 = off',
     description: 'Rate limit of the reviews sandbox vendor; over it, 429 with Retry-After.',
   }),
+  identityAudience: string('SANDBOX_IDENTITY_AUDIENCE', {
+    default: 'mobile-graph',
+    description: 'Audience (`aud`) of the access tokens the identity sandbox vendor issues as an OpenID Connect issuer.',
+  }),
+  accessTokenTtlS: int('SANDBOX_ACCESS_TOKEN_TTL_S', {
+    default: 900,
+    min: 1,
+    max: 86_400,
+    unit: 's',
+    description: 'Lifetime of the access tokens the identity sandbox vendor issues.',
+  }),
+  accountsClientSecret: string('SANDBOX_ACCOUNTS_CLIENT_SECRET', {
+    default: 'sandbox-accounts-client-secret',
+    secret: true,
+    description: 'Client secret of the confidential OAuth client `mobile-graph-accounts` (password grant) at the identity sandbox vendor.',
+  }),
   latencyMs: int('SANDBOX_LATENCY_MS', {
     default: 0,
     min: 0,
@@ -49,6 +65,12 @@ export function sandboxOptionsFrom(config: SandboxConfig): SandboxOptions {
       apiKey: config.reviewsKey,
       rateLimit: config.reviewsRateLimit === 0 ? null : { limit: config.reviewsRateLimit, windowMs: 1000 },
     },
-    identity: { port: config.identityPort, apiKey: config.identityKey },
+    identity: {
+      port: config.identityPort,
+      apiKey: config.identityKey,
+      audience: config.identityAudience,
+      accessTokenTtlS: config.accessTokenTtlS,
+      accountsClientSecret: config.accountsClientSecret,
+    },
   };
 }

@@ -27,14 +27,6 @@ describe('sandbox data', () => {
     expect(identityUsers()[999]?.user_id).toBe('usr_1000');
   });
 
-  it('generates quickly', () => {
-    const start = performance.now();
-    generateCommerceData(7);
-    generateReviewsData(7);
-    generateIdentityData(7);
-    expect(performance.now() - start).toBeLessThan(200);
-  });
-
   it('has products shaped like ShopCore returns them', () => {
     const products = commerceProducts();
     for (const p of products) {

@@ -25,6 +25,7 @@ const sandbox = await start(loadConfig());
 for (const vendor of sandbox.vendors) {
   console.log(`sandbox ${vendor.name.padEnd(8)} (${vendor.brand}) ${vendor.url}  control: ${vendor.url}/__sandbox/faults`);
 }
+console.log(`sandbox OIDC issuer ${sandbox.identity.oidc.issuer}/.well-known/openid-configuration  keys: ${sandbox.identity.url}/__sandbox/keys`);
 
 let stopping = false;
 const stop = (signal: string): void => {

@@ -29,6 +29,8 @@ describe('startSandbox', () => {
     expect((await vendorFetch(sandbox.reviews, '/v2/products/ratings?product_ids=prod_0001')).status).toBe(200);
     expect((await vendorFetch(sandbox.identity, '/api/users/usr_0001')).status).toBe(200);
     expect(sandbox.reviews.control.faults().rateLimit).toBeNull();
+    expect(sandbox.identity.oidc.issuer).toBe(sandbox.identity.url);
+    expect(sandbox.identity.oidc.audience).toBe('mobile-graph');
   });
 
   it('reset() clears every vendor’s faults and counters', () => {
@@ -53,8 +55,12 @@ describe('sandbox config', () => {
       identityPort: 4103,
       commerceKey: 'sandbox-commerce-key',
       reviewsRateLimit: 100,
+      identityAudience: 'mobile-graph',
+      accessTokenTtlS: 900,
+      accountsClientSecret: 'sandbox-accounts-client-secret',
       latencyMs: 0,
     });
+    expect(sandboxOptionsFrom(config).identity).toMatchObject({ audience: 'mobile-graph', accessTokenTtlS: 900, accountsClientSecret: 'sandbox-accounts-client-secret' });
     expect(Object.isFrozen(config)).toBe(true);
     expect(sandboxOptionsFrom(config).reviews?.rateLimit).toEqual({ limit: 100, windowMs: 1000 });
     expect(sandboxOptionsFrom(parseSandboxConfig({ SANDBOX_REVIEWS_RATE_LIMIT: '0' })).reviews?.rateLimit).toBeNull();
@@ -71,5 +77,6 @@ describe('sandbox config', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toHaveLength(3);
     expect(sandboxSettings.commerceKey.secret).toBe(true);
+    expect(sandboxSettings.accountsClientSecret.secret).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { createCommerceVendor } from './commerce/createCommerceVendor.js';
-import { createIdentityVendor } from './identity/createIdentityVendor.js';
+import { createIdentityVendor, type IdentityVendorOptions, type RunningIdentityVendor } from './identity/createIdentityVendor.js';
 import { createReviewsVendor, REVIEWS_DEFAULT_RATE_LIMIT } from './reviews/createReviewsVendor.js';
 import type { RateLimit, RunningVendor } from './sandbox/types.js';
 
@@ -24,13 +24,15 @@ export interface SandboxOptions {
   commerce?: SandboxVendorOptions;
   /** `rateLimit` default: 100 requests per 1000 ms per key; null = unlimited. */
   reviews?: SandboxVendorOptions & { rateLimit?: RateLimit | null };
-  identity?: SandboxVendorOptions;
+  /** Plus the issuer's settings: audience (default 'mobile-graph'), access token TTL (900 s), accounts client secret, issuer. */
+  identity?: SandboxVendorOptions & Pick<IdentityVendorOptions, 'audience' | 'accessTokenTtlS' | 'accountsClientSecret' | 'issuer'>;
 }
 
 export interface Sandbox {
   readonly commerce: RunningVendor;
   readonly reviews: RunningVendor;
-  readonly identity: RunningVendor;
+  /** Also an OpenID Connect issuer: `identity.oidc` rotates keys and signs test tokens. */
+  readonly identity: RunningIdentityVendor;
   /** The three vendors, for loops. */
   readonly vendors: readonly RunningVendor[];
   /** Resets every vendor's faults and counters (between tests). */
@@ -51,7 +53,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiKey: options.reviews?.apiKey ?? DEFAULT_SANDBOX_KEYS.reviews,
       rateLimit: options.reviews?.rateLimit === undefined ? { ...REVIEWS_DEFAULT_RATE_LIMIT } : options.reviews.rateLimit,
     }),
-    createIdentityVendor({ host, latencyMs, port: options.identity?.port ?? 0, apiKey: options.identity?.apiKey ?? DEFAULT_SANDBOX_KEYS.identity }),
+    createIdentityVendor({
+      host,
+      latencyMs,
+      port: options.identity?.port ?? 0,
+      apiKey: options.identity?.apiKey ?? DEFAULT_SANDBOX_KEYS.identity,
+      audience: options.identity?.audience,
+      accessTokenTtlS: options.identity?.accessTokenTtlS,
+      accountsClientSecret: options.identity?.accountsClientSecret,
+      issuer: options.identity?.issuer,
+    }),
   ]);
   const running = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -59,7 +70,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await Promise.all(running.map((v) => v.close()));
     throw failure.reason;
   }
-  const [commerce, reviews, identity] = running as [RunningVendor, RunningVendor, RunningVendor];
+  const [commerce, reviews, identity] = running as [RunningVendor, RunningVendor, RunningIdentityVendor];
   const vendors = Object.freeze([commerce, reviews, identity]);
   return {
     commerce,

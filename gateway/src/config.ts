@@ -1,6 +1,8 @@
 import { parseConfig } from '../../subgraphs/kit/config/parseConfig.js';
-import { bool, int, oneOf, string, type Env, type ParseResult, type Setting } from '../../subgraphs/kit/config/setting.js';
+import { bool, int, oneOf, optionalUrl, string, type Env, type ParseResult, type Setting } from '../../subgraphs/kit/config/setting.js';
 import { logLevels, type LogLevel } from '../../subgraphs/kit/log/createLogger.js';
+import { authSettings, resolveAuthConfig, type AuthConfig } from './auth/authSettings.js';
+import { persistedQueryModes, type PersistedQueryMode } from './persistedQueries/createPersistedQueries.js';
 
 const nodeEnvs = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof nodeEnvs)[number];
@@ -112,9 +114,107 @@ export const gatewaySettings = {
     defaultText: 'true unless NODE_ENV=production',
     description: 'Allow schema introspection (the sandbox explorer needs it).',
   }),
+  // Abuse: query limits, batching, persisted queries, rate limits (see gateway/README.md).
+  limitMaxDepth: int('LIMIT_MAX_DEPTH', {
+    default: 10,
+    min: 1,
+    max: 100,
+    unit: 'levels',
+    description: 'Deepest nesting of selection sets a query may have (fragments count as a level); deeper → 400 QUERY_TOO_COMPLEX.',
+  }),
+  limitMaxAliases: int('LIMIT_MAX_ALIASES', {
+    default: 15,
+    min: 0,
+    max: 1_000,
+    unit: 'aliases',
+    description: 'Most aliases in one operation, `__typename` aliases included; more → 400 QUERY_TOO_COMPLEX.',
+  }),
+  limitMaxDirectives: int('LIMIT_MAX_DIRECTIVES', {
+    default: 10,
+    min: 0,
+    max: 1_000,
+    unit: 'directives',
+    description: 'Most directives (`@include`, `@skip`, …) in one operation; more → 400 QUERY_TOO_COMPLEX.',
+  }),
+  limitMaxTokens: int('LIMIT_MAX_TOKENS', {
+    default: 2_000,
+    min: 100,
+    max: 100_000,
+    unit: 'tokens',
+    description: 'Most lexical tokens in one query document; parsing stops past it → 400 QUERY_TOO_COMPLEX.',
+  }),
+  limitMaxCost: int('LIMIT_MAX_COST', {
+    default: 5_000,
+    min: 1,
+    max: 10_000_000,
+    unit: 'cost points',
+    description: 'Highest estimated cost of one operation (the home screen costs 1663); more → 400 QUERY_TOO_COMPLEX.',
+  }),
+  maxBatchOperations: int('MAX_BATCH_OPERATIONS', {
+    default: 0,
+    min: 0,
+    max: 10,
+    unit: 'operations',
+    description: 'Operations one batched request (a JSON array body) may hold; 0 refuses batches (400 BAD_REQUEST).',
+  }),
+  persistedQueries: oneOf('PERSISTED_QUERIES', persistedQueryModes, {
+    default: 'apq',
+    description: 'apq = automatic persisted queries; safelist = only the operations of PERSISTED_QUERY_MANIFEST run; off = none.',
+  }),
+  persistedQueryManifest: string('PERSISTED_QUERY_MANIFEST', {
+    default: 'schema/persisted-queries.json',
+    description: 'Persisted query manifest of the app builds (made by `npm run manifest`), read at start-up in safelist mode.',
+  }),
+  apqTtlS: int('APQ_TTL_S', {
+    default: 86_400,
+    min: 60,
+    max: 2_592_000,
+    unit: 's',
+    description: 'How long an automatic persisted query stays registered (in memory, or in Redis with REDIS_URL).',
+  }),
+  rateLimitPerIp: int('RATE_LIMIT_PER_IP', {
+    default: 600,
+    min: 0,
+    max: 1_000_000,
+    unit: 'operations per window',
+    description: 'GraphQL operations one client address may send per window (a batch counts each); over it → 429. 0 = no limit.',
+  }),
+  rateLimitPerUser: int('RATE_LIMIT_PER_USER', {
+    default: 300,
+    min: 0,
+    max: 1_000_000,
+    unit: 'operations per window',
+    description: 'GraphQL operations one signed-in user may send per window, from any address; over it → 429. 0 = no limit.',
+  }),
+  rateLimitWindowS: int('RATE_LIMIT_WINDOW_S', {
+    default: 60,
+    min: 1,
+    max: 3_600,
+    unit: 's',
+    description: 'Length of the fixed window the rate limits count over.',
+  }),
+  trustProxyHops: int('TRUST_PROXY_HOPS', {
+    default: 0,
+    min: 0,
+    max: 10,
+    unit: 'proxies',
+    description: 'Proxies in front of the gateway: 0 = the client is the socket address; N = the Nth address from the right of x-forwarded-for.',
+  }),
+  redisUrl: optionalUrl('REDIS_URL', {
+    protocols: ['redis:', 'rediss:'],
+    description: 'Shared store of all replicas (subgraph caches; gateway rate-limit counters and APQ). Unset = in memory per process.',
+  }),
+  redisPrefix: string('REDIS_PREFIX', {
+    default: 'mobile-graph',
+    pattern: /^[A-Za-z0-9._:-]{1,64}$/,
+    patternText: 'up to 64 of A-Za-z0-9._:-',
+    description: "Key prefix of this deployment in Redis (rate limits, APQ), so that deployments sharing a Redis never share keys.",
+  }),
+  // AUTH_* (access tokens of mobile clients) and GATEWAY_IDENTITY_PRIVATE_KEY (what subgraphs are told): see auth/authSettings.ts.
+  ...authSettings,
 };
 
-export interface GatewayConfig {
+export interface GatewayConfig extends AuthConfig {
   readonly host: string;
   readonly port: number;
   readonly supergraphPath: string;
@@ -130,6 +230,28 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel;
   readonly nodeEnv: NodeEnv;
   readonly introspection: boolean;
+  /** levels */
+  readonly limitMaxDepth: number;
+  readonly limitMaxAliases: number;
+  readonly limitMaxDirectives: number;
+  readonly limitMaxTokens: number;
+  /** graphql-armor cost points */
+  readonly limitMaxCost: number;
+  /** 0 = batching off */
+  readonly maxBatchOperations: number;
+  readonly persistedQueries: PersistedQueryMode;
+  readonly persistedQueryManifest: string;
+  /** s */
+  readonly apqTtlS: number;
+  /** operations per window; 0 = off */
+  readonly rateLimitPerIp: number;
+  /** operations per window; 0 = off */
+  readonly rateLimitPerUser: number;
+  /** s */
+  readonly rateLimitWindowS: number;
+  readonly trustProxyHops: number;
+  readonly redisUrl: string | undefined;
+  readonly redisPrefix: string;
 }
 
 /** Parses the gateway's environment once; throws a ConfigError listing every problem. */
@@ -138,5 +260,6 @@ export function parseGatewayConfig(env: Env): GatewayConfig {
   return Object.freeze({
     ...parsed,
     introspection: parsed.introspection ?? parsed.nodeEnv !== 'production',
+    ...resolveAuthConfig(parsed),
   });
 }

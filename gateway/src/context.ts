@@ -10,8 +10,11 @@ export interface GatewayContext extends RequestScoped {
   readonly logger: Logger;
 }
 
-/** Builds the per-request context for the kit's HTTP handler. */
+/**
+ * Builds the per-request context for the kit's HTTP handler. The viewer is what the
+ * `authenticate` hook made of the access token (null = anonymous); it is what the gateway
+ * signs into the identity each subgraph receives.
+ */
 export function createContextFactory(logger: Logger): (info: RequestInfo) => Promise<GatewayContext> {
-  // Token verification (the caller's OAuth access token) lands here; until then everyone is anonymous.
-  return async ({ requestId }) => ({ requestId, logger: logger.child({ requestId }), viewer: null });
+  return async ({ requestId, viewer }) => ({ requestId, logger: logger.child({ requestId }), viewer });
 }

@@ -4,13 +4,23 @@ import { parse } from 'graphql';
 import type { Logger } from '../../subgraphs/kit/log/createLogger.js';
 import { createHttpHandler, type HttpHandler } from '../../subgraphs/kit/server/createHttpHandler.js';
 import { requestIdPlugin } from '../../subgraphs/kit/server/requestIdPlugin.js';
+import { createBearerAuthenticator } from './auth/createBearerAuthenticator.js';
+import { createGatewayIdentitySigner } from './auth/createGatewayIdentitySigner.js';
+import { createTokenVerifier } from './auth/createTokenVerifier.js';
 import type { GatewayConfig } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource.js';
+import { withSecurityHeaders } from './http/securityHeaders.js';
+import { queryLimits } from './limits/queryLimits.js';
+import { createPersistedQueries } from './persistedQueries/createPersistedQueries.js';
+import type { PersistedQueryManifest } from './persistedQueries/PersistedQueryManifest.js';
 import { maskGatewayError } from './plugins/errorMasking.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
+import { noStorePlugin } from './plugins/noStore.js';
 import { operationResolutionPlugin } from './plugins/operationResolution.js';
 import { telemetryOffPlugins } from './plugins/telemetryOff.js';
+import { createAdmission } from './rateLimit/createAdmission.js';
+import { createRateLimiter } from './rateLimit/createRateLimiter.js';
 import { supergraphSubgraphs } from './supergraphSubgraphs.js';
 
 export interface GatewayOptions {
@@ -18,6 +28,8 @@ export interface GatewayOptions {
   /** The supergraph to serve (see `loadSupergraph`). */
   readonly supergraphSdl: string;
   readonly logger: Logger;
+  /** The app builds' operations (see `loadPersistedQueryManifest`); required when PERSISTED_QUERIES=safelist. */
+  readonly persistedQueryManifest?: PersistedQueryManifest;
 }
 
 export interface Gateway {
@@ -36,9 +48,10 @@ export interface Gateway {
 /**
  * The gateway, without ports or environment: Apollo Gateway over a static supergraph,
  * one keep-alive data source per subgraph, errors masked to registry codes, the
- * request id in and out, telemetry off. `main.ts` listens; tests call this directly.
+ * request id in and out, access tokens verified and the caller's identity signed for
+ * each subgraph, telemetry off. `main.ts` listens; tests call this directly.
  */
-export function createGateway({ config, supergraphSdl, logger }: GatewayOptions): Gateway {
+export function createGateway({ config, supergraphSdl, logger, persistedQueryManifest }: GatewayOptions): Gateway {
   const known = supergraphSubgraphs(parse(supergraphSdl)) ?? [];
   const unknown = Object.keys(config.subgraphUrls).filter((name) => !known.some((s) => s.name === name));
   if (unknown.length > 0) {
@@ -46,6 +59,18 @@ export function createGateway({ config, supergraphSdl, logger }: GatewayOptions)
       `SUBGRAPH_URLS names ${unknown.map((n) => `"${n}"`).join(', ')}, not in the supergraph (it has ${known.map((s) => `"${s.name}"`).join(', ')}).`,
     );
   }
+
+  // Who the client is (its access token), and how the gateway vouches for it to subgraphs.
+  const tokenVerifier = createTokenVerifier({
+    issuer: config.authIssuer,
+    audience: config.authAudience,
+    jwksUrl: config.authJwksUrl,
+    algorithms: config.authAlgorithms,
+    clockToleranceS: config.authClockSkewS,
+    jwksCooldownMs: config.authJwksCooldownMs,
+    jwksMaxAgeMs: config.authJwksMaxAgeMs,
+  });
+  const identity = createGatewayIdentitySigner(config.identityPrivateKey, logger);
 
   const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
@@ -63,10 +88,38 @@ export function createGateway({ config, supergraphSdl, logger }: GatewayOptions)
         timeoutMs: config.subgraphTimeoutMs,
         connections: config.subgraphConnections,
         logger: logger.child({ subgraph: name }),
+        identity,
       });
       dataSources.push(source);
       return source;
     },
+  });
+
+  // Abusive queries: limits checked before anything runs, persisted queries, rate limits (gateway/README.md).
+  const limits = queryLimits({
+    maxDepth: config.limitMaxDepth,
+    maxAliases: config.limitMaxAliases,
+    maxDirectives: config.limitMaxDirectives,
+    maxTokens: config.limitMaxTokens,
+    maxCost: config.limitMaxCost,
+    blockFieldSuggestions: config.nodeEnv === 'production',
+  });
+  const persisted = createPersistedQueries({
+    mode: config.persistedQueries,
+    apqTtlS: config.apqTtlS,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    manifest: persistedQueryManifest,
+    maxTokens: config.limitMaxTokens,
+    logger,
+  });
+  const rateLimiter = createRateLimiter({
+    perIp: config.rateLimitPerIp,
+    perUser: config.rateLimitPerUser,
+    windowS: config.rateLimitWindowS,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    logger,
   });
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -77,9 +130,25 @@ export function createGateway({ config, supergraphSdl, logger }: GatewayOptions)
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
     formatError: maskGatewayError,
+    // Apollo 5's defaults, on purpose: a GET or a text/plain POST needs a preflight header (CSRF).
+    csrfPrevention: true,
+    allowBatchedHttpRequests: config.maxBatchOperations > 0,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    // Apollo's bounded LRU (30 MiB): holds automatic persisted queries unless Redis does.
+    cache: 'bounded',
+    persistedQueries: persisted.apollo,
     // main.ts owns the signals: it drains HTTP first, then stops Apollo.
     stopOnTerminationSignals: false,
-    plugins: [requestIdPlugin<GatewayContext>(), operationResolutionPlugin(), ...telemetryOffPlugins(), landingPagePlugin(config.nodeEnv)],
+    plugins: [
+      requestIdPlugin<GatewayContext>(),
+      operationResolutionPlugin(),
+      ...telemetryOffPlugins(),
+      landingPagePlugin(config.nodeEnv),
+      ...limits.plugins,
+      ...persisted.plugins,
+      noStorePlugin<GatewayContext>(),
+    ],
   });
 
   let started = false;
@@ -87,18 +156,23 @@ export function createGateway({ config, supergraphSdl, logger }: GatewayOptions)
   let stopping: Promise<void> | undefined;
   const isReady = () => started && !draining;
 
-  const handler = createHttpHandler<GatewayContext>({
+  const handler = withSecurityHeaders(createHttpHandler<GatewayContext>({
     apollo,
     logger,
     isReady,
     maxBodyBytes: config.maxBodyBytes,
+    authenticate: createBearerAuthenticator({ verifier: tokenVerifier, logger }),
+    admission: createAdmission({ rateLimiter, trustProxyHops: config.trustProxyHops, maxBatchOperations: config.maxBatchOperations }),
     context: createContextFactory(logger),
-  });
+  }), config.nodeEnv);
 
   return {
     handler,
     isReady,
     async start() {
+      // A signing key that cannot be imported stops the start, not every request after it.
+      await identity.ready();
+      await rateLimiter.ready();
       await apollo.start();
       started = true;
     },
@@ -111,7 +185,7 @@ export function createGateway({ config, supergraphSdl, logger }: GatewayOptions)
         try {
           if (started) await apollo.stop();
         } finally {
-          await Promise.allSettled(dataSources.map((source) => source.close()));
+          await Promise.allSettled([...dataSources.map((source) => source.close()), persisted.close(), rateLimiter.close()]);
         }
       })();
       return stopping;

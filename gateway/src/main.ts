@@ -4,6 +4,8 @@ import { startHttpServer } from '../../subgraphs/kit/server/startHttpServer.js';
 import { parseGatewayConfig } from './config.js';
 import { createGateway } from './createGateway.js';
 import { loadSupergraph, SupergraphLoadError } from './loadSupergraph.js';
+import { loadPersistedQueryManifest, ManifestLoadError } from './persistedQueries/loadPersistedQueryManifest.js';
+import type { PersistedQueryManifest } from './persistedQueries/PersistedQueryManifest.js';
 import { disableApolloTelemetry } from './plugins/telemetryOff.js';
 
 // Before the gateway exists: @apollo/gateway reads this in its constructor.
@@ -21,9 +23,21 @@ try {
   process.exit(1);
 }
 
+// Safelist mode: the gateway must not start without a manifest it can read.
+let persistedQueryManifest: PersistedQueryManifest | undefined;
+if (config.persistedQueries === 'safelist') {
+  try {
+    persistedQueryManifest = loadPersistedQueryManifest(config.persistedQueryManifest, process.cwd());
+  } catch (err) {
+    if (!(err instanceof ManifestLoadError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}
+
 let gateway: ReturnType<typeof createGateway>;
 try {
-  gateway = createGateway({ config, supergraphSdl, logger });
+  gateway = createGateway({ config, supergraphSdl, logger, persistedQueryManifest });
   await gateway.start();
 } catch (err) {
   // A supergraph the planner rejects, or SUBGRAPH_URLS naming a subgraph it does not have.

@@ -64,7 +64,7 @@ describe('bad input at the gateway', () => {
   it('body over MAX_BODY_BYTES → 413', async () => {
     const res = await gw.post(JSON.stringify({ query: `{ things { id } } # ${'x'.repeat(4_096)}` }));
     expect(res.status).toBe(413);
-    expect(res.json.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(res.json.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
     await expectStillServing();
   });
 

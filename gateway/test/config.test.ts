@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateIdentityKeys } from '../../subgraphs/kit/auth/generateIdentityKeys.js';
 import { ConfigError } from '../../subgraphs/kit/config/ConfigError.js';
 import { gatewaySettings, parseGatewayConfig } from '../src/config.js';
+
+// Production requires the identity signing key.
+let production: Record<string, string>;
+beforeAll(async () => {
+  production = { NODE_ENV: 'production', GATEWAY_IDENTITY_PRIVATE_KEY: (await generateIdentityKeys()).privateJwk };
+});
 
 describe('parseGatewayConfig', () => {
   it('has a default for everything', () => {
@@ -17,6 +24,29 @@ describe('parseGatewayConfig', () => {
       logLevel: 'info',
       nodeEnv: 'development',
       introspection: true,
+      limitMaxDepth: 10,
+      limitMaxAliases: 15,
+      limitMaxDirectives: 10,
+      limitMaxTokens: 2000,
+      limitMaxCost: 5000,
+      maxBatchOperations: 0,
+      persistedQueries: 'apq',
+      persistedQueryManifest: 'schema/persisted-queries.json',
+      apqTtlS: 86400,
+      rateLimitPerIp: 600,
+      rateLimitPerUser: 300,
+      rateLimitWindowS: 60,
+      trustProxyHops: 0,
+      redisUrl: undefined,
+      redisPrefix: 'mobile-graph',
+      authIssuer: 'http://127.0.0.1:4103',
+      authAudience: 'mobile-graph',
+      authJwksUrl: 'http://127.0.0.1:4103/.well-known/jwks.json',
+      authAlgorithms: ['RS256', 'ES256'],
+      authClockSkewS: 30,
+      authJwksCooldownMs: 30000,
+      authJwksMaxAgeMs: 600000,
+      identityPrivateKey: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -52,8 +82,8 @@ describe('parseGatewayConfig', () => {
   });
 
   it('turns introspection off in production unless asked for', () => {
-    expect(parseGatewayConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
-    expect(parseGatewayConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(parseGatewayConfig({ ...production }).introspection).toBe(false);
+    expect(parseGatewayConfig({ ...production, INTROSPECTION: 'true' }).introspection).toBe(true);
     expect(parseGatewayConfig({ NODE_ENV: 'test' }).introspection).toBe(true);
   });
 

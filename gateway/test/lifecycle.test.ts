@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createIdentitySigner } from '../../subgraphs/kit/auth/createIdentitySigner.js';
 import { startHttpServer } from '../../subgraphs/kit/server/startHttpServer.js';
 import { parseGatewayConfig } from '../src/config.js';
 import { createGateway } from '../src/createGateway.js';
@@ -11,6 +12,7 @@ import {
   startAlpha,
   startOmega,
   startTestGateway,
+  testIdentityKeys,
   testSupergraph,
   THINGS_QUERY,
 } from './testSubgraphs.js';
@@ -113,9 +115,11 @@ describe('connections to subgraphs', () => {
 });
 
 describe('requests the gateway makes on its own', () => {
-  it('health checks run with an empty context and send no request id', async () => {
-    const alpha = await track(startAlpha());
-    const source = new SubgraphDataSource({ name: 'alpha', url: alpha.url, timeoutMs: 2_000, connections: 1, logger: silentLogger });
+  it('health checks run with an empty context and send no request id and no identity', async () => {
+    // Without GATEWAY_IDENTITY_JWKS alpha refuses any request that carries an identity: a 200 proves none was sent.
+    const alpha = await track(startAlpha({ verifyIdentity: false }));
+    const identity = createIdentitySigner({ privateJwk: (await testIdentityKeys()).privateJwk });
+    const source = new SubgraphDataSource({ name: 'alpha', url: alpha.url, timeoutMs: 2_000, connections: 1, logger: silentLogger, identity });
     toClose.push(source);
     const response = await source.process({
       kind: 'health check',

@@ -2,6 +2,8 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse } from 'graphql';
+import { generateIdentityKeys, type IdentityKeys } from '../../subgraphs/kit/auth/generateIdentityKeys.js';
+import type { Viewer } from '../../subgraphs/kit/auth/Viewer.js';
 import { AppError } from '../../subgraphs/kit/errors/AppError.js';
 import { createLogger, type Logger } from '../../subgraphs/kit/log/createLogger.js';
 import { createHttpHandler } from '../../subgraphs/kit/server/createHttpHandler.js';
@@ -34,24 +36,36 @@ export const THINGS_QUERY = '{ things { id title score } }';
 
 export const silentLogger: Logger = createLogger({ service: 'test', level: 'silent' });
 
+let identityKeys: Promise<IdentityKeys> | undefined;
+/** One gateway identity key pair per test process: the test gateway signs with it, alpha and omega verify with it. */
+export function testIdentityKeys(): Promise<IdentityKeys> {
+  return (identityKeys ??= generateIdentityKeys());
+}
+
 export interface TestSubgraph {
   readonly url: string;
   readonly http: RunningHttpServer;
   /** `x-request-id` of every GraphQL request the subgraph received, in order. */
   readonly requestIds: string[];
+  /** The viewer in the context of every GraphQL request (from the verified gateway identity), in order. */
+  readonly viewers: (Viewer | null)[];
   /** TCP connections accepted so far. */
   connections(): number;
   close(): Promise<void>;
 }
 
-export async function startAlpha(): Promise<TestSubgraph> {
+/** `verifyIdentity: false` = no GATEWAY_IDENTITY_JWKS (development mode: anonymous only). */
+export async function startAlpha(options: { verifyIdentity?: boolean } = {}): Promise<TestSubgraph> {
   const requestIds: string[] = [];
+  const viewers: (Viewer | null)[] = [];
   const server = createSubgraphServer<SubgraphContext>({
     name: 'alpha',
     typeDefs: parse(alphaSdl),
     logger: silentLogger,
+    identityJwks: options.verifyIdentity === false ? undefined : (await testIdentityKeys()).publicJwks,
     createContext: ({ requestId, logger, viewer }) => {
       requestIds.push(requestId);
+      viewers.push(viewer);
       return { requestId, logger, viewer };
     },
     resolvers: {
@@ -59,7 +73,7 @@ export async function startAlpha(): Promise<TestSubgraph> {
       Thing: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, title: `Thing ${ref.id}` }) },
     },
   });
-  return serve(server, requestIds);
+  return serve(server, requestIds, viewers);
 }
 
 export type OmegaBehaviour =
@@ -70,14 +84,17 @@ export type OmegaBehaviour =
 /** The second subgraph, built with the kit like a real one. Its behaviour can change between requests. */
 export async function startOmega(initial: OmegaBehaviour = { kind: 'ok' }): Promise<TestSubgraph & { setBehaviour(b: OmegaBehaviour): void; started: () => number }> {
   const requestIds: string[] = [];
+  const viewers: (Viewer | null)[] = [];
   let started = 0;
   const state = { behaviour: initial };
   const server = createSubgraphServer<SubgraphContext>({
     name: 'omega',
     typeDefs: parse(omegaSdl),
     logger: silentLogger,
+    identityJwks: (await testIdentityKeys()).publicJwks,
     createContext: ({ requestId, logger, viewer }) => {
       requestIds.push(requestId);
+      viewers.push(viewer);
       return { requestId, logger, viewer };
     },
     resolvers: {
@@ -95,7 +112,7 @@ export async function startOmega(initial: OmegaBehaviour = { kind: 'ok' }): Prom
       },
     },
   });
-  const running = await serve(server, requestIds);
+  const running = await serve(server, requestIds, viewers);
   return {
     ...running,
     setBehaviour(b: OmegaBehaviour) {
@@ -151,13 +168,17 @@ export async function startRawServer(respond: (req: IncomingMessage, res: Server
   return wrap(http, [], async () => {});
 }
 
-async function serve(server: ReturnType<typeof createSubgraphServer<SubgraphContext>>, requestIds: string[]): Promise<TestSubgraph> {
+async function serve(
+  server: ReturnType<typeof createSubgraphServer<SubgraphContext>>,
+  requestIds: string[],
+  viewers: (Viewer | null)[],
+): Promise<TestSubgraph> {
   await server.start();
   const http = await startHttpServer(server.handler, { host: '127.0.0.1', port: 0 });
-  return wrap(http, requestIds, () => server.stop());
+  return wrap(http, requestIds, () => server.stop(), viewers);
 }
 
-function wrap(http: RunningHttpServer, requestIds: string[], stop: () => Promise<void>): TestSubgraph {
+function wrap(http: RunningHttpServer, requestIds: string[], stop: () => Promise<void>, viewers: (Viewer | null)[] = []): TestSubgraph {
   let connections = 0;
   http.server.on('connection', () => {
     connections += 1;
@@ -167,6 +188,7 @@ function wrap(http: RunningHttpServer, requestIds: string[], stop: () => Promise
     url: `${http.origin}/graphql`,
     http,
     requestIds,
+    viewers,
     connections: () => connections,
     close() {
       closed ??= (async () => {
@@ -221,6 +243,7 @@ export async function startTestGateway(urls: { alpha: string; omega: string }, e
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     SUBGRAPH_URLS: `alpha=${urls.alpha},omega=${urls.omega}`,
+    GATEWAY_IDENTITY_PRIVATE_KEY: (await testIdentityKeys()).privateJwk,
     ...env,
   });
   const gateway = createGateway({ config, supergraphSdl: testSupergraph(), logger: silentLogger });

@@ -1,6 +1,6 @@
 import { parseConfig, type ConfigOf } from '../kit/config/parseConfig.js';
 import { serviceSettings } from '../kit/config/serviceSettings.js';
-import type { Env } from '../kit/config/setting.js';
+import { string, type Env } from '../kit/config/setting.js';
 import { vendorSettings } from '../kit/vendor/vendorSettings.js';
 
 export const accountsSettings = {
@@ -12,6 +12,16 @@ export const accountsSettings = {
     maxBatchSize: 100,
     // Display names and avatars change rarely; ten minutes is fresh enough for review bylines.
     cacheTtlMs: 600_000,
+  }),
+  // The identity provider's OAuth client this subgraph signs users in as (password and refresh grants).
+  oauthClientId: string('ACCOUNTS_OAUTH_CLIENT_ID', {
+    default: 'mobile-graph-accounts',
+    description: "OAuth client id of the accounts subgraph at the identity provider (first-party client allowed the password grant).",
+  }),
+  oauthClientSecret: string('ACCOUNTS_OAUTH_CLIENT_SECRET', {
+    default: 'sandbox-accounts-client-secret',
+    secret: true,
+    description: 'Secret of that OAuth client, sent in the token request body (client_secret_post). Never logged.',
   }),
 };
 

@@ -1,7 +1,13 @@
 import type DataLoader from 'dataloader';
+import type { CacheStore } from '../kit/cache/CacheStore.js';
 import type { SubgraphContext } from '../kit/server/createSubgraphServer.js';
+import type { IdentityVendorClient } from './identiCoClient.js';
 import type { UserProfile } from './model.js';
 
 export interface AccountsContext extends SubgraphContext {
   readonly userById: DataLoader<string, UserProfile | null>;
+  /** For sign-up and the token endpoint (lookups go through `userById`). */
+  readonly identity: IdentityVendorClient;
+  /** The shared cache, so that a new account's cached "no such user" is dropped. */
+  readonly cache: CacheStore;
 }

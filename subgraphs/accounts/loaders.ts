@@ -1,11 +1,18 @@
-import { createBatchLoader } from '../kit/loader/createBatchLoader.js';
+import { batchLoaderCacheKey, createBatchLoader } from '../kit/loader/createBatchLoader.js';
 import type { LoaderDeps } from '../kit/server/createVendorSubgraph.js';
 import type { IdentityVendorClient } from './identiCoClient.js';
+
+const USER_LOADER = 'accounts:user';
+
+/** The shared-cache key of one user (unknown ids are cached as `null` too). */
+export function userCacheKey(userId: string): string {
+  return batchLoaderCacheKey(USER_LOADER, userId);
+}
 
 /** Made once per request; the cache behind it is shared. */
 export function createUserLoader(identity: IdentityVendorClient, deps: LoaderDeps) {
   return createBatchLoader({
-    name: 'accounts:user',
+    name: USER_LOADER,
     fetchBatch: (ids: readonly string[]) => identity.usersByIds.call(ids, { requestId: deps.requestId }),
     keyOf: (user) => user.id,
     maxBatchSize: deps.maxBatchSize,

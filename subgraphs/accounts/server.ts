@@ -7,6 +7,7 @@ import type { AccountsConfig } from './config.js';
 import type { AccountsContext } from './context.js';
 import { createIdentityVendorClient, type IdentityVendorClient } from './identiCoClient.js';
 import { createUserLoader } from './loaders.js';
+import { accountsPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.url));
@@ -19,8 +20,9 @@ export function createAccountsSubgraph(deps: { config: AccountsConfig; logger: L
     vendor: 'identity',
     typeDefs,
     resolvers,
+    permissions: accountsPermissions,
     auth: (token) => ({ kind: 'bearer', token }),
-    api: createIdentityVendorClient,
-    context: (identity, loaderDeps) => ({ userById: createUserLoader(identity, loaderDeps) }),
+    api: (vendor) => createIdentityVendorClient(vendor, { clientId: deps.config.oauthClientId, clientSecret: deps.config.oauthClientSecret }),
+    context: (identity, loaderDeps) => ({ userById: createUserLoader(identity, loaderDeps), identity, cache: loaderDeps.cache }),
   });
 }

@@ -7,6 +7,7 @@ import { createCommerceClient } from './commerceClient.js';
 import type { CatalogConfig } from './config.js';
 import type { CatalogContext } from './context.js';
 import { createProductLoader } from './loaders.js';
+import { catalogPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.url));
@@ -19,6 +20,7 @@ export function createCatalogSubgraph(deps: { config: CatalogConfig; logger: Log
     vendor: 'commerce',
     typeDefs,
     resolvers,
+    permissions: catalogPermissions,
     auth: (key) => ({ kind: 'header', header: 'x-api-key', value: key }),
     api: createCommerceClient,
     context: (commerce, loaderDeps) => ({

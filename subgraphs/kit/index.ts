@@ -16,6 +16,21 @@ export * from './config/serviceSettings.js';
 // log
 export * from './log/createLogger.js';
 
+// auth (the identity the gateway forwards, and how subgraphs verify it)
+export * from './auth/Viewer.js';
+export * from './auth/IdentityError.js';
+export * from './auth/gatewayIdentity.js';
+export * from './auth/createIdentitySigner.js';
+export * from './auth/createIdentityVerifier.js';
+export * from './auth/generateIdentityKeys.js';
+export * from './auth/gatewayIdentityAuthenticator.js';
+export * from './auth/identitySettings.js';
+// auth (graphql-shield: rules and each subgraph's permissions)
+export * from './auth/rules.js';
+export * from './auth/createPermissions.js';
+export * from './auth/applyPermissions.js';
+export * from './auth/permissionGaps.js';
+
 // http
 export * from './http/VendorRequest.js';
 export * from './http/statusToError.js';
@@ -34,6 +49,7 @@ export * from './vendor/VendorClient.js';
 export * from './vendor/RateLimitGate.js';
 export * from './vendor/createVendorClient.js';
 export * from './vendor/vendorSettings.js';
+export * from './vendor/vendorErrorBody.js';
 // Response validators; a namespace because their names (int, bool, …) clash with the config builders.
 export * as shape from './vendor/shape.js';
 
@@ -48,3 +64,7 @@ export * from './loader/createBatchLoader.js';
 
 // server (subgraph bootstrap)
 export * from './server/index.js';
+export * from './server/SubgraphService.js';
+
+// testing (in-process operations as a given viewer)
+export * from './testing/executeAs.js';

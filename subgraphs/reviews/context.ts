@@ -1,6 +1,12 @@
+import type { CacheStore } from '../kit/cache/CacheStore.js';
 import type { SubgraphContext } from '../kit/server/createSubgraphServer.js';
 import type { ReviewsLoaders } from './loaders.js';
+import type { ReviewsVendorClient } from './starPulseClient.js';
 
 export interface ReviewsContext extends SubgraphContext {
   readonly loaders: ReviewsLoaders;
+  /** For writes (reads go through the loaders). */
+  readonly reviewsApi: ReviewsVendorClient;
+  /** The shared cache, so a write can invalidate what it made stale. */
+  readonly cache: CacheStore;
 }

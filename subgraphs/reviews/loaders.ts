@@ -1,15 +1,38 @@
 import type DataLoader from 'dataloader';
 import { VendorError } from '../kit/errors/VendorError.js';
-import { createBatchLoader } from '../kit/loader/createBatchLoader.js';
+import { batchLoaderCacheKey, createBatchLoader } from '../kit/loader/createBatchLoader.js';
 import type { LoaderDeps } from '../kit/server/createVendorSubgraph.js';
 import type { ProductRating, ProductReviews, Review } from './model.js';
 import type { ReviewsVendorClient } from './starPulseClient.js';
+
+/** The vendor's largest `per_product`, and so the largest `Product.reviews(first)`. */
+export const MAX_REVIEWS_PER_PRODUCT = 50;
+
+const RATING_LOADER = 'reviews:rating';
+const REVIEW_LOADER = 'reviews:review';
+const topReviewsLoader = (first: number) => `reviews:top:${first}`;
 
 export interface ReviewsLoaders {
   readonly ratingByProduct: DataLoader<string, ProductRating | null>;
   /** One loader per distinct `first`, because the vendor takes one page size per batch call. */
   topReviews(first: number): DataLoader<string, ProductReviews | null>;
   readonly reviewById: DataLoader<string, Review | null>;
+}
+
+/**
+ * Every shared-cache key a new review of `productId` makes wrong: its rating and its
+ * newest-reviews pages for every `first` (1..50). Deleting 51 keys on a rare write is
+ * cheaper than making the hot read path fetch and cache 50 reviews per product.
+ */
+export function productReviewCacheKeys(productId: string): string[] {
+  const keys = [batchLoaderCacheKey(RATING_LOADER, productId)];
+  for (let first = 1; first <= MAX_REVIEWS_PER_PRODUCT; first++) keys.push(batchLoaderCacheKey(topReviewsLoader(first), productId));
+  return keys;
+}
+
+/** The shared-cache key of one review (a lookup of an id not yet used caches a `null`). */
+export function reviewCacheKey(reviewId: string): string {
+  return batchLoaderCacheKey(REVIEW_LOADER, reviewId);
 }
 
 /** Made once per request; the cache behind them is shared. */
@@ -20,7 +43,7 @@ export function createReviewsLoaders(vendor: ReviewsVendorClient, deps: LoaderDe
 
   const ratingByProduct = createBatchLoader({
     ...common,
-    name: 'reviews:rating',
+    name: RATING_LOADER,
     fetchBatch: (ids: readonly string[]) => vendor.ratings.call(ids, ctx),
     keyOf: (rating) => rating.productId,
   });
@@ -31,7 +54,7 @@ export function createReviewsLoaders(vendor: ReviewsVendorClient, deps: LoaderDe
     if (!loader) {
       loader = createBatchLoader({
         ...common,
-        name: `reviews:top:${first}`,
+        name: topReviewsLoader(first),
         fetchBatch: (ids: readonly string[]) => vendor.topReviews.call({ ids, perProduct: first }, ctx),
         keyOf: (page) => page.productId,
       });
@@ -44,7 +67,7 @@ export function createReviewsLoaders(vendor: ReviewsVendorClient, deps: LoaderDe
   const reviewById = createBatchLoader({
     ...common,
     maxBatchSize: 1,
-    name: 'reviews:review',
+    name: REVIEW_LOADER,
     fetchBatch: async ([id]: readonly string[]) => {
       try {
         return [await vendor.reviewById.call(id as string, ctx)];

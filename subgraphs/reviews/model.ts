@@ -20,3 +20,14 @@ export interface ProductReviews {
   readonly total: number;
   readonly reviews: readonly Review[];
 }
+
+/** A review to post, already validated and trimmed. */
+export interface NewReview {
+  readonly productId: string;
+  readonly userId: string;
+  readonly rating: number;
+  readonly title: string;
+  readonly body: string;
+  /** Same review → same key, so a retried mutation never posts twice. */
+  readonly idempotencyKey: string;
+}

@@ -6,6 +6,7 @@ import type { SubgraphService } from '../kit/server/SubgraphService.js';
 import type { ReviewsConfig } from './config.js';
 import type { ReviewsContext } from './context.js';
 import { createReviewsLoaders } from './loaders.js';
+import { reviewsPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 import { createReviewsVendorClient, type ReviewsVendorClient } from './starPulseClient.js';
 
@@ -19,8 +20,13 @@ export function createReviewsSubgraph(deps: { config: ReviewsConfig; logger: Log
     vendor: 'reviews',
     typeDefs,
     resolvers,
+    permissions: reviewsPermissions,
     auth: (token) => ({ kind: 'bearer', token }),
     api: createReviewsVendorClient,
-    context: (reviewsVendor, loaderDeps) => ({ loaders: createReviewsLoaders(reviewsVendor, loaderDeps) }),
+    context: (reviewsVendor, loaderDeps) => ({
+      loaders: createReviewsLoaders(reviewsVendor, loaderDeps),
+      reviewsApi: reviewsVendor,
+      cache: loaderDeps.cache,
+    }),
   });
 }

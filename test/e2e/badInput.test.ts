@@ -27,7 +27,8 @@ describe('bad input at the gateway', () => {
   it.each([
     ['first: -1', '{ products(first: -1) { edges { node { id } } } }', 'first'],
     ['first: 0', '{ products(first: 0) { edges { node { id } } } }', 'first'],
-    ['first: 100000', '{ products(first: 100000) { edges { node { id } } } }', 'first'],
+    // A larger literal `first` is refused before it runs, by the cost limit (test/security/queryLimits.test.ts).
+    ['first: 101', '{ products(first: 101) { edges { node { id } } } }', 'first'],
     ['bad cursor', '{ products(first: 5, after: "not-a-cursor!") { edges { node { id } } } }', 'after'],
     ['forged cursor', `{ products(first: 5, after: "${Buffer.from('{"v":1,"c":7,"s":-3}').toString('base64url')}") { edges { node { id } } } }`, 'after'],
     ['bad id', '{ product(id: "../../admin?x=1") { id } }', 'id'],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../harness/startStack.js';
+import { startStack, type Stack, type SubgraphName } from '../harness/startStack.js';
 
 /**
  * The vendors answer batches in their own storage order and silently drop unknown ids.
@@ -13,10 +13,11 @@ describe('batching contract across the real vendor boundary', () => {
   });
   afterAll(() => stack.close());
 
-  async function entities(url: string, representations: object[], selection: string) {
-    const res = await fetch(url, {
+  async function entities(subgraph: SubgraphName, representations: object[], selection: string) {
+    const res = await fetch(stack.subgraphs[subgraph].url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // As the gateway does: a subgraph answers only a request carrying its signed identity.
+      headers: { 'content-type': 'application/json', 'x-gateway-identity': await stack.signIdentity(null, subgraph) },
       body: JSON.stringify({
         query: `query ($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`,
         variables: { r: representations },
@@ -29,7 +30,7 @@ describe('batching contract across the real vendor boundary', () => {
     const ids = ['usr_0900', 'usr_9999', 'usr_0002', 'usr_0450', 'usr_0002', 'usr_0001'];
     stack.resetVendorStats();
     const res = await entities(
-      stack.subgraphs.accounts.url,
+      'accounts',
       ids.map((id) => ({ __typename: 'User', id })),
       '... on User { id displayName }',
     );
@@ -46,7 +47,7 @@ describe('batching contract across the real vendor boundary', () => {
     ids.splice(7, 0, 'prod_nope');
     stack.resetVendorStats();
     const res = await entities(
-      stack.subgraphs.catalog.url,
+      'catalog',
       ids.map((id) => ({ __typename: 'Product', id })),
       '... on Product { id name }',
     );

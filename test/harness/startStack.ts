@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createGateway } from '../../gateway/src/createGateway.js';
 import { parseGatewayConfig } from '../../gateway/src/config.js';
+import { loadPersistedQueryManifest } from '../../gateway/src/persistedQueries/loadPersistedQueryManifest.js';
 import { parseAccountsConfig } from '../../subgraphs/accounts/config.js';
 import { createAccountsSubgraph } from '../../subgraphs/accounts/server.js';
+import { createIdentitySigner } from '../../subgraphs/kit/auth/createIdentitySigner.js';
+import { generateIdentityKeys, type IdentityKeys } from '../../subgraphs/kit/auth/generateIdentityKeys.js';
+import type { Viewer } from '../../subgraphs/kit/auth/Viewer.js';
 import { createCacheStore, type CacheStore } from '../../subgraphs/kit/cache/createCacheStore.js';
 import { parseCatalogConfig } from '../../subgraphs/catalog/config.js';
 import { createCatalogSubgraph } from '../../subgraphs/catalog/server.js';
@@ -43,11 +48,21 @@ export interface Stack {
   readonly subgraphs: Readonly<Record<SubgraphName, { url: string; service: SubgraphService; http: RunningHttpServer }>>;
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult>;
   post(body: string, headers?: Record<string, string>): Promise<GraphQLResult>;
+  /**
+   * An `x-gateway-identity` token as the gateway would sign it, for tests that call a
+   * subgraph directly (subgraphs refuse requests without one). `audience` = subgraph name.
+   */
+  signIdentity(viewer: Viewer | null, audience: SubgraphName): Promise<string>;
+  /** The gateway identity key pair of this stack (the same for every stack of the process). */
+  readonly identityKeys: IdentityKeys;
   resetVendorStats(): void;
   close(): Promise<void>;
 }
 
 const SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url);
+
+let processIdentityKeys: Promise<IdentityKeys> | undefined;
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * The whole system in this process, every server on 127.0.0.1 port 0: the vendor
@@ -59,8 +74,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const ownSandbox = options.sandbox === undefined;
   const sandbox = options.sandbox ?? (await startSandbox({ host: '127.0.0.1' }));
   const namespace = options.cacheNamespace ?? `test-${randomUUID()}`;
+  // The gateway signs the identity it forwards with the private key; every subgraph verifies it with the public one.
+  const identityKeys = await (processIdentityKeys ??= generateIdentityKeys());
+  const identitySigner = createIdentitySigner({ privateJwk: identityKeys.privateJwk });
   const env: Record<string, string> = {
     LOG_LEVEL: logLevel,
+    GATEWAY_IDENTITY_JWKS: identityKeys.publicJwks,
     CATALOG_PORT: '0',
     REVIEWS_PORT: '0',
     ACCOUNTS_PORT: '0',
@@ -104,9 +123,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       GATEWAY_PORT: '0',
       LOG_LEVEL: logLevel,
       SUBGRAPH_URLS: started.map((s) => `${s.name}=${s.http.origin}/graphql`).join(','),
+      GATEWAY_IDENTITY_PRIVATE_KEY: identityKeys.privateJwk,
+      // Access tokens come from the sandbox identity vendor (an OIDC issuer).
+      AUTH_ISSUER: sandbox.identity.url,
       ...options.env,
     });
-    gateway = createGateway({ config: gatewayConfig, supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'), logger: logger('gateway') });
+    // Safelist mode reads the manifest as main.ts does, paths relative to the project root.
+    const persistedQueryManifest =
+      gatewayConfig.persistedQueries === 'safelist' ? loadPersistedQueryManifest(gatewayConfig.persistedQueryManifest, PROJECT_ROOT) : undefined;
+    gateway = createGateway({ config: gatewayConfig, supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'), logger: logger('gateway'), persistedQueryManifest });
     await gateway.start();
     gatewayHttp = await startHttpServer(gateway.handler, { host: '127.0.0.1', port: 0 });
   } catch (err) {
@@ -140,6 +165,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     subgraphs: Object.fromEntries(started.map((s) => [s.name, { url: `${s.http.origin}/graphql`, service: s.service, http: s.http }])) as Stack['subgraphs'],
     post,
     query: (query, variables, headers) => post(JSON.stringify({ query, variables }), headers),
+    signIdentity: (viewer, audience) => identitySigner.sign({ viewer, audience, requestId: `test-${randomUUID()}` }),
+    identityKeys,
     resetVendorStats() {
       for (const vendor of [sandbox.commerce, sandbox.reviews, sandbox.identity]) vendor.control.resetStats();
     },

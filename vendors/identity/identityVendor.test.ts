@@ -5,7 +5,7 @@ import { createIdentityVendor } from './createIdentityVendor.js';
 import { identityUsers, userById, type IdentityUser } from './data.js';
 
 let vendor: RunningVendor;
-const lookup = (body: string) => vendorFetch(vendor, '/api/users/lookup', { method: 'POST', body });
+const lookup = (body: string, headers?: Record<string, string>) => vendorFetch(vendor, '/api/users/lookup', { method: 'POST', body, headers });
 
 beforeAll(async () => {
   vendor = await createIdentityVendor({ apiKey: 'test-identity-key' });
@@ -41,6 +41,12 @@ describe('identity vendor (IdentiCo)', () => {
       expect(res.status, bad).toBe(400);
       expect(((await res.json()) as { error: { vendor: string } }).error.vendor).toBe('IdentiCo');
     }
+  });
+
+  it('still reads JSON labelled as a form (what `curl -d` sends)', async () => {
+    const res = await lookup(JSON.stringify({ ids: ['usr_0001'] }), { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { users: IdentityUser[] }).users).toEqual([userById('usr_0001')]);
   });
 
   it('gets one user or 404', async () => {

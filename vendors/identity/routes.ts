@@ -1,7 +1,7 @@
 import { checkedIds, jsonObjectBody } from '../sandbox/params.js';
 import type { RequestBody, Route } from '../sandbox/types.js';
 import { VendorHttpError } from '../sandbox/VendorHttpError.js';
-import { identityUsers, userById } from './data.js';
+import type { UserDirectory } from './UserDirectory.js';
 
 export const LOOKUP_MAX_BATCH = 100;
 
@@ -19,8 +19,8 @@ function lookupBatchSize(body: RequestBody): number | null {
   return Array.isArray(ids) ? ids.length : null;
 }
 
-/** IdentiCo's user API. */
-export function identityRoutes(): Route[] {
+/** IdentiCo's user API (seeded users and this instance's sign-ups alike). */
+export function identityRoutes(users: UserDirectory): Route[] {
   return [
     {
       method: 'POST',
@@ -29,8 +29,7 @@ export function identityRoutes(): Route[] {
       handle({ body }) {
         const ids = checkedIds(lookupIds(body), 'ids', LOOKUP_MAX_BATCH);
         // Storage order, unknown ids omitted: callers map results back by user_id.
-        const users = identityUsers().filter((u) => ids.has(u.user_id));
-        return { status: 200, body: { users } };
+        return { status: 200, body: { users: users.lookup(ids) } };
       },
     },
     {
@@ -38,7 +37,7 @@ export function identityRoutes(): Route[] {
       pattern: '/api/users/:id',
       handle({ params }) {
         const id = params.id ?? '';
-        const user = userById(id);
+        const user = users.byId(id);
         if (user === undefined) throw VendorHttpError.notFound(`user ${JSON.stringify(id.slice(0, 100))} not found`);
         return { status: 200, body: user };
       },

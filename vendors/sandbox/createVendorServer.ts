@@ -63,12 +63,14 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
       sendJson(res, status, body, { ...brand.headers, ...echo, ...headers });
     };
 
-    const body = await readRequestBody(req, method);
-    if (body === 'tooLarge') return answer(413, brand.statusBody(413, 'request body larger than 1 MiB'), { connection: 'close' });
-    if (body === 'aborted') return;
+    const read = await readRequestBody(req, method);
+    if (read === 'tooLarge') return answer(413, brand.statusBody(413, 'request body larger than 1 MiB'), { connection: 'close' });
+    if (read === 'aborted') return;
+    const { body, form } = read;
     if (match.kind === 'found' && match.route.batchSize) recorder.setBatchSize(record, safeBatchSize(match.route.batchSize, url, body));
 
-    const apiKey = checkAuth(def.auth, req.headers, options.apiKey);
+    const isPublic = match.kind === 'found' && match.route.public === true;
+    const apiKey = isPublic ? '' : checkAuth(def.auth, req.headers, options.apiKey);
     if (apiKey === null) {
       const challenge: Record<string, string> = def.auth.kind === 'bearer' ? { 'www-authenticate': `Bearer realm="${def.brand}"` } : {};
       return answer(401, brand.errorBody('unauthorized', 'missing or invalid API key'), challenge);
@@ -89,7 +91,7 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
     }
     if (current.hang) return; // answered never; close() destroys the socket
 
-    const decision = faults.rateLimit(apiKey, Date.now());
+    const decision = faults.rateLimit(isPublic ? `public ${req.socket.remoteAddress ?? ''}` : apiKey, Date.now());
     const limitHeaders: Record<string, string> = {};
     if (decision !== null && current.rateLimit !== null) {
       limitHeaders['x-ratelimit-limit'] = String(current.rateLimit.limit);
@@ -114,8 +116,12 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
     }
     if (match.kind === 'none') return answer(404, brand.errorBody('not_found', `no such endpoint: ${method} ${url.pathname}`));
     try {
-      const result = await match.route.handle({ params: match.params, query: url.searchParams, headers: req.headers, body, apiKey });
-      answer(result.status, result.body, { ...limitHeaders, ...result.headers });
+      const result = await match.route.handle({ params: match.params, query: url.searchParams, headers: req.headers, body, form, apiKey });
+      if (result.text === undefined) answer(result.status, result.body, { ...limitHeaders, ...result.headers });
+      else {
+        recorder.finish(record, result.status);
+        sendText(res, result.status, result.text, { ...brand.headers, ...echo, ...limitHeaders, ...result.headers });
+      }
     } catch (err) {
       if (err instanceof VendorHttpError) answer(err.status, brand.errorBody(err.type, err.message, err.details), limitHeaders);
       else answer(500, brand.internalErrorBody(), limitHeaders);
@@ -132,7 +138,7 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
     }
     const work =
       url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)
-        ? handleControl(req, res, url.pathname, { name: def.name, brand: def.brand, control })
+        ? handleControl(req, res, url.pathname, { name: def.name, brand: def.brand, control, extraRoutes: def.controlRoutes ?? [] })
         : handleApi(req, res, url);
     work.catch(() => sendJson(res, 500, brand.internalErrorBody(), { ...brand.headers }));
   });
@@ -176,17 +182,22 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
   };
 }
 
-async function readRequestBody(req: IncomingMessage, method: string): Promise<RequestBody | 'tooLarge' | 'aborted'> {
-  if (method === 'GET' || method === 'HEAD') return { kind: 'none' };
+type ReadBody = { body: RequestBody; form: URLSearchParams | null };
+
+async function readRequestBody(req: IncomingMessage, method: string): Promise<ReadBody | 'tooLarge' | 'aborted'> {
+  if (method === 'GET' || method === 'HEAD') return { body: { kind: 'none' }, form: null };
   let text: string;
   try {
     text = await readBody(req);
   } catch (err) {
     return err instanceof BodyTooLargeError ? 'tooLarge' : 'aborted';
   }
-  if (text.trim().length === 0) return { kind: 'none' };
+  const isForm = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+  const form = isForm ? new URLSearchParams(text) : null;
+  if (text.trim().length === 0) return { body: { kind: 'none' }, form };
+  // JSON is still attempted whatever the content type: `curl -d '{…}'` sends JSON labelled as a form.
   const parsed = parseJson(text);
-  return parsed.ok ? { kind: 'json', value: parsed.value } : { kind: 'invalid', reason: parsed.reason };
+  return { body: parsed.ok ? { kind: 'json', value: parsed.value } : { kind: 'invalid', reason: parsed.reason }, form };
 }
 
 function safeBatchSize(batchSize: NonNullable<Route['batchSize']>, url: URL, body: RequestBody): number | null {

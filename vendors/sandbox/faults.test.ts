@@ -26,6 +26,7 @@ beforeEach(() => {
 
 describe('faults', () => {
   it('latency delays every answer', async () => {
+    await timed(() => get()); // warm the connection: the baseline must not pay for the TCP handshake
     const fast = await timed(() => get());
     vendor.control.setFaults({ latencyMs: 150 });
     const slow = await timed(() => get());

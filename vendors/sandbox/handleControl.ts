@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, parseJson, readBody, sendJson } from './json.js';
-import type { VendorControl } from './types.js';
+import type { ControlRoute, VendorControl } from './types.js';
 import { validateFaults } from './validateFaults.js';
 
 export const CONTROL_PREFIX = '/__sandbox';
@@ -15,7 +15,7 @@ export async function handleControl(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
-  vendor: { name: string; brand: string; control: VendorControl },
+  vendor: { name: string; brand: string; control: VendorControl; extraRoutes?: readonly ControlRoute[] },
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const { control } = vendor;
@@ -42,8 +42,17 @@ export async function handleControl(
       else if (method === 'DELETE') sendJson(res, 200, control.resetFaults());
       else await putFaults(req, res, control);
       return;
-    default:
-      sendJson(res, 404, controlError('not_found', `no control endpoint ${path}; try ${CONTROL_PREFIX}/faults, /stats or /health`));
+    default: {
+      const extras = (vendor.extraRoutes ?? []).filter((r) => r.path === path);
+      if (extras.length === 0) {
+        sendJson(res, 404, controlError('not_found', `no control endpoint ${path}; try ${CONTROL_PREFIX}/faults, /stats or /health`));
+        return;
+      }
+      if (!allow(extras.map((r) => r.method))) return;
+      const route = extras.find((r) => r.method === method) as ControlRoute;
+      req.resume(); // these endpoints take no body
+      sendJson(res, 200, await route.handle());
+    }
   }
 }
 

@@ -96,13 +96,21 @@ export interface RouteRequest {
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly body: RequestBody;
-  /** The (valid) API key the caller presented. */
+  /**
+   * The body's fields when it was sent as `application/x-www-form-urlencoded` (OAuth
+   * endpoints take forms), else null. `body` is still the JSON attempt, as before.
+   */
+  readonly form: URLSearchParams | null;
+  /** The (valid) API key the caller presented; '' on public routes. */
   readonly apiKey: string;
 }
 
 export interface RouteResponse {
   status: number;
-  body: unknown;
+  /** Sent as JSON, unless `text` is set. */
+  body?: unknown;
+  /** Sent as is, with `headers['content-type']` (default text/plain): HTML pages, empty redirect bodies. */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -110,6 +118,11 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path with `:name` segments, e.g. `/v1/products/:id`. Earlier routes win. */
   pattern: string;
+  /**
+   * No API key needed (OAuth and discovery endpoints). Still recorded and subject to faults;
+   * rate limits count per client address instead of per key.
+   */
+  public?: boolean;
   /** Ids in a batch request, for the counters; omitted for non-batch routes. */
   batchSize?: (req: Pick<RouteRequest, 'query' | 'body'>) => number | null;
   handle(req: RouteRequest): RouteResponse | Promise<RouteResponse>;
@@ -123,6 +136,16 @@ export interface VendorDefinition {
   internalHost: string;
   auth: AuthScheme;
   routes: readonly Route[];
+  /** Extra control endpoints of this vendor under `/__sandbox/…` (no key, never counted). */
+  controlRoutes?: readonly ControlRoute[];
+}
+
+/** A vendor-specific control endpoint, e.g. `POST /__sandbox/keys/rotate`; answers 200 with the JSON it returns. */
+export interface ControlRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Full path, starting with `/__sandbox/`. */
+  path: string;
+  handle(): unknown;
 }
 
 export interface VendorServerOptions {

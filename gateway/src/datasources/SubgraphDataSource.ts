@@ -1,4 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { IdentitySigner } from '../../../subgraphs/kit/auth/createIdentitySigner.js';
+import { GATEWAY_IDENTITY_HEADER, GATEWAY_IDENTITY_TTL_S } from '../../../subgraphs/kit/auth/gatewayIdentity.js';
 import type { Logger } from '../../../subgraphs/kit/log/createLogger.js';
 import { REQUEST_ID_HEADER } from '../../../subgraphs/kit/server/requestId.js';
 import type { GatewayContext } from '../context.js';
@@ -19,33 +21,54 @@ export interface SubgraphDataSourceOptions {
   readonly connections: number;
   /** Used when a failure happens outside a request (no request-scoped logger). */
   readonly logger: Logger;
+  /** Signs the `x-gateway-identity` of every client request, with this subgraph's name as audience. */
+  readonly identity: IdentitySigner;
 }
 
 const BODY_EXCERPT = 512;
+// One request may fetch from the same subgraph several times (query plan steps): sign once, reuse while fresh.
+const IDENTITY_REUSE_MS = (GATEWAY_IDENTITY_TTL_S * 1000) / 2;
 
 /**
  * How the gateway talks to one subgraph: a keep-alive pool with a per-fetch deadline
  * (through `fetcher`, so it also applies to requests the gateway makes on its own), the
- * request id forwarded, and every transport failure turned into SUBGRAPH_UNAVAILABLE
- * with the details (URL, status, body) logged, never returned.
+ * request id and the signed caller identity forwarded, and every transport failure
+ * turned into SUBGRAPH_UNAVAILABLE with the details (URL, status, body) logged, never
+ * returned. The subgraph request is built from scratch: no client header reaches a subgraph.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
   private readonly pool: SubgraphFetcher;
   private readonly baseLogger: Logger;
+  private readonly identity: IdentitySigner;
+  private readonly identityTokens = new WeakMap<object, { token: Promise<string>; signedAt: number }>();
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
     this.name = options.name;
     this.baseLogger = options.logger;
+    this.identity = options.identity;
     this.pool = createSubgraphFetcher({ timeoutMs: options.timeoutMs, connections: options.connections });
     this.fetcher = this.pool.fetcher;
   }
 
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    // Health checks and schema loads run with `{}` as context: no request id to forward.
-    const requestId = (options.context as Partial<GatewayContext>).requestId;
-    if (typeof requestId === 'string') options.request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    // Health checks and schema loads run with `{}` as context: no request id, no caller to vouch for.
+    const context = options.context as Partial<GatewayContext>;
+    const headers = options.request.http?.headers;
+    if (typeof context.requestId !== 'string' || !headers) return;
+    headers.set(REQUEST_ID_HEADER, context.requestId);
+    headers.set(GATEWAY_IDENTITY_HEADER, await this.identityFor(context as GatewayContext));
+  }
+
+  /** The identity token of this request for this subgraph (anonymous ones too: the subgraph then knows the gateway sent it). */
+  private identityFor(context: GatewayContext): Promise<string> {
+    const cached = this.identityTokens.get(context);
+    if (cached && Date.now() - cached.signedAt < IDENTITY_REUSE_MS) return cached.token;
+    const token = this.identity.sign({ viewer: context.viewer, audience: this.name, requestId: context.requestId });
+    this.identityTokens.set(context, { token, signedAt: Date.now() });
+    token.catch(() => this.identityTokens.delete(context));
+    return token;
   }
 
   /** A 2xx that is not a GraphQL response is as useless to the client as no answer. */

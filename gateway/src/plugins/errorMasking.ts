@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { AppError } from '../../../subgraphs/kit/errors/AppError.js';
 import { errorCodes, isErrorCode } from '../../../subgraphs/kit/errors/errorCodes.js';
 import { isGraphQLError } from '../isGraphQLError.js';
+import { rephraseRefusal } from './rephraseRefusal.js';
 
 /** Extension fields that carry no internals and help a client act (retry later, fix an argument). */
 const SAFE_EXTENSIONS = ['retryAfterSeconds', 'argument'] as const;
@@ -28,6 +29,8 @@ const APQ_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUP
  *   answering garbage is SERVICE_UNAVAILABLE) → kept;
  * - in a subgraph's answer with a registry code → kept (our subgraphs mask vendor
  *   details before they answer); any other code or none → INTERNAL_SERVER_ERROR;
+ * - the gateway's own refusals (over a query limit, introspection off, bad APQ hash) →
+ *   rephrased for clients (see `rephraseRefusal`): QUERY_TOO_COMPLEX naming the limit;
  * - Apollo's own errors about the client's request (parse, validation, variables) → kept;
  * - anything else → INTERNAL_SERVER_ERROR.
  */
@@ -43,6 +46,9 @@ export function maskGatewayError(formatted: GraphQLFormattedError, error: unknow
     }
     return internal(formatted);
   }
+
+  const refusal = isOwnGraphQLError(error) ? rephraseRefusal(formatted, error) : undefined;
+  if (refusal) return shape(formatted, refusal.message, refusal.code, {});
 
   if (typeof code === 'string' && isOwnGraphQLError(error)) {
     if (CLIENT_REQUEST_CODES.has(code)) return shape(formatted, formatted.message, code, {});

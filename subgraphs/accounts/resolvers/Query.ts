@@ -1,9 +1,9 @@
+import type { AccountsContext } from '../context.js';
 import type { UserProfile } from '../model.js';
 
 export const Query = {
-  // No caller identity reaches subgraphs yet (authentication at the gateway comes next),
-  // so every request is anonymous and `me` is null by contract.
-  me(): UserProfile | null {
-    return null;
+  /** The verified caller's profile (through the shared user loader); null when anonymous. */
+  me(_: unknown, _args: unknown, ctx: AccountsContext): Promise<UserProfile | null> | null {
+    return ctx.viewer === null ? null : ctx.userById.load(ctx.viewer.userId);
   },
 };

@@ -1,4 +1,5 @@
+import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { User } from './User.js';
 
-export const resolvers = { Query, User };
+export const resolvers = { Query, Mutation, User };

@@ -12,6 +12,13 @@ export interface CacheStore {
   get<T>(key: string): Promise<CacheEntry<T> | undefined>;
   /** Kept `ttlMs + maxStaleMs`; a policy with `ttlMs` 0 stores nothing. */
   set<T>(key: string, value: T, policy: CachePolicy): Promise<void>;
+  /**
+   * Removes an entry, e.g. after a write made it wrong. Never throws: a failed delete is
+   * logged and the entry lives out its TTL (and its stale window) instead.
+   */
+  delete(key: string): Promise<void>;
+  /** `delete` for many keys at once (one round trip on Redis). */
+  deleteMany(keys: readonly string[]): Promise<void>;
   /** The store's clock (the one `storedAt` uses), so freshness is judged on the same clock. */
   now(): number;
   close(): Promise<void>;

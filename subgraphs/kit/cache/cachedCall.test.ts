@@ -105,4 +105,17 @@ describe('memory cache store', () => {
     const got = await Promise.all(['a', 'b', 'c', 'd', 'e'].map(async (k) => (await store.get<string>(k))?.value));
     expect(got).toEqual([undefined, undefined, 'c', 'd', 'e']);
   });
+
+  it('deletes one entry or many, leaves the others, and never throws (also after close)', async () => {
+    const { store } = memoryStore();
+    for (const k of ['a', 'b', 'c', 'd']) await store.set(k, k, policy);
+    await store.delete('a');
+    await store.deleteMany(['b', 'c', 'never-stored']);
+    await store.deleteMany([]);
+    const got = await Promise.all(['a', 'b', 'c', 'd'].map(async (k) => (await store.get<string>(k))?.value));
+    expect(got).toEqual([undefined, undefined, undefined, 'd']);
+    await store.close();
+    await expect(store.delete('d')).resolves.toBeUndefined();
+    await expect(store.deleteMany(['d'])).resolves.toBeUndefined();
+  });
 });

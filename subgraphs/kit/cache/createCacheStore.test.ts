@@ -50,6 +50,29 @@ describe.skipIf(!REDIS_URL)(REDIS_URL ? 'redis cache' : 'redis cache (skipped: s
     }
   });
 
+  it('deletes entries (one, or many in one call) for every replica', async () => {
+    const writer = createCacheStore({ redisUrl: REDIS_URL!, namespace, logger });
+    const reader = createCacheStore({ redisUrl: REDIS_URL!, namespace, logger });
+    try {
+      await expect.poll(async () => {
+        await writer.set('del:1', 1, policy);
+        return (await reader.get('del:1'))?.value;
+      }, { timeout: 5000, interval: 20 }).toBe(1);
+      await writer.set('del:2', 2, policy);
+      await writer.set('del:3', 3, policy);
+      await writer.set('del:keep', 'kept', policy);
+      await writer.delete('del:1');
+      await writer.deleteMany(['del:2', 'del:3', 'del:never']);
+      expect(await reader.get('del:1')).toBeUndefined();
+      expect(await reader.get('del:2')).toBeUndefined();
+      expect(await reader.get('del:3')).toBeUndefined();
+      expect((await reader.get('del:keep'))?.value).toBe('kept');
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+  });
+
   it('serves cachedCall hits from Redis', async () => {
     const store = createCacheStore({ redisUrl: REDIS_URL!, namespace, logger });
     try {
@@ -88,6 +111,8 @@ describe('redis cache that is unreachable or hung', () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.get(`k${i}`)));
     expect(results.every((r) => r === undefined)).toBe(true);
     await expect(store.set('k', 'v', policy)).resolves.toBeUndefined();
+    await expect(store.delete('k')).resolves.toBeUndefined();
+    await expect(store.deleteMany(['k', 'j'])).resolves.toBeUndefined();
     expect(await cachedCall(store, 'k', policy, async () => 'from vendor')).toBe('from vendor');
     expect(performance.now() - started).toBeLessThan(1000);
     await store.close();

@@ -15,7 +15,7 @@ export interface CacheStoreOptions {
   readonly logger: Logger;
   /** Memory store bound; the oldest entries are evicted past it. Default 50000 (entries). */
   readonly maxEntries?: number;
-  /** Longest a Redis get/set may take before it counts as a miss. Default 200 (ms). */
+  /** Longest a Redis get/set/delete may take before it counts as a miss (or a failed delete). Default 200 (ms). */
   readonly opTimeoutMs?: number;
   /** Clock for `storedAt`, injectable for tests. Default `Date.now`. */
   readonly now?: () => number;
@@ -81,6 +81,22 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
         await bound(keyv.set(key, entry, Math.ceil(policy.ttlMs + Math.max(0, policy.maxStaleMs))));
       } catch (err) {
         report('set', err);
+      }
+    },
+    async delete(key: string): Promise<void> {
+      if (closing) return;
+      try {
+        await bound(keyv.delete(key));
+      } catch (err) {
+        report('delete', err);
+      }
+    },
+    async deleteMany(keys: readonly string[]): Promise<void> {
+      if (closing || keys.length === 0) return;
+      try {
+        await bound(keyv.deleteMany([...keys]));
+      } catch (err) {
+        report('delete', err);
       }
     },
     close() {

@@ -14,7 +14,7 @@ export function parseConfig<S extends Settings>(service: string, settings: S, en
   const out: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(settings)) {
     const raw = env[setting.env];
-    const result = setting.parse(raw);
+    const result = setting.parse(raw, env);
     if (result.ok) {
       out[key] = result.value;
     } else {

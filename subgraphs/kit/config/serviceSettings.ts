@@ -1,7 +1,10 @@
+import { identityJwksSetting } from '../auth/identitySettings.js';
 import { logLevels } from '../log/createLogger.js';
 import { bool, int, oneOf, optionalUrl, string } from './setting.js';
 
-/** Settings every subgraph has: where it listens, how it logs, the shared cache. */
+export const nodeEnvs = ['development', 'production', 'test'] as const;
+
+/** Settings every subgraph has: where it listens, how it logs, the shared cache, who may call it. */
 export function serviceSettings(prefix: string, defaultPort: number) {
   return {
     host: string(`${prefix}_HOST`, { default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 in containers).' }),
@@ -22,5 +25,10 @@ export function serviceSettings(prefix: string, defaultPort: number) {
       protocols: ['redis:', 'rediss:'],
       description: 'Shared cache for all replicas. Unset = in-memory cache per process.',
     }),
+    nodeEnv: oneOf('NODE_ENV', nodeEnvs, {
+      default: 'development',
+      description: 'production makes GATEWAY_IDENTITY_JWKS required (no anonymous, unverified callers).',
+    }),
+    identityJwks: identityJwksSetting(),
   };
 }

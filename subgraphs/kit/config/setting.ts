@@ -14,7 +14,11 @@ export interface Setting<T> {
   readonly defaultText: string | undefined;
   /** Secrets are never echoed back in error messages. */
   readonly secret: boolean;
-  parse(raw: string | undefined): ParseResult<T>;
+  /**
+   * `env` is the whole environment, for the rare rule that spans variables (e.g. "required
+   * when NODE_ENV=production"); most settings only look at `raw`.
+   */
+  parse(raw: string | undefined, env?: Env): ParseResult<T>;
 }
 
 export type SettingValue<S> = S extends Setting<infer T> ? T : never;

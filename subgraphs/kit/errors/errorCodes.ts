@@ -40,6 +40,11 @@ export const errorCodes = {
     description:
       'Automatic persisted queries: the hash is not known yet. Client libraries react to this code by resending the query with its text (the message is part of that protocol).',
   },
+  PERSISTED_QUERY_NOT_SUPPORTED: {
+    message: 'PersistedQueryNotSupported',
+    description:
+      'Persisted queries are turned off on this server (`PERSISTED_QUERIES=off`). Client libraries react to this code by sending the query text from then on.',
+  },
   RATE_LIMITED: {
     message: 'Too many requests. Try again later.',
     description: 'The caller (user or client address) went over its request rate. The HTTP status is 429 and `Retry-After` says when to retry.',

@@ -21,6 +21,14 @@ export interface BatchLoaderOptions<K, V> {
 }
 
 /**
+ * The shared-cache key under which a loader named `name` stores the value of a key whose
+ * `cacheKey` is `keyText`, so that a write can invalidate exactly what a loader cached.
+ */
+export function batchLoaderCacheKey(name: string, keyText: string): string {
+  return `${name}:${keyText}`;
+}
+
+/**
  * A per-request DataLoader over a vendor batch endpoint (create it in the GraphQL
  * context, never share it across requests). Results map back by `keyOf`, so a vendor
  * that reorders or drops rows never shifts values: a missing key is `null` (and `null`
@@ -32,7 +40,7 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Data
   const batching = options.batching ?? true;
   const maxBatchSize = Math.max(1, Math.floor(options.maxBatchSize));
   const cache = options.cache && options.cache.policy.ttlMs > 0 ? options.cache : undefined;
-  const storeKey = (key: K) => `${options.name}:${cacheKey(key)}`;
+  const storeKey = (key: K) => batchLoaderCacheKey(options.name, cacheKey(key));
 
   async function batchFn(keys: readonly K[]): Promise<(V | null | Error)[]> {
     const results = new Array<V | null | Error>(keys.length);

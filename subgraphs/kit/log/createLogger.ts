@@ -15,7 +15,17 @@ export function createLogger(options: { service: string; level: LogLevel; destin
       level: options.level,
       base: { service: options.service },
       redact: {
-        paths: ['headers.authorization', 'headers["x-api-key"]', '*.headers.authorization', '*.headers["x-api-key"]', 'apiKey', '*.apiKey'],
+        paths: [
+          'headers.authorization',
+          'headers["x-api-key"]',
+          // A gateway identity token is a credential for its 60 s lifetime.
+          'headers["x-gateway-identity"]',
+          '*.headers.authorization',
+          '*.headers["x-api-key"]',
+          '*.headers["x-gateway-identity"]',
+          'apiKey',
+          '*.apiKey',
+        ],
         censor: '[redacted]',
       },
     },

@@ -1,13 +1,34 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Viewer } from '../auth/Viewer.js';
 import { errorCodes, type ErrorCode } from '../errors/errorCodes.js';
 import type { Logger } from '../log/createLogger.js';
+import { HttpRefusal } from './HttpRefusal.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './requestId.js';
 
 export interface RequestInfo {
   readonly req: IncomingMessage;
   readonly requestId: string;
+  /** What `authenticate` returned; null (anonymous) without that hook. */
+  readonly viewer: Viewer | null;
+}
+
+/**
+ * Who is calling, decided once per HTTP request before Apollo runs: a viewer, null for
+ * anonymous, or an `HttpRefusal` thrown to answer at once (401, 503, …).
+ */
+export type Authenticate = (info: { readonly req: IncomingMessage; readonly requestId: string }) => Promise<Viewer | null>;
+
+/**
+ * Admission control of GraphQL requests (rate limits, batch shape), before Apollo runs.
+ * Either hook throws an `HttpRefusal` to answer at once (400, 429, …).
+ */
+export interface Admission {
+  /** Every GraphQL HTTP request, before `authenticate` and before the body is read. */
+  request?(info: { readonly req: IncomingMessage; readonly requestId: string }): Promise<void>;
+  /** After `authenticate`, once the body is parsed (a JSON array is a batch), before Apollo. */
+  operations?(info: { readonly req: IncomingMessage; readonly requestId: string; readonly viewer: Viewer | null; readonly body: unknown }): Promise<void>;
 }
 
 /** A route outside GraphQL (health, a page). Return false to fall through to 404. */
@@ -24,6 +45,10 @@ export interface HttpHandlerOptions<TContext extends BaseContext> {
   /** Default '/graphql'. */
   readonly graphqlPath?: string;
   readonly routes?: readonly ExtraRoute[];
+  /** Runs for GraphQL requests only (not health or extra routes), after the request id, before the body is read. */
+  readonly authenticate?: Authenticate;
+  /** Runs for GraphQL requests only; see `Admission`. */
+  readonly admission?: Admission;
 }
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -65,6 +90,25 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
       return sendError(res, 503, 'SERVICE_UNAVAILABLE', requestId);
     }
 
+    if (options.admission?.request) {
+      try {
+        await options.admission.request({ req, requestId });
+      } catch (err) {
+        if (!(err instanceof HttpRefusal)) throw err;
+        return sendRefusal(res, err, requestId);
+      }
+    }
+
+    let viewer: Viewer | null = null;
+    if (options.authenticate) {
+      try {
+        viewer = await options.authenticate({ req, requestId });
+      } catch (err) {
+        if (!(err instanceof HttpRefusal)) throw err;
+        return sendRefusal(res, err, requestId);
+      }
+    }
+
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -78,7 +122,7 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
       } catch (err) {
         if (err instanceof BodyTooLargeError) {
           res.setHeader('connection', 'close');
-          return sendError(res, 413, 'BAD_REQUEST', requestId, `Request body is larger than the limit of ${maxBodyBytes} bytes.`);
+          return sendError(res, 413, 'PAYLOAD_TOO_LARGE', requestId, `Request body is larger than the limit of ${maxBodyBytes} bytes.`);
         }
         throw err;
       }
@@ -94,9 +138,18 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
       }
     }
 
+    if (options.admission?.operations) {
+      try {
+        await options.admission.operations({ req, requestId, viewer, body });
+      } catch (err) {
+        if (!(err instanceof HttpRefusal)) throw err;
+        return sendRefusal(res, err, requestId);
+      }
+    }
+
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-      context: () => options.context({ req, requestId }),
+      context: () => options.context({ req, requestId, viewer }),
     });
     await writeResponse(res, response);
   }
@@ -121,8 +174,20 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 /** A GraphQL-shaped error for requests refused before execution. */
-export function sendError(res: ServerResponse, status: number, code: ErrorCode, requestId: string, message?: string): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  requestId: string,
+  message?: string,
+  extensions: Readonly<Record<string, string | number>> = {},
+): void {
   sendJson(res, status, {
-    errors: [{ message: message ?? errorCodes[code].message, extensions: { code, requestId } }],
+    errors: [{ message: message ?? errorCodes[code].message, extensions: { ...extensions, code, requestId } }],
   });
+}
+
+function sendRefusal(res: ServerResponse, refusal: HttpRefusal, requestId: string): void {
+  for (const [key, value] of Object.entries(refusal.headers)) res.setHeader(key, value);
+  sendError(res, refusal.status, refusal.code, requestId, refusal.message, refusal.extensions);
 }

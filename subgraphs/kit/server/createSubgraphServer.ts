@@ -3,6 +3,10 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
+import { applyPermissions } from '../auth/applyPermissions.js';
+import type { Permissions } from '../auth/createPermissions.js';
+import { createIdentityVerifier } from '../auth/createIdentityVerifier.js';
+import { gatewayIdentityAuthenticator } from '../auth/gatewayIdentityAuthenticator.js';
 import type { Viewer } from '../auth/Viewer.js';
 import type { Logger } from '../log/createLogger.js';
 import { createHttpHandler, type HttpHandler } from './createHttpHandler.js';
@@ -23,6 +27,18 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   readonly introspection?: boolean;
   readonly maxBodyBytes?: number;
   readonly plugins?: readonly ApolloServerPlugin<TContext>[];
+  /**
+   * The gateway's public JWKS (`GATEWAY_IDENTITY_JWKS`). Set: every GraphQL request must
+   * carry a valid `x-gateway-identity` for this subgraph (`name` is the audience), else 401.
+   * Unset (development only; config refuses it in production): requests without one are
+   * anonymous, requests with one are refused (it cannot be verified).
+   */
+  readonly identityJwks?: string;
+  /**
+   * The subgraph's graphql-shield (`createPermissions`), applied to the built schema. Every
+   * real subgraph has one (`createVendorSubgraph` requires it); without it nothing is guarded.
+   */
+  readonly permissions?: Permissions;
 }
 
 export interface SubgraphServer<TContext extends SubgraphContext> {
@@ -41,7 +57,10 @@ export interface SubgraphServer<TContext extends SubgraphContext> {
  */
 export function createSubgraphServer<TContext extends SubgraphContext>(options: SubgraphServerOptions<TContext>): SubgraphServer<TContext> {
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    schema: applyPermissions(
+      buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+      options.permissions,
+    ),
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
     formatError,
@@ -49,15 +68,15 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     logger: options.logger,
   });
   let ready = false;
+  const verifier = options.identityJwks === undefined ? undefined : createIdentityVerifier({ jwks: options.identityJwks, audience: options.name });
   const handler = createHttpHandler<TContext>({
     apollo,
     logger: options.logger,
     maxBodyBytes: options.maxBodyBytes,
     isReady: () => ready,
-    context: async ({ req, requestId }) => {
+    authenticate: gatewayIdentityAuthenticator({ verifier, logger: options.logger }),
+    context: async ({ req, requestId, viewer }) => {
       const logger = options.logger.child({ requestId });
-      // Identity verification (the gateway's signed token) lands here; until then everyone is anonymous.
-      const viewer: Viewer | null = null;
       return options.createContext({ requestId, logger, viewer, req });
     },
   });

@@ -1,5 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
+import type { Permissions } from '../auth/createPermissions.js';
 import type { CacheStore } from '../cache/CacheStore.js';
 import type { Logger } from '../log/createLogger.js';
 import { createVendorClient } from '../vendor/createVendorClient.js';
@@ -7,7 +8,7 @@ import type { VendorClient } from '../vendor/VendorClient.js';
 import type { CachePolicy, VendorAuth } from '../vendor/VendorClientOptions.js';
 import { toCachePolicy, toVendorClientOptions, type VendorConfig } from '../vendor/vendorSettings.js';
 import { createSubgraphServer, type SubgraphContext } from './createSubgraphServer.js';
-import type { SubgraphService } from './SubgraphService.js';
+import type { RequestContextBase, SubgraphService } from './SubgraphService.js';
 
 /** What a subgraph's per-request loaders need besides its vendor API. */
 export interface LoaderDeps {
@@ -25,7 +26,10 @@ export interface VendorSubgraphOptions<TApi, TContext extends SubgraphContext> {
   readonly vendor: string;
   readonly typeDefs: DocumentNode;
   readonly resolvers: GraphQLResolverMap<TContext>;
-  readonly config: VendorConfig & { readonly introspection: boolean };
+  /** The subgraph's `createPermissions(...)`, mirroring its schema. Required: no vendor subgraph runs unguarded. */
+  readonly permissions: Permissions;
+  /** `identityJwks`: the gateway's public keys (from `serviceSettings`); see `createSubgraphServer`. */
+  readonly config: VendorConfig & { readonly introspection: boolean; readonly identityJwks?: string | undefined };
   readonly logger: Logger;
   /** Shared across requests (and replicas, with Redis); made by main.ts or the test harness. */
   readonly cache: CacheStore;
@@ -50,26 +54,30 @@ export function createVendorSubgraph<TApi, TContext extends SubgraphContext>(
   const vendor = createVendorClient(toVendorClientOptions(options.vendor, config, logger, options.auth));
   const api = options.api(vendor);
   const policy = toCachePolicy(config);
+  const createContext = ({ requestId, logger: requestLogger, viewer }: RequestContextBase): TContext =>
+    ({
+      requestId,
+      logger: requestLogger,
+      viewer,
+      ...options.context(api, { cache, policy, maxBatchSize: config.maxBatchSize, batching: config.batching, requestId }),
+    }) as TContext;
 
   const server = createSubgraphServer<TContext>({
     name: options.name,
     typeDefs: options.typeDefs,
     resolvers: options.resolvers,
+    permissions: options.permissions,
     logger,
     introspection: config.introspection,
-    createContext: ({ requestId, logger: requestLogger, viewer }) =>
-      ({
-        requestId,
-        logger: requestLogger,
-        viewer,
-        ...options.context(api, { cache, policy, maxBatchSize: config.maxBatchSize, batching: config.batching, requestId }),
-      }) as TContext,
+    identityJwks: config.identityJwks,
+    createContext,
   });
 
   return {
     name: options.name,
     server,
     vendor,
+    createContext,
     async close() {
       await server.stop();
       await vendor.close();

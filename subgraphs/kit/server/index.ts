@@ -1,6 +1,7 @@
 export * from './createHttpHandler.js';
 export * from './createSubgraphServer.js';
 export * from './formatError.js';
+export * from './HttpRefusal.js';
 export * from './loadSchemaFile.js';
 export * from './readBody.js';
 export * from './requestId.js';

@@ -1,8 +1,7 @@
 import { badUserInput } from '../../kit/errors/AppError.js';
 import type { ReviewsContext } from '../context.js';
+import { MAX_REVIEWS_PER_PRODUCT as MAX_FIRST } from '../loaders.js';
 import type { Review } from '../model.js';
-
-const MAX_FIRST = 50;
 
 interface ProductRef {
   readonly id: string;

@@ -1,4 +1,5 @@
+import { Mutation } from './Mutation.js';
 import { Product } from './Product.js';
 import { Review } from './Review.js';
 
-export const resolvers = { Product, Review };
+export const resolvers = { Mutation, Product, Review };

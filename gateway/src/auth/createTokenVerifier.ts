@@ -1,0 +1,95 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { Viewer } from '../../../subgraphs/kit/auth/Viewer.js';
+import { InvalidTokenError } from './InvalidTokenError.js';
+import { KeySetUnavailableError } from './KeySetUnavailableError.js';
+
+export interface TokenVerifierOptions {
+  /** Must equal the token's `iss`. */
+  readonly issuer: string;
+  /** Must be in the token's `aud`. */
+  readonly audience: string;
+  readonly jwksUrl: string;
+  /** Accepted `alg`s (asymmetric only; config refuses none and HS*). */
+  readonly algorithms: readonly string[];
+  /** Tolerance on `exp`/`nbf` (s). */
+  readonly clockToleranceS: number;
+  /** Least time between two refetches caused by an unknown `kid` (ms). */
+  readonly jwksCooldownMs: number;
+  /** Keys are refetched when older than this (ms). */
+  readonly jwksMaxAgeMs: number;
+  /** Budget of one JWKS fetch (ms). Default 2000. */
+  readonly jwksTimeoutMs?: number;
+}
+
+export interface TokenVerifier {
+  /** The viewer the token names; throws InvalidTokenError (401) or KeySetUnavailableError (503). */
+  verify(token: string): Promise<Viewer>;
+}
+
+/**
+ * Verifies OAuth 2.0 access tokens (JWTs) against the issuer's JWKS with jose. The key
+ * set is fetched on first use, kept `jwksMaxAgeMs`, and refetched when a token names a
+ * `kid` it does not have (at most once per `jwksCooldownMs`): a key the issuer rotates in
+ * works without a restart, and a stream of made-up kids cannot flood the issuer.
+ */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+    cooldownDuration: options.jwksCooldownMs,
+    cacheMaxAge: options.jwksMaxAgeMs,
+    timeoutDuration: options.jwksTimeoutMs ?? 2_000,
+  });
+  const algorithms = [...options.algorithms];
+
+  return {
+    async verify(token) {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, jwks, {
+          issuer: options.issuer,
+          audience: options.audience,
+          algorithms,
+          clockTolerance: options.clockToleranceS,
+          // A token that never expires is not an access token we accept.
+          requiredClaims: ['exp'],
+        }));
+      } catch (err) {
+        const description = describe(err);
+        if (description === undefined) throw new KeySetUnavailableError(options.jwksUrl, { cause: err });
+        throw new InvalidTokenError(description, { cause: err });
+      }
+      if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('The access token names no subject');
+      return { userId: payload.sub, scopes: scopesOf(payload) };
+    },
+  };
+}
+
+/** `scope` (RFC 8693/9068: space-separated); some providers use an `scp` array instead. */
+function scopesOf(payload: JWTPayload): string[] {
+  const { scope, scp } = payload as { scope?: unknown; scp?: unknown };
+  if (typeof scope === 'string') return scope.split(' ').filter((s) => s !== '');
+  if (Array.isArray(scp)) return scp.filter((s): s is string => typeof s === 'string' && s !== '');
+  return [];
+}
+
+/** What is wrong with the token, or undefined when it is not the token's fault (the key set could not be had). */
+function describe(err: unknown): string | undefined {
+  if (err instanceof errors.JWTExpired) return 'The access token expired';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    switch (err.claim) {
+      case 'nbf':
+        return 'The access token is not valid yet';
+      case 'iss':
+        return 'The access token is from another issuer';
+      case 'aud':
+        return 'The access token is not for this API';
+      default:
+        return `The access token has an invalid ${err.claim} claim`;
+    }
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed) return 'The access token is signed with an algorithm that is not accepted';
+  if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) return 'The access token is signed with an unknown key';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'The access token signature is invalid';
+  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSENotSupported) return 'The access token is malformed';
+  // JWKSTimeout, a non-200 or non-JSON JWKS response (JOSEError), JWKSInvalid, a refused connection (TypeError).
+  return undefined;
+}

@@ -1,0 +1,89 @@
+import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/server';
+import { parse, print } from 'graphql';
+import { AppError } from '../../../subgraphs/kit/errors/AppError.js';
+import { operationId, type ManifestOperation, type PersistedQueryManifest } from './PersistedQueryManifest.js';
+
+/** What a refused request runs instead of its own text, so that nothing of it is parsed: valid everywhere, costs nothing. */
+const PLACEHOLDER = '{ __typename }';
+
+export interface SafelistOptions {
+  readonly manifest: PersistedQueryManifest;
+  /** The gateway's token limit, for parsing a full text that is not byte-identical to a registered body. */
+  readonly maxTokens: number;
+}
+
+/**
+ * Safelist mode: the gateway runs only the operations of the persisted query manifest.
+ *
+ * - hash only (`extensions.persistedQuery.sha256Hash`, APQ-style, which is also how
+ *   Apollo clients send a manifest id) → the registered body runs;
+ * - full text → runs when its SHA-256 is a registered id, or when its canonical form
+ *   (`print(parse(text))`: whitespace, commas and comments do not count; field order,
+ *   names and arguments do) is a registered body, which is how the manifest stores them;
+ *   the registered body is what runs;
+ * - hash and text → both must name the same registered operation;
+ * - anything else → 400 OPERATION_NOT_ALLOWED, without parsing or echoing the text.
+ *
+ * It works on the request in `requestDidStart`, before Apollo reads it: an accepted
+ * request continues as a plain query (Apollo's own APQ is off in this mode, so nobody
+ * can register a new operation), a refused one runs a placeholder and is answered by
+ * throwing from `didResolveOperation`, the first hook where Apollo turns a thrown error
+ * into a response with its HTTP status (earlier hooks would make it a 500).
+ */
+export function safelistPlugin(options: SafelistOptions): ApolloServerPlugin<BaseContext> {
+  const byId = new Map<string, ManifestOperation>(options.manifest.operations.map((op) => [op.id, op]));
+
+  const byText = (text: string): ManifestOperation | undefined => {
+    const exact = byId.get(operationId(text));
+    if (exact) return exact;
+    try {
+      return byId.get(operationId(print(parse(text, { noLocation: true, maxTokens: options.maxTokens }))));
+    } catch {
+      return undefined;
+    }
+  };
+
+  const resolve = (request: GraphQLRequest): ManifestOperation | undefined => {
+    const hash = persistedQueryHash(request);
+    const text = typeof request.query === 'string' && request.query !== '' ? request.query : undefined;
+    const named = hash === undefined ? undefined : byId.get(hash);
+    if (text === undefined) return named;
+    const written = byText(text);
+    if (named && written !== named) return undefined;
+    return written;
+  };
+
+  return {
+    async requestDidStart({ request }) {
+      if (request.query === undefined && persistedQueryHash(request) === undefined && request.extensions?.persistedQuery === undefined) {
+        // Neither text nor hash: Apollo answers its own 400 ("must contain a non-empty query").
+        return;
+      }
+      const operation = resolve(request);
+      request.extensions = withoutPersistedQuery(request.extensions);
+      if (operation) {
+        request.query = operation.body;
+        return;
+      }
+      request.query = PLACEHOLDER;
+      return {
+        async didResolveOperation() {
+          throw new AppError('OPERATION_NOT_ALLOWED', undefined, { extensions: { http: { status: 400 } } });
+        },
+      };
+    },
+  };
+}
+
+function persistedQueryHash(request: GraphQLRequest): string | undefined {
+  const pq: unknown = request.extensions?.persistedQuery;
+  if (typeof pq !== 'object' || pq === null) return undefined;
+  const hash = (pq as { sha256Hash?: unknown }).sha256Hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
+function withoutPersistedQuery(extensions: GraphQLRequest['extensions']): GraphQLRequest['extensions'] {
+  if (!extensions || !('persistedQuery' in extensions)) return extensions;
+  const { persistedQuery: _persistedQuery, ...rest } = extensions;
+  return rest;
+}

@@ -1,0 +1,66 @@
+import type { IncomingMessage } from 'node:http';
+import { errorCodes } from '../../../subgraphs/kit/errors/errorCodes.js';
+import type { Admission } from '../../../subgraphs/kit/server/createHttpHandler.js';
+import { HttpRefusal } from '../../../subgraphs/kit/server/HttpRefusal.js';
+import { addressKey, clientAddress } from './clientAddress.js';
+import type { RateLimiter, RateLimitVerdict } from './createRateLimiter.js';
+
+export interface AdmissionOptions {
+  readonly rateLimiter: RateLimiter;
+  /** How many proxies in front of the gateway append to `x-forwarded-for` (see `clientAddress`). */
+  readonly trustProxyHops: number;
+  /** Operations one batched request (a JSON array body) may hold; 0 = batching refused. */
+  readonly maxBatchOperations: number;
+}
+
+/**
+ * What a GraphQL request must pass before Apollo sees it (the kit's HTTP handler calls
+ * it; health checks never get here):
+ *
+ * 1. before the token is verified and the body read: one operation counted for the
+ *    client address, so that floods of bad tokens or oversized bodies are limited too;
+ * 2. once the body is read: a batch (JSON array) is refused unless batching is on and it
+ *    holds at most `maxBatchOperations`; the other operations of an accepted batch are
+ *    counted for the address, and all of them for the signed-in user. One HTTP request
+ *    cannot hide many operations.
+ *
+ * Over a limit → 429 RATE_LIMITED with `Retry-After` (whole seconds) and
+ * `extensions.retryAfterSeconds`.
+ */
+export function createAdmission(options: AdmissionOptions): Admission {
+  const { rateLimiter } = options;
+  const keyOf = (req: IncomingMessage) => addressKey(clientAddress(req, options.trustProxyHops));
+
+  return {
+    async request({ req }) {
+      refuseIfLimited(await count(() => rateLimiter.consume('ip', keyOf(req), 1)));
+    },
+    async operations({ req, viewer, body }) {
+      let operations = 1;
+      if (Array.isArray(body)) {
+        if (options.maxBatchOperations === 0) throw new HttpRefusal(400, 'BAD_REQUEST', 'Batched requests are not accepted.');
+        if (body.length > options.maxBatchOperations) {
+          throw new HttpRefusal(400, 'BAD_REQUEST', `A batched request may hold at most ${options.maxBatchOperations} operations.`);
+        }
+        operations = Math.max(1, body.length);
+      }
+      if (operations > 1) refuseIfLimited(await count(() => rateLimiter.consume('ip', keyOf(req), operations - 1)));
+      if (viewer) refuseIfLimited(await count(() => rateLimiter.consume('user', viewer.userId, operations)));
+    },
+  };
+}
+
+/** A limiter that cannot count (not even in memory) fails closed: 503, never "no limit". */
+async function count(consume: () => Promise<RateLimitVerdict>): Promise<RateLimitVerdict> {
+  try {
+    return await consume();
+  } catch {
+    throw new HttpRefusal(503, 'SERVICE_UNAVAILABLE', errorCodes.SERVICE_UNAVAILABLE.message, { 'retry-after': '1' });
+  }
+}
+
+function refuseIfLimited(verdict: RateLimitVerdict): void {
+  if (verdict.allowed) return;
+  const seconds = verdict.retryAfterSeconds;
+  throw new HttpRefusal(429, 'RATE_LIMITED', errorCodes.RATE_LIMITED.message, { 'retry-after': String(seconds) }, { retryAfterSeconds: seconds });
+}

@@ -1,0 +1,47 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../subgraphs/kit/log/createLogger.js';
+import { startHttpServer, type RunningHttpServer } from '../../../subgraphs/kit/server/startHttpServer.js';
+import { parseGatewayConfig } from '../../src/config.js';
+import { createGateway, type Gateway } from '../../src/createGateway.js';
+import { disableApolloTelemetry } from '../../src/plugins/telemetryOff.js';
+import { startAlpha, startOmega, testSupergraph, THINGS_QUERY, type TestSubgraph } from '../testSubgraphs.js';
+
+describe('a development gateway without GATEWAY_IDENTITY_PRIVATE_KEY', () => {
+  const toClose: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of toClose.splice(0).reverse()) await close();
+  });
+
+  it('starts with an ephemeral key, warns that subgraphs cannot verify it, and subgraphs indeed refuse it', async () => {
+    disableApolloTelemetry(process.env);
+    const lines: string[] = [];
+    const logger = createLogger({
+      service: 'gateway',
+      level: 'warn',
+      destination: new Writable({
+        write(chunk: Buffer, _enc, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    });
+    const alpha: TestSubgraph = await startAlpha();
+    const omega: TestSubgraph = await startOmega();
+    toClose.push(() => alpha.close(), () => omega.close());
+    const config = parseGatewayConfig({ LOG_LEVEL: 'warn', SUBGRAPH_URLS: `alpha=${alpha.url},omega=${omega.url}` });
+    expect(config.identityPrivateKey).toBeUndefined();
+    const gateway: Gateway = createGateway({ config, supergraphSdl: testSupergraph(), logger });
+    await gateway.start();
+    const http: RunningHttpServer = await startHttpServer(gateway.handler, { host: '127.0.0.1', port: 0 });
+    toClose.push(() => gateway.stop(), () => http.close(200));
+
+    expect(lines.join('')).toMatch(/GATEWAY_IDENTITY_PRIVATE_KEY is not set: .*ephemeral key that subgraphs cannot verify/);
+
+    const res = await fetch(`${http.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: THINGS_QUERY }) });
+    const json = (await res.json()) as { data: unknown; errors: { extensions: { code: string } }[] };
+    expect(json.data).toBeNull();
+    expect(json.errors[0]!.extensions.code).toBe('SERVICE_UNAVAILABLE');
+    expect(alpha.requestIds).toHaveLength(0);
+  });
+});

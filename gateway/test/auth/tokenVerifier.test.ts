@@ -1,0 +1,177 @@
+import { decodeProtectedHeader, SignJWT, UnsecuredJWT } from 'jose';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTokenVerifier, type TokenVerifierOptions } from '../../src/auth/createTokenVerifier.js';
+import { InvalidTokenError } from '../../src/auth/InvalidTokenError.js';
+import { KeySetUnavailableError } from '../../src/auth/KeySetUnavailableError.js';
+import { sleep } from '../testSubgraphs.js';
+import { startLocalIssuer, type LocalIssuer } from './localIssuer.js';
+
+const now = () => Math.floor(Date.now() / 1000);
+
+function verifierFor(issuer: LocalIssuer, overrides: Partial<TokenVerifierOptions> = {}) {
+  return createTokenVerifier({
+    issuer: issuer.issuer,
+    audience: 'mobile-graph',
+    jwksUrl: issuer.jwksUrl,
+    algorithms: ['RS256', 'ES256'],
+    clockToleranceS: 30,
+    jwksCooldownMs: 30_000,
+    jwksMaxAgeMs: 600_000,
+    ...overrides,
+  });
+}
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(InvalidTokenError);
+  return (err as InvalidTokenError).description;
+}
+
+describe('access token verification', () => {
+  let issuer: LocalIssuer;
+  let rsaKid: string;
+  let ecKid: string;
+  beforeAll(async () => {
+    issuer = await startLocalIssuer();
+    rsaKid = await issuer.addKey('RS256');
+    ecKid = await issuer.addKey('ES256');
+  });
+  afterAll(() => issuer.close());
+
+  it('a valid token (RS256 or ES256) gives its viewer: sub and scopes', async () => {
+    const verifier = verifierFor(issuer);
+    await expect(verifier.verify(await issuer.sign({}, { kid: rsaKid }))).resolves.toEqual({
+      userId: 'usr_0042',
+      scopes: ['openid', 'profile', 'reviews:write'],
+    });
+    await expect(verifier.verify(await issuer.sign({ sub: 'usr_0007', scope: undefined }, { kid: ecKid }))).resolves.toEqual({ userId: 'usr_0007', scopes: [] });
+  });
+
+  it('refuses an expired token, beyond the clock skew only', async () => {
+    const verifier = verifierFor(issuer);
+    expect(await refusal(verifier.verify(await issuer.sign({ iat: now() - 600, exp: now() - 60 })))).toBe('The access token expired');
+    await expect(verifier.verify(await issuer.sign({ iat: now() - 600, exp: now() - 10 }))).resolves.toMatchObject({ userId: 'usr_0042' });
+  });
+
+  it('refuses a token not valid yet (nbf), beyond the clock skew only', async () => {
+    const verifier = verifierFor(issuer);
+    expect(await refusal(verifier.verify(await issuer.sign({ nbf: now() + 120 })))).toBe('The access token is not valid yet');
+    await expect(verifier.verify(await issuer.sign({ nbf: now() + 10 }))).resolves.toMatchObject({ userId: 'usr_0042' });
+  });
+
+  it('refuses another issuer, another audience, no subject, no expiry', async () => {
+    const verifier = verifierFor(issuer);
+    expect(await refusal(verifier.verify(await issuer.sign({ iss: 'https://evil.example/' })))).toBe('The access token is from another issuer');
+    expect(await refusal(verifier.verify(await issuer.sign({ aud: 'another-api' })))).toBe('The access token is not for this API');
+    expect(await refusal(verifier.verify(await issuer.sign({ sub: undefined })))).toBe('The access token names no subject');
+    expect(await refusal(verifier.verify(await issuer.sign({ exp: undefined })))).toBe('The access token has an invalid exp claim');
+  });
+
+  it('refuses alg none', async () => {
+    const token = new UnsecuredJWT({ sub: 'usr_0001', scope: 'admin' }).setIssuer(issuer.issuer).setAudience('mobile-graph').setExpirationTime(now() + 300).encode();
+    expect(await refusal(verifierFor(issuer).verify(token))).toBe('The access token is signed with an algorithm that is not accepted');
+  });
+
+  it('refuses HS256 signed with the public key as the HMAC secret (PEM or JWK bytes)', async () => {
+    const verifier = verifierFor(issuer);
+    const secrets = [await issuer.publicPem(rsaKid), JSON.stringify(issuer.publicJwk(rsaKid))];
+    for (const secret of secrets) {
+      const token = await new SignJWT({ sub: 'usr_0001', scope: 'admin' })
+        .setProtectedHeader({ alg: 'HS256', kid: rsaKid })
+        .setIssuer(issuer.issuer)
+        .setAudience('mobile-graph')
+        .setExpirationTime(now() + 300)
+        .sign(new TextEncoder().encode(secret));
+      expect(await refusal(verifier.verify(token))).toBe('The access token is signed with an algorithm that is not accepted');
+    }
+  });
+
+  it('refuses a tampered payload and garbage', async () => {
+    const verifier = verifierFor(issuer);
+    const [h, p, s] = (await issuer.sign()).split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'usr_0001' })).toString('base64url')}.${s}`;
+    expect(await refusal(verifier.verify(tampered))).toBe('The access token signature is invalid');
+    for (const garbage of ['garbage', 'a.b.c', '', `${h}.${p}`]) {
+      expect(await refusal(verifier.verify(garbage))).toBe('The access token is malformed');
+    }
+  });
+});
+
+describe('the JWKS cache', () => {
+  let issuer: LocalIssuer;
+  beforeEach(async () => {
+    issuer = await startLocalIssuer();
+  });
+  afterEach(() => issuer.close());
+
+  it('an unknown kid refetches once (after the cooldown) and is refused; another unknown kid within the cooldown does not refetch', async () => {
+    const valid = await issuer.sign();
+    // Keys that exist at the issuer's side only: they sign, but are never published.
+    const ghost1 = await issuer.addKey('RS256');
+    issuer.retireKey(ghost1);
+    const ghost2 = await issuer.addKey('ES256');
+    issuer.retireKey(ghost2);
+    const [token1, token2] = await Promise.all([issuer.sign({}, { kid: ghost1 }), issuer.sign({}, { kid: ghost2 })]);
+
+    const verifier = verifierFor(issuer, { jwksCooldownMs: 1_000 });
+    await verifier.verify(valid);
+    expect(issuer.jwksRequests()).toBe(1);
+
+    // Inside the cooldown of the first fetch: no refetch at all.
+    expect(await refusal(verifier.verify(token1))).toBe('The access token is signed with an unknown key');
+    expect(issuer.jwksRequests()).toBe(1);
+
+    await sleep(1_050);
+    expect(await refusal(verifier.verify(token1))).toBe('The access token is signed with an unknown key');
+    expect(issuer.jwksRequests()).toBe(2);
+    expect(await refusal(verifier.verify(token2))).toBe('The access token is signed with an unknown key');
+    expect(await refusal(verifier.verify(token1))).toBe('The access token is signed with an unknown key');
+    expect(issuer.jwksRequests()).toBe(2);
+  });
+
+  it('key rotation: the new kid works without a restart; the old one until it leaves the JWKS and the cache expires', async () => {
+    const verifier = verifierFor(issuer, { jwksCooldownMs: 100, jwksMaxAgeMs: 1_000 });
+    const oldToken = await issuer.sign();
+    const oldKid = decodeProtectedHeader(oldToken).kid!;
+    await expect(verifier.verify(oldToken)).resolves.toMatchObject({ userId: 'usr_0042' });
+    expect(issuer.jwksRequests()).toBe(1);
+
+    await sleep(150);
+    await issuer.addKey('RS256');
+    const newToken = await issuer.sign({ sub: 'usr_0100' });
+    await expect(verifier.verify(newToken)).resolves.toMatchObject({ userId: 'usr_0100' });
+    expect(issuer.jwksRequests()).toBe(2);
+
+    // The issuer retires the old key; the cached set still has it, so old tokens pass until it is refetched.
+    issuer.retireKey(oldKid);
+    await expect(verifier.verify(oldToken)).resolves.toMatchObject({ userId: 'usr_0042' });
+    expect(issuer.jwksRequests()).toBe(2);
+
+    await sleep(1_050);
+    expect(await refusal(verifier.verify(oldToken))).toBe('The access token is signed with an unknown key');
+    expect(issuer.jwksRequests()).toBe(3);
+    await expect(verifier.verify(newToken)).resolves.toMatchObject({ userId: 'usr_0100' });
+  });
+
+  it.each([
+    ['answers 500', 'error' as const],
+    ['hangs past the fetch timeout', 'hang' as const],
+  ])('a JWKS endpoint that %s is unavailability, not an invalid token', async (_, mode) => {
+    issuer.setJwksMode(mode);
+    const verifier = verifierFor(issuer, { jwksTimeoutMs: 200 });
+    await expect(verifier.verify(await issuer.sign())).rejects.toBeInstanceOf(KeySetUnavailableError);
+  });
+
+  it('an unreachable JWKS endpoint is unavailability too', async () => {
+    const token = await issuer.sign();
+    const jwksUrl = issuer.jwksUrl;
+    await issuer.close();
+    const verifier = verifierFor(issuer, { jwksUrl });
+    await expect(verifier.verify(token)).rejects.toBeInstanceOf(KeySetUnavailableError);
+    issuer = await startLocalIssuer(); // for afterEach
+  });
+});

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { manifestProblems } from '../gateway/src/persistedQueries/PersistedQueryManifest.js';
+import { buildManifest, checkManifestDrift, MANIFEST_FILE, OPERATIONS_DIR, renderManifest, type OperationFile } from './persistedQueryManifest.js';
+import { fromRoot } from './subgraphs.js';
+
+const files: OperationFile[] = [
+  { path: 'ops/Home.graphql', text: 'query Home { products(first: 2) { ...Card } }\n' },
+  { path: 'ops/fragments.graphql', text: 'fragment Card on ProductConnection { edges { node { ...Name } } }\nfragment Name on Product { id name }\n' },
+  { path: 'ops/Add.graphql', text: '# a comment\nmutation   AddReview($id: ID!) { addReview(productId: $id) { id } }' },
+];
+
+function built(input: readonly OperationFile[] = files) {
+  const result = buildManifest(input);
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  return result.manifest;
+}
+
+describe('buildManifest', () => {
+  it('one entry per operation, sorted by name, with the fragments it uses, id = SHA-256 of the printed body', () => {
+    const manifest = built();
+    expect(manifest.format).toBe('apollo-persisted-query-manifest');
+    expect(manifest.version).toBe(1);
+    expect(manifest.operations.map((op) => [op.name, op.type])).toEqual([
+      ['AddReview', 'mutation'],
+      ['Home', 'query'],
+    ]);
+    const home = manifest.operations[1]!;
+    expect(home.body).toBe(
+      'query Home {\n  products(first: 2) {\n    ...Card\n  }\n}\n\nfragment Card on ProductConnection {\n  edges {\n    node {\n      ...Name\n    }\n  }\n}\n\nfragment Name on Product {\n  id\n  name\n}',
+    );
+    expect(home.id).toBe(createHash('sha256').update(home.body).digest('hex'));
+    expect(manifest.operations[0]!.body).toBe('mutation AddReview($id: ID!) {\n  addReview(productId: $id) {\n    id\n  }\n}');
+    expect(manifestProblems(manifest)).toEqual([]);
+  });
+
+  it('is stable: the order of files and their formatting do not change the output', () => {
+    const shuffled = [files[2]!, files[0]!, { ...files[1]!, text: files[1]!.text.replace(/ /g, '   ') }];
+    expect(renderManifest(built(shuffled))).toBe(renderManifest(built()));
+  });
+
+  it('reports every problem at once, naming the file', () => {
+    const result = buildManifest([
+      { path: 'a.graphql', text: '{ products { id } }' },
+      { path: 'b.graphql', text: 'query Dup { a } query Dup { b }' },
+      { path: 'c.graphql', text: 'query Uses { ...Missing }' },
+      { path: 'd.graphql', text: 'query Broken {' },
+      { path: 'e.graphql', text: 'type Product { id: ID }' },
+    ]);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      'a.graphql: every operation needs a name (the manifest and the app refer to it by name)',
+      expect.stringMatching(/^d\.graphql:1:15: Syntax Error/),
+      'e.graphql: only operations and fragments belong in an operation file, found a ObjectTypeDefinition',
+      'b.graphql: operation Dup is also defined in b.graphql',
+      'c.graphql: operation Uses uses fragment Missing, defined nowhere',
+    ]);
+  });
+});
+
+describe('checkManifestDrift', () => {
+  const manifest = built();
+  const file = renderManifest(manifest);
+
+  it('is up to date when the committed file matches (line endings aside)', () => {
+    expect(checkManifestDrift(manifest, file, MANIFEST_FILE)).toEqual({ upToDate: true });
+    expect(checkManifestDrift(manifest, file.replace(/\n/g, '\r\n'), MANIFEST_FILE)).toEqual({ upToDate: true });
+  });
+
+  it('is stale when an operation was added, removed or changed, and says which and what to run', () => {
+    const older = built([files[0]!, files[1]!, { path: 'ops/Old.graphql', text: 'query Old { a }' }]);
+    const changed = built([{ ...files[0]!, text: files[0]!.text.replace('first: 2', 'first: 3') }, files[1]!, files[2]!]);
+    expect(checkManifestDrift(manifest, renderManifest(older), MANIFEST_FILE)).toEqual({
+      upToDate: false,
+      reason: `${MANIFEST_FILE} is stale (added AddReview; removed Old): run npm run manifest`,
+    });
+    expect(checkManifestDrift(manifest, renderManifest(changed), MANIFEST_FILE)).toEqual({
+      upToDate: false,
+      reason: `${MANIFEST_FILE} is stale (changed Home): run npm run manifest`,
+    });
+    expect(checkManifestDrift(manifest, file.replace(/\n {2}/g, '\n'), MANIFEST_FILE)).toEqual({
+      upToDate: false,
+      reason: `${MANIFEST_FILE} is stale (formatting): run npm run manifest`,
+    });
+  });
+
+  it('is missing or garbage', () => {
+    expect(checkManifestDrift(manifest, undefined, MANIFEST_FILE)).toEqual({ upToDate: false, reason: `${MANIFEST_FILE} does not exist: run npm run manifest` });
+    expect(checkManifestDrift(manifest, '{ nope', MANIFEST_FILE)).toEqual({ upToDate: false, reason: `${MANIFEST_FILE} is not valid JSON: run npm run manifest` });
+  });
+
+  it('the committed manifest matches the app’s operations (what npm run manifest:check enforces)', () => {
+    const paths = readdirSync(fromRoot(OPERATIONS_DIR)).filter((p) => p.endsWith('.graphql')).sort();
+    const current = built(paths.map((p) => ({ path: `${OPERATIONS_DIR}/${p}`, text: readFileSync(fromRoot(`${OPERATIONS_DIR}/${p}`), 'utf8') })));
+    expect(checkManifestDrift(current, readFileSync(fromRoot(MANIFEST_FILE), 'utf8'), MANIFEST_FILE)).toEqual({ upToDate: true });
+  });
+});

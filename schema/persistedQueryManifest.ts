@@ -1,0 +1,136 @@
+import { GraphQLError, Kind, parse, print, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import {
+  MANIFEST_FORMAT,
+  operationId,
+  type ManifestOperation,
+  type PersistedQueryManifest,
+} from '../gateway/src/persistedQueries/PersistedQueryManifest.js';
+
+/** Where the app's operations live and where their manifest is committed (project-relative). */
+export const OPERATIONS_DIR = 'test/operations';
+export const MANIFEST_FILE = 'schema/persisted-queries.json';
+
+export interface OperationFile {
+  /** Project-relative, for messages. */
+  readonly path: string;
+  readonly text: string;
+}
+
+export type ManifestBuild = { readonly ok: true; readonly manifest: PersistedQueryManifest } | { readonly ok: false; readonly errors: readonly string[] };
+
+/**
+ * The persisted query manifest of a set of `.graphql` files: one entry per named
+ * operation, whose body is the operation and the fragments it uses (from any file),
+ * printed by graphql-js (the canonical form Apollo's tooling and clients send), and
+ * whose id is the SHA-256 of that body. Sorted by name, so the output only changes
+ * when an operation does. Every problem is reported: syntax errors, anonymous or
+ * duplicate operations, duplicate or unknown fragments.
+ */
+export function buildManifest(files: readonly OperationFile[]): ManifestBuild {
+  const errors: string[] = [];
+  const operations: { node: OperationDefinitionNode; path: string }[] = [];
+  const fragments = new Map<string, { node: FragmentDefinitionNode; path: string }>();
+
+  for (const file of files) {
+    let document: DocumentNode;
+    try {
+      document = parse(file.text);
+    } catch (err) {
+      const where = err instanceof GraphQLError && err.locations?.[0] ? `:${err.locations[0].line}:${err.locations[0].column}` : '';
+      errors.push(`${file.path}${where}: ${(err as Error).message}`);
+      continue;
+    }
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.OPERATION_DEFINITION) {
+        if (!definition.name) errors.push(`${file.path}: every operation needs a name (the manifest and the app refer to it by name)`);
+        operations.push({ node: definition, path: file.path });
+      } else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+        const seen = fragments.get(definition.name.value);
+        if (seen) errors.push(`${file.path}: fragment ${definition.name.value} is also defined in ${seen.path}`);
+        else fragments.set(definition.name.value, { node: definition, path: file.path });
+      } else {
+        errors.push(`${file.path}: only operations and fragments belong in an operation file, found a ${definition.kind}`);
+      }
+    }
+  }
+
+  const byName = new Map<string, string>();
+  const entries: ManifestOperation[] = [];
+  for (const { node, path } of operations) {
+    const name = node.name?.value;
+    if (name === undefined) continue;
+    const other = byName.get(name);
+    if (other !== undefined) {
+      errors.push(`${path}: operation ${name} is also defined in ${other}`);
+      continue;
+    }
+    byName.set(name, path);
+    const used = usedFragments(node, fragments, (missing) => errors.push(`${path}: operation ${name} uses fragment ${missing}, defined nowhere`));
+    const body = print({ kind: Kind.DOCUMENT, definitions: [node, ...used] });
+    entries.push({ id: operationId(body), name, type: node.operation, body });
+  }
+
+  if (errors.length > 0) return { ok: false, errors };
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { ok: true, manifest: { format: MANIFEST_FORMAT, version: 1, operations: entries } };
+}
+
+/** The fragments an operation spreads, directly or through other fragments, sorted by name. */
+function usedFragments(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, { node: FragmentDefinitionNode }>,
+  onMissing: (name: string) => void,
+): FragmentDefinitionNode[] {
+  const used = new Map<string, FragmentDefinitionNode>();
+  const pending: (OperationDefinitionNode | FragmentDefinitionNode)[] = [operation];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (!node) break;
+    visit(node, {
+      FragmentSpread(spread) {
+        const name = spread.name.value;
+        if (used.has(name)) return;
+        const fragment = fragments.get(name)?.node;
+        if (!fragment) return void onMissing(name);
+        used.set(name, fragment);
+        pending.push(fragment);
+      },
+    });
+  }
+  return [...used.keys()].sort().map((name) => used.get(name) as FragmentDefinitionNode);
+}
+
+/** The committed file's content: two-space JSON and one final newline (stable: no timestamp). */
+export function renderManifest(manifest: PersistedQueryManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+export type ManifestDrift = { readonly upToDate: true } | { readonly upToDate: false; readonly reason: string };
+
+/**
+ * Compares the committed manifest with what the operations produce now. `committed`
+ * undefined = the file does not exist. Line endings do not count. The reason names the
+ * operations added, removed or changed, and what to run.
+ */
+export function checkManifestDrift(expected: PersistedQueryManifest, committed: string | undefined, file: string): ManifestDrift {
+  if (committed === undefined) return { upToDate: false, reason: `${file} does not exist: run npm run manifest` };
+  const normalised = committed.replace(/\r\n/g, '\n');
+  if (normalised === renderManifest(expected)) return { upToDate: true };
+  let old: PersistedQueryManifest | undefined;
+  try {
+    old = JSON.parse(normalised) as PersistedQueryManifest;
+  } catch {
+    return { upToDate: false, reason: `${file} is not valid JSON: run npm run manifest` };
+  }
+  const before = new Map((Array.isArray(old?.operations) ? old.operations : []).map((op) => [op.name, op.id]));
+  const after = new Map(expected.operations.map((op) => [op.name, op.id]));
+  const added = [...after.keys()].filter((name) => !before.has(name));
+  const removed = [...before.keys()].filter((name) => !after.has(name));
+  const changed = [...after.keys()].filter((name) => before.has(name) && before.get(name) !== after.get(name));
+  const parts = [
+    added.length > 0 ? `added ${added.join(', ')}` : '',
+    removed.length > 0 ? `removed ${removed.join(', ')}` : '',
+    changed.length > 0 ? `changed ${changed.join(', ')}` : '',
+  ].filter((p) => p !== '');
+  return { upToDate: false, reason: `${file} is stale (${parts.length > 0 ? parts.join('; ') : 'formatting'}): run npm run manifest` };
+}

@@ -1,0 +1,14 @@
+/**
+ * `npm run keys:identity`: a fresh gateway identity key pair, printed as two lines for
+ * `.env` (docker-compose reads them from there):
+ *   GATEWAY_IDENTITY_PRIVATE_KEY  the gateway's private signing key (secret; the gateway only)
+ *   GATEWAY_IDENTITY_JWKS         its public JWKS (every subgraph)
+ * To rotate: make a new pair, give subgraphs a JWKS with the old and the new public key,
+ * switch the gateway to the new private key, then drop the old key from the JWKS.
+ */
+import { generateIdentityKeys } from '../subgraphs/kit/auth/generateIdentityKeys.js';
+
+const { privateJwk, publicJwks } = await generateIdentityKeys();
+// Single quotes: dotenv files (and docker-compose) then take the JSON literally.
+console.log(`GATEWAY_IDENTITY_PRIVATE_KEY='${privateJwk}'`);
+console.log(`GATEWAY_IDENTITY_JWKS='${publicJwks}'`);

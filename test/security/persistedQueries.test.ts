@@ -1,0 +1,194 @@
+import { spawnSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PersistedQueryManifest } from '../../gateway/src/persistedQueries/PersistedQueryManifest.js';
+import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
+import { operation } from '../harness/operations.js';
+import { startStack, type Stack } from '../harness/startStack.js';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const persisted = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
+// Apollo's mobile clients send this header; any non-empty preflight header passes CSRF prevention on a GET.
+const PREFLIGHT = { 'x-apollo-operation-name': 'test' };
+
+function getter(stack: Stack) {
+  return async (params: Record<string, unknown>) => {
+    const search = new URLSearchParams(
+      Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string]),
+    );
+    const res = await fetch(`${stack.gatewayUrl}?${search}`, { headers: PREFLIGHT });
+    return { status: res.status, headers: res.headers, json: (await res.json()) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] } };
+  };
+}
+
+describe('automatic persisted queries (default: PERSISTED_QUERIES=apq)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack?.close());
+
+  it('POST: hash only → PersistedQueryNotFound; text + hash → result; hash only → result', async () => {
+    const query = operation('HomeScreen');
+    const hash = sha256(query);
+
+    const miss = await stack.post(JSON.stringify({ extensions: persisted(hash) }));
+    expect(miss.status).toBe(200);
+    expect(miss.json.errors).toEqual([{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }]);
+
+    const register = await stack.post(JSON.stringify({ query, extensions: persisted(hash) }));
+    expect(register.json.errors).toBeUndefined();
+    expect(register.json.data.products.edges).toHaveLength(20);
+
+    const hit = await stack.post(JSON.stringify({ extensions: persisted(hash) }));
+    expect(hit.json.errors).toBeUndefined();
+    expect(hit.json.data).toEqual(register.json.data);
+  });
+
+  it('GET (CDN-friendly reads): the same round trip with the hash and variables in the query string', async () => {
+    const get = getter(stack);
+    const query = operation('ProductPage');
+    const hash = sha256(query);
+    const variables = { id: 'prod_0003', reviews: 2 };
+
+    const miss = await get({ operationName: 'ProductPage', variables, extensions: persisted(hash) });
+    expect(miss.json.errors?.[0]?.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(miss.json.errors?.[0]?.message).toBe('PersistedQueryNotFound');
+
+    const register = await get({ query, operationName: 'ProductPage', variables, extensions: persisted(hash) });
+    expect(register.status).toBe(200);
+    expect(register.json.errors).toBeUndefined();
+
+    const hit = await get({ operationName: 'ProductPage', variables, extensions: persisted(hash) });
+    expect(hit.status).toBe(200);
+    expect(hit.json.errors).toBeUndefined();
+    expect(hit.json.data).toEqual(register.json.data);
+  });
+
+  it('a hash that is not the SHA-256 of the text → 400 BAD_REQUEST, nothing registered', async () => {
+    const query = '{ products(first: 2) { edges { node { id } } } }';
+    const wrong = sha256('something else');
+    const res = await stack.post(JSON.stringify({ query, extensions: persisted(wrong) }));
+    expect(res.status).toBe(400);
+    expect(res.json.errors[0].extensions.code).toBe('BAD_REQUEST');
+    const after = await stack.post(JSON.stringify({ extensions: persisted(wrong) }));
+    expect(after.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+});
+
+describe('safelist mode (PERSISTED_QUERIES=safelist): only the manifest’s operations run', () => {
+  let stack: Stack;
+  const manifest = JSON.parse(readFileSync(new URL('../../schema/persisted-queries.json', import.meta.url), 'utf8')) as PersistedQueryManifest;
+  const entry = (name: string) => manifest.operations.find((op) => op.name === name)!;
+  beforeAll(async () => {
+    stack = await startStack({ env: { PERSISTED_QUERIES: 'safelist' } });
+  });
+  afterAll(() => stack?.close());
+
+  const expectNotAllowed = (res: { status: number; json: { errors?: { message: string; extensions: { code: string } }[]; data?: unknown } }, secret?: string) => {
+    expect(res.status).toBe(400);
+    expect(res.json.data).toBeUndefined();
+    expect(res.json.errors).toEqual([{ message: 'This operation is not registered for this app.', extensions: { code: 'OPERATION_NOT_ALLOWED' } }]);
+    if (secret) expect(JSON.stringify(res.json)).not.toContain(secret);
+  };
+
+  it('a manifest operation by its id (hash only, POST and GET) runs the registered body', async () => {
+    const home = entry('HomeScreen');
+    const res = await stack.post(JSON.stringify({ extensions: persisted(home.id) }));
+    expect(res.status).toBe(200);
+    expect(res.json.errors).toBeUndefined();
+    expect(res.json.data.products.edges).toHaveLength(20);
+
+    const page = await getter(stack)({ variables: { id: 'prod_0004' }, extensions: persisted(entry('ProductPage').id) });
+    expect(page.status).toBe(200);
+    expect(page.json.errors).toBeUndefined();
+    expect(page.json.data).toMatchObject({ product: { id: 'prod_0004' } });
+  });
+
+  it('a manifest operation by its full text runs: the registered body exactly, or the app’s file (same operation, other whitespace)', async () => {
+    const exact = await stack.query(entry('HomeScreen').body);
+    expect(exact.json.errors).toBeUndefined();
+    const asWritten = await stack.query(operation('BrowseCategory'), { first: 3 });
+    expect(asWritten.status).toBe(200);
+    expect(asWritten.json.errors).toBeUndefined();
+    expect(asWritten.json.data.products.edges).toHaveLength(3);
+    // Text and its id together, as Apollo clients retry.
+    const both = await stack.post(JSON.stringify({ query: entry('HomeScreen').body, extensions: persisted(entry('HomeScreen').id) }));
+    expect(both.json.errors).toBeUndefined();
+  });
+
+  it('an operation that is not in the manifest → 400 OPERATION_NOT_ALLOWED, its text not echoed', async () => {
+    expectNotAllowed(await stack.query('{ products(first: 100) { edges { node { secretField: description } } } }'), 'secretField');
+    // A registered operation, changed: not the same operation any more.
+    expectNotAllowed(await stack.query(operation('HomeScreen').replace('first: 20', 'first: 100')));
+    expectNotAllowed(await stack.query('{ __schema { types { name } } }'), '__schema');
+  });
+
+  it('an unknown id, or an id with another operation’s text → 400 OPERATION_NOT_ALLOWED; registering (APQ) is impossible', async () => {
+    expectNotAllowed(await stack.post(JSON.stringify({ extensions: persisted(sha256('{ __typename }')) })));
+    expectNotAllowed(await stack.post(JSON.stringify({ query: entry('HomeScreen').body, extensions: persisted(entry('ProductPage').id) })));
+    const query = '{ products(first: 1) { edges { node { id } } } }';
+    expectNotAllowed(await stack.post(JSON.stringify({ query, extensions: persisted(sha256(query)) })));
+    expectNotAllowed(await stack.post(JSON.stringify({ extensions: persisted(sha256(query)) })));
+  });
+});
+
+const redisUrl = process.env.REDIS_URL;
+
+describe.skipIf(!redisUrl)(
+  `automatic persisted queries are shared by replicas through Redis${redisUrl ? '' : ' (skipped: set REDIS_URL to run against a real Redis)'}`,
+  () => {
+    let sandbox: Sandbox;
+    let a: Stack;
+    let b: Stack;
+    beforeAll(async () => {
+      sandbox = await startSandbox({ host: '127.0.0.1' });
+      const env = { REDIS_URL: redisUrl!, REDIS_PREFIX: `test-${randomUUID()}` };
+      a = await startStack({ sandbox, env });
+      b = await startStack({ sandbox, env });
+    });
+    afterAll(async () => {
+      await a?.close();
+      await b?.close();
+      await sandbox?.close();
+    });
+
+    it('registered on replica A, served by hash on replica B', async () => {
+      const query = operation('BrowseCategory');
+      const hash = sha256(query);
+      expect((await b.post(JSON.stringify({ extensions: persisted(hash), variables: { first: 2 } }))).json.errors[0].extensions.code).toBe(
+        'PERSISTED_QUERY_NOT_FOUND',
+      );
+      const register = await a.post(JSON.stringify({ query, extensions: persisted(hash), variables: { first: 2 } }));
+      expect(register.json.errors).toBeUndefined();
+      // Apollo stores the registration without waiting for it.
+      await expect.poll(async () => (await b.post(JSON.stringify({ extensions: persisted(hash), variables: { first: 2 } }))).json.errors).toBeUndefined();
+      const hit = await b.post(JSON.stringify({ extensions: persisted(hash), variables: { first: 2 } }));
+      expect(hit.json.data).toEqual(register.json.data);
+    });
+  },
+);
+
+describe('safelist mode without a readable manifest', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const start = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', GATEWAY_PORT: '0', PERSISTED_QUERIES: 'safelist', ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+
+  it.each([
+    ['missing', 'schema/no-such-manifest.json', 'Persisted query manifest not found'],
+    ['not a manifest', 'package.json', 'Not a valid persisted query manifest'],
+  ])('%s: the gateway does not start, and says which file and why', (_name, file, message) => {
+    const res = start({ PERSISTED_QUERY_MANIFEST: file });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain(message);
+    expect(res.stderr).toContain(file);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+});

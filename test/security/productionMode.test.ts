@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findLeaks } from '../harness/leaks.js';
+import { operation } from '../harness/operations.js';
+import { startStack, type Stack } from '../harness/startStack.js';
+
+const API_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+describe('NODE_ENV=production at the gateway', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => stack?.close());
+
+  const get = (params: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(`${stack.gatewayUrl}?${new URLSearchParams(params)}`, { headers });
+
+  it('serves the app’s operations', async () => {
+    const res = await stack.query(operation('HomeScreen'));
+    expect(res.status).toBe(200);
+    expect(res.json.errors).toBeUndefined();
+  });
+
+  it.each([
+    ['__schema', '{ __schema { queryType { name } } }'],
+    ['__type', '{ __type(name: "Product") { fields { name } } }'],
+  ])('introspection (%s) → 400 "Introspection is disabled."', async (_name, query) => {
+    const res = await stack.query(query);
+    expect(res.status).toBe(400);
+    expect(res.json.errors).toEqual([{ message: 'Introspection is disabled.', locations: expect.any(Array), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+    expect(res.text).not.toMatch(/Apollo|ApolloServer/);
+  });
+
+  it.each([
+    ['a typo in a field', '{ prodcts(first: 1) { edges { node { id } } } }'],
+    ['a typo in a nested field', '{ products(first: 1) { edges { node { nmae } } } }'],
+    ['a typo in an argument', '{ products(frist: 1) { edges { node { id } } } }'],
+  ])('%s → 400 without "Did you mean"', async (_name, query) => {
+    const res = await stack.query(query);
+    expect(res.status).toBe(400);
+    expect(res.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.text).not.toContain('Did you mean');
+    expect(res.text).not.toMatch(/"name"|"first"|"products"/);
+  });
+
+  it('errors carry a code and a message only: no stack, no exception, no vendor', async () => {
+    stack.sandbox.reviews.control.setFaults({ outage: true });
+    try {
+      // A product nobody asked for yet: nothing cached to serve instead.
+      const res = await stack.query(operation('ProductPage'), { id: 'prod_0150', reviews: 7 });
+      expect(res.status).toBe(200);
+      expect(res.json.errors.length).toBeGreaterThan(0);
+      for (const error of res.json.errors) {
+        expect(Object.keys(error.extensions).sort()).toEqual(['code']);
+      }
+      expect(res.text).not.toMatch(/stacktrace|exception|at .+\.(ts|js):\d+/);
+      expect(findLeaks(res.text, stack.sandbox)).toEqual([]);
+    } finally {
+      stack.sandbox.reviews.control.resetFaults();
+    }
+    const invalid = await stack.query('{ products(first: "x") { edges { node { id } } } }');
+    expect(invalid.text).not.toMatch(/stacktrace|exception/);
+  });
+
+  it('CSRF: a GET without a preflight header is refused; with one it is served', async () => {
+    const refused = await get({ query: '{ __typename }' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('Cross-Site Request Forgery');
+
+    const served = await get({ query: '{ __typename }' }, { 'apollo-require-preflight': 'true' });
+    expect(served.status).toBe(200);
+    expect(await served.json()).toMatchObject({ data: { __typename: 'Query' } });
+  });
+
+  it('CSRF: a text/plain POST (a "simple" cross-site request) is refused', async () => {
+    const res = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Cross-Site Request Forgery');
+  });
+
+  it('no sandbox explorer page', async () => {
+    const res = await fetch(stack.gatewayUrl, { headers: { accept: 'text/html' } });
+    expect(res.headers.get('content-type') ?? '').not.toContain('text/html');
+  });
+
+  it('security headers, CSP and HSTS on every answer: GraphQL, refusals, health, 404', async () => {
+    const answers = [
+      await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) }),
+      await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' }),
+      await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(200_000) }),
+      await get({ query: '{ __typename }' }),
+      await fetch(stack.gatewayUrl.replace('/graphql', '/healthz')),
+      await fetch(stack.gatewayUrl.replace('/graphql', '/nowhere')),
+    ];
+    for (const res of answers) {
+      await res.arrayBuffer();
+      for (const [name, value] of Object.entries(API_HEADERS)) expect(res.headers.get(name), `${name} on ${res.status}`).toBe(value);
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    }
+  });
+
+  it('cache-control: no-store on the answer to a signed-in request', async () => {
+    const token = await stack.sandbox.identity.oidc.signAccessToken({ sub: 'usr_0042' });
+    const res = await stack.query(operation('HomeScreen'), undefined, { authorization: `Bearer ${token}` });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    // A refused token is answered before GraphQL, with no-store too.
+    const refused = await stack.query(operation('HomeScreen'), undefined, { authorization: 'Bearer not-a-token' });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('cache-control: no-store on the answer to a mutation, anonymous or not', async () => {
+    const res = await stack.query('mutation { refreshSession(refreshToken: "not-a-refresh-token") { tokenType } }');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('development keeps the sandbox explorer working', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack?.close());
+
+  it('serves the explorer page with the API headers but no CSP (its scripts would be blocked) and no HSTS', async () => {
+    const res = await fetch(stack.gatewayUrl, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('sandbox');
+    for (const [name, value] of Object.entries(API_HEADERS)) expect(res.headers.get(name)).toBe(value);
+    expect(res.headers.get('content-security-policy')).toBeNull();
+    expect(res.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('introspection and field suggestions are on', async () => {
+    const schema = await stack.query('{ __schema { queryType { name } } }');
+    expect(schema.json.data.__schema.queryType.name).toBe('Query');
+    const typo = await stack.query('{ prodcts(first: 1) { edges { node { id } } } }');
+    expect(typo.json.errors[0].message).toContain('Did you mean "products"');
+  });
+});
