@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 
 /** The mobile app's operations, as shipped in the app (`test/operations/*.graphql`). */
-export function operation(name: 'HomeScreen' | 'ProductPage' | 'BrowseCategory'): string {
+export type OperationName = 'HomeScreen' | 'ProductPage' | 'BrowseCategory' | 'SignUp' | 'SignIn' | 'RefreshSession' | 'Me' | 'AddReview';
+
+export function operation(name: OperationName): string {
   return readFileSync(new URL(`../operations/${name}.graphql`, import.meta.url), 'utf8');
 }

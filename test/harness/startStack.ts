@@ -17,6 +17,7 @@ import { startHttpServer, type RunningHttpServer } from '../../subgraphs/kit/ser
 import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService.js';
 import { parseReviewsConfig } from '../../subgraphs/reviews/config.js';
 import { createReviewsSubgraph } from '../../subgraphs/reviews/server.js';
+import { registerPrivateJwk } from './secrets.js';
 import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
 
 export type SubgraphName = 'catalog' | 'reviews' | 'accounts';
@@ -76,6 +77,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const namespace = options.cacheNamespace ?? `test-${randomUUID()}`;
   // The gateway signs the identity it forwards with the private key; every subgraph verifies it with the public one.
   const identityKeys = await (processIdentityKeys ??= generateIdentityKeys());
+  // The response scanner (test/setup/scanResponses.ts) fails any test that ever sees it.
+  registerPrivateJwk(identityKeys.privateJwk);
   const identitySigner = createIdentitySigner({ privateJwk: identityKeys.privateJwk });
   const env: Record<string, string> = {
     LOG_LEVEL: logLevel,
