@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 describe('npm start', () => {
   it('starts every service, prints the gateway URL and a working curl, and stops cleanly on Ctrl-C', async () => {
     // Ports away from the defaults so a developer's running `npm start` does not collide.
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const base = 20_000 + Math.floor(Math.random() * 12_000); // below the ephemeral range (32768+) that port-0 servers use
     const ports = {
       GATEWAY_PORT: base,
       CATALOG_PORT: base + 1,
