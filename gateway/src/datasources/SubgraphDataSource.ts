@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { IdentitySigner } from '../../../subgraphs/kit/auth/createIdentitySigner.js';
 import { GATEWAY_IDENTITY_HEADER, GATEWAY_IDENTITY_TTL_S } from '../../../subgraphs/kit/auth/gatewayIdentity.js';
+import { BoundedMap } from '../../../subgraphs/kit/cache/BoundedMap.js';
 import type { Logger } from '../../../subgraphs/kit/log/createLogger.js';
 import { REQUEST_ID_HEADER } from '../../../subgraphs/kit/server/requestId.js';
 import type { GatewayContext } from '../context.js';
@@ -41,7 +42,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly pool: SubgraphFetcher;
   private readonly baseLogger: Logger;
   private readonly identity: IdentitySigner;
-  private readonly identityTokens = new WeakMap<object, { token: Promise<string>; signedAt: number }>();
+  /** Per caller (user and scopes; '' = anonymous): subgraphs remember verified tokens, so reuse saves both sides an ES256 operation. */
+  private readonly identityTokens = new BoundedMap<string, { token: Promise<string>; signedAt: number }>(10_000);
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
@@ -63,11 +65,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   /** The identity token of this request for this subgraph (anonymous ones too: the subgraph then knows the gateway sent it). */
   private identityFor(context: GatewayContext): Promise<string> {
-    const cached = this.identityTokens.get(context);
+    const viewer = context.viewer;
+    const key = viewer ? `${viewer.userId} ${viewer.scopes.join(' ')}` : '';
+    const cached = this.identityTokens.get(key);
     if (cached && Date.now() - cached.signedAt < IDENTITY_REUSE_MS) return cached.token;
-    const token = this.identity.sign({ viewer: context.viewer, audience: this.name, requestId: context.requestId });
-    this.identityTokens.set(context, { token, signedAt: Date.now() });
-    token.catch(() => this.identityTokens.delete(context));
+    const token = this.identity.sign({ viewer, audience: this.name });
+    this.identityTokens.set(key, { token, signedAt: Date.now() });
+    token.catch(() => this.identityTokens.delete(key));
     return token;
   }
 

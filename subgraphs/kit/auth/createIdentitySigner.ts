@@ -14,8 +14,11 @@ export interface IdentityClaimsInput {
   readonly viewer: Viewer | null;
   /** The subgraph the token is for (its name in the supergraph); no other subgraph accepts it. */
   readonly audience: string;
-  /** Goes in `rid`, so a token in a log leads to the request. */
-  readonly requestId: string;
+  /**
+   * Goes in `rid` when given. The gateway leaves it out so that one token per caller and
+   * subgraph can be reused for many requests (the request id travels in `x-request-id`).
+   */
+  readonly requestId?: string;
 }
 
 export interface IdentitySigner {
@@ -34,7 +37,7 @@ export interface IdentitySignerOptions {
 
 /**
  * Signs the identity the gateway forwards to subgraphs: ES256 with the key's `kid`,
- * `iss` mobile-graph-gateway, `aud` the subgraph, `iat`/`exp` (60 s), `jti`, `rid`, and
+ * `iss` mobile-graph-gateway, `aud` the subgraph, `iat`/`exp` (60 s), `jti`, `rid` if given, and
  * `sub` + `scope` when someone is signed in. The key is imported once.
  */
 export function createIdentitySigner(options: IdentitySignerOptions): IdentitySigner {
@@ -50,7 +53,7 @@ export function createIdentitySigner(options: IdentitySignerOptions): IdentitySi
     },
     async sign({ viewer, audience, requestId }) {
       const iat = Math.floor(now() / 1000);
-      const claims: JWTPayload = { rid: requestId };
+      const claims: JWTPayload = requestId === undefined ? {} : { rid: requestId };
       if (viewer) {
         claims.sub = viewer.userId;
         claims.scope = viewer.scopes.join(' ');
