@@ -1,10 +1,11 @@
 import { parseConfig } from '../../subgraphs/kit/config/parseConfig.js';
+import { nodeEnvs } from '../../subgraphs/kit/config/serviceSettings.js';
 import { bool, int, oneOf, optionalUrl, string, type Env, type ParseResult, type Setting } from '../../subgraphs/kit/config/setting.js';
 import { logLevels, type LogLevel } from '../../subgraphs/kit/log/createLogger.js';
 import { authSettings, resolveAuthConfig, type AuthConfig } from './auth/authSettings.js';
+import { isHttpUrl } from './isHttpUrl.js';
 import { persistedQueryModes, type PersistedQueryMode } from './persistedQueries/createPersistedQueries.js';
 
-const nodeEnvs = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof nodeEnvs)[number];
 
 // A subgraph name as it appears in the supergraph's `join__Graph` (and in docker-compose service names).
@@ -38,15 +39,6 @@ function subgraphUrlMap(env: string, opts: { description: string }): Setting<Rea
       return { ok: true, value: Object.freeze(map) };
     },
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const parsed = new URL(value);
-    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '';
-  } catch {
-    return false;
-  }
 }
 
 /** A boolean whose default depends on another setting: unset stays `undefined`. */

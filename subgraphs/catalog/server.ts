@@ -3,7 +3,7 @@ import type { Logger } from '../kit/log/createLogger.js';
 import { createVendorSubgraph } from '../kit/server/createVendorSubgraph.js';
 import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
 import type { SubgraphService } from '../kit/server/SubgraphService.js';
-import { createCommerceClient } from './commerceClient.js';
+import { createCommerceClient, type CommerceClient } from './commerceClient.js';
 import type { CatalogConfig } from './config.js';
 import type { CatalogContext } from './context.js';
 import { createProductLoader } from './loaders.js';
@@ -14,7 +14,7 @@ export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.u
 
 /** The catalog subgraph over the commerce vendor; opens no port (see main.ts). */
 export function createCatalogSubgraph(deps: { config: CatalogConfig; logger: Logger; cache: CacheStore }): SubgraphService {
-  return createVendorSubgraph<ReturnType<typeof createCommerceClient>, CatalogContext>({
+  return createVendorSubgraph<CommerceClient, CatalogContext>({
     ...deps,
     name: 'catalog',
     vendor: 'commerce',

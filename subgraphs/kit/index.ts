@@ -1,4 +1,5 @@
-// The provider kit's public API. Subgraphs import from here, not from the folders.
+// The provider kit's public API in one list. Subgraphs, the gateway and the tests import the
+// files themselves (one concept per file), so this index is the map of the kit, not a dependency.
 
 // errors
 export * from './errors/errorCodes.js';

@@ -138,6 +138,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await gateway.start();
     gatewayHttp = await startHttpServer(gateway.handler, { host: '127.0.0.1', port: 0 });
   } catch (err) {
+    // A gateway that failed to start still holds its pools and Redis clients.
+    await Promise.allSettled([gateway?.stop()]);
     await Promise.allSettled(started.map(async (s) => (await s.http.close(0), await s.service.close())));
     await Promise.allSettled(caches.map((c) => c.close()));
     if (ownSandbox) await sandbox.close();

@@ -1,6 +1,7 @@
 import type { ConfigOf } from '../../../subgraphs/kit/config/parseConfig.js';
 import { int, string, type ParseResult, type Setting } from '../../../subgraphs/kit/config/setting.js';
 import { identityPrivateKeySetting } from '../../../subgraphs/kit/auth/identitySettings.js';
+import { isHttpUrl } from '../isHttpUrl.js';
 
 /** Asymmetric JWS algorithms: the gateway holds only public keys, so it can verify tokens but never mint one. */
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
@@ -18,13 +19,7 @@ function httpUrl<D extends string | undefined>(env: string, opts: { description:
     parse(raw): ParseResult<string | D> {
       if (raw === undefined || raw.trim() === '') return { ok: true, value: opts.default };
       const value = raw.trim();
-      try {
-        const parsed = new URL(value);
-        if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '') return { ok: true, value };
-      } catch {
-        // reported below
-      }
-      return { ok: false, expected: 'an absolute http(s) URL' };
+      return isHttpUrl(value) ? { ok: true, value } : { ok: false, expected: 'an absolute http(s) URL' };
     },
   };
 }

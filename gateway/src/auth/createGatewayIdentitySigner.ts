@@ -5,7 +5,8 @@ import type { Logger } from '../../../subgraphs/kit/log/createLogger.js';
 /**
  * The signer of the identity forwarded to subgraphs: the configured key, or (outside
  * production, where config requires a key) an ephemeral one made at start-up, which no
- * subgraph can verify: subgraphs with GATEWAY_IDENTITY_JWKS will refuse every request.
+ * subgraph accepts: one with GATEWAY_IDENTITY_JWKS cannot verify it, and one without
+ * refuses any identity it cannot check. The gateway starts; every subgraph fetch fails.
  */
 export function createGatewayIdentitySigner(privateJwk: string | undefined, logger: Logger): IdentitySigner {
   if (privateJwk !== undefined) return createIdentitySigner({ privateJwk });

@@ -66,7 +66,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   /** The identity token of this request for this subgraph (anonymous ones too: the subgraph then knows the gateway sent it). */
   private identityFor(context: GatewayContext): Promise<string> {
     const viewer = context.viewer;
-    const key = viewer ? `${viewer.userId} ${viewer.scopes.join(' ')}` : '';
+    // JSON, not a join: a `sub` with a space in it must never share a key with another user's scopes.
+    const key = viewer ? JSON.stringify([viewer.userId, viewer.scopes]) : '';
     const cached = this.identityTokens.get(key);
     if (cached && Date.now() - cached.signedAt < IDENTITY_REUSE_MS) return cached.token;
     const token = this.identity.sign({ viewer, audience: this.name });

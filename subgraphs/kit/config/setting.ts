@@ -100,7 +100,7 @@ export function optionalString(env: string, opts: Common & { secret?: boolean })
   return make(env, { ...opts, defaultText: '(unset)' }, (raw) => ok(blank(raw) ? undefined : raw.trim()));
 }
 
-/** An http(s) URL; `default: undefined` makes it required, `optional: true` allows it unset. */
+/** An http(s) URL (or `protocols`); `default: undefined` makes it required (`optionalUrl` for one that may stay unset). */
 export function url(env: string, opts: Common & { default: string | undefined; protocols?: readonly string[] }): Setting<string> {
   const protocols = opts.protocols ?? ['http:', 'https:'];
   const expected = `an absolute URL (${protocols.map((p) => p.replace(':', '://')).join(' or ')}…)`;

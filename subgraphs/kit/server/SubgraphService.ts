@@ -1,15 +1,9 @@
-import type { Viewer } from '../auth/Viewer.js';
-import type { Logger } from '../log/createLogger.js';
 import type { VendorClient } from '../vendor/createVendorClient.js';
 import type { SubgraphContext, SubgraphServer } from './createSubgraphServer.js';
+import type { RequestScoped } from './requestIdPlugin.js';
 
-/** What a request's context is made from (the HTTP handler supplies it per request). */
-export interface RequestContextBase {
-  readonly requestId: string;
-  readonly logger: Logger;
-  /** The verified caller; null when anonymous. */
-  readonly viewer: Viewer | null;
-}
+/** What a request's context is made from (the HTTP handler supplies it per request): request id, child logger, viewer. */
+export type RequestContextBase = RequestScoped;
 
 /** What every subgraph factory returns: a server to mount and the vendor client it owns. */
 export interface SubgraphService {

@@ -7,7 +7,7 @@ import { VendorError } from '../errors/VendorError.js';
 
 /**
  * What leaves a subgraph: a registry code and a public message, with path and
- * locations. No stack, no vendor name, URL or body (those are logged by `logErrorsPlugin`).
+ * locations. No stack, no vendor name, URL or body (those are logged by `requestIdPlugin`).
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
