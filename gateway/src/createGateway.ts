@@ -171,7 +171,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     isReady,
     async start() {
       // A signing key that cannot be imported stops the start, not every request after it.
-      await identity.ready();
+      await identity?.ready();
       await rateLimiter.ready();
       await apollo.start();
       started = true;

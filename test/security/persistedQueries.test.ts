@@ -168,6 +168,18 @@ describe.skipIf(!redisUrl)(
       const hit = await b.post(JSON.stringify({ extensions: persisted(hash), variables: { first: 2 } }));
       expect(hit.json.data).toEqual(register.json.data);
     });
+
+    it('does not store a huge query in Redis: registering cannot fill the shared store', async () => {
+      // One string literal is one token, so this passes the token limit; only its size is large.
+      const query = `{ products(first: 1, category: "${'x'.repeat(20_000)}") { edges { node { id } } } }`;
+      const hash = sha256(query);
+      const register = await a.post(JSON.stringify({ query, extensions: persisted(hash) }));
+      expect(register.status).toBe(200);
+      // Give a (wrongly) stored registration time to land before asking for it.
+      await new Promise((r) => setTimeout(r, 200));
+      const byHash = await b.post(JSON.stringify({ extensions: persisted(hash) }));
+      expect(byHash.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    });
   },
 );
 

@@ -1,27 +1,18 @@
 import { createIdentitySigner, type IdentitySigner } from '../../../subgraphs/kit/auth/createIdentitySigner.js';
-import { generateIdentityKeys } from '../../../subgraphs/kit/auth/generateIdentityKeys.js';
 import type { Logger } from '../../../subgraphs/kit/log/createLogger.js';
 
 /**
- * The signer of the identity forwarded to subgraphs: the configured key, or (outside
- * production, where config requires a key) an ephemeral one made at start-up, which no
- * subgraph accepts: one with GATEWAY_IDENTITY_JWKS cannot verify it, and one without
- * refuses any identity it cannot check. The gateway starts; every subgraph fetch fails.
+ * The signer of the identity forwarded to subgraphs, or null when no key is configured
+ * (outside production only: config requires one there). Without a key the gateway sends
+ * no identity at all, so subgraphs running without GATEWAY_IDENTITY_JWKS (a developer's
+ * laptop) serve everyone as anonymous, and subgraphs with one refuse, as they must.
  */
-export function createGatewayIdentitySigner(privateJwk: string | undefined, logger: Logger): IdentitySigner {
+export function createGatewayIdentitySigner(privateJwk: string | undefined, logger: Logger): IdentitySigner | null {
   if (privateJwk !== undefined) return createIdentitySigner({ privateJwk });
   logger.warn(
-    'GATEWAY_IDENTITY_PRIVATE_KEY is not set: signing the identity sent to subgraphs with an ephemeral key that subgraphs cannot verify. ' +
-      'Run `npm run keys:identity` and set GATEWAY_IDENTITY_PRIVATE_KEY here and GATEWAY_IDENTITY_JWKS on every subgraph.',
+    'GATEWAY_IDENTITY_PRIVATE_KEY is not set: no identity is forwarded, so subgraphs see every request as anonymous ' +
+      '(and subgraphs with GATEWAY_IDENTITY_JWKS refuse them). Run `npm run keys:identity` and set GATEWAY_IDENTITY_PRIVATE_KEY here ' +
+      'and GATEWAY_IDENTITY_JWKS on every subgraph.',
   );
-  let signer: Promise<IdentitySigner> | undefined;
-  const ephemeral = () => (signer ??= generateIdentityKeys().then((keys) => createIdentitySigner({ privateJwk: keys.privateJwk })));
-  return {
-    async ready() {
-      await (await ephemeral()).ready();
-    },
-    async sign(input) {
-      return (await ephemeral()).sign(input);
-    },
-  };
+  return null;
 }

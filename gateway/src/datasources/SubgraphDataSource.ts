@@ -22,8 +22,8 @@ export interface SubgraphDataSourceOptions {
   readonly connections: number;
   /** Used when a failure happens outside a request (no request-scoped logger). */
   readonly logger: Logger;
-  /** Signs the `x-gateway-identity` of every client request, with this subgraph's name as audience. */
-  readonly identity: IdentitySigner;
+  /** Signs the `x-gateway-identity` of every client request, with this subgraph's name as audience; null = send none (development without a key). */
+  readonly identity: IdentitySigner | null;
 }
 
 const BODY_EXCERPT = 512;
@@ -41,7 +41,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   readonly name: string;
   private readonly pool: SubgraphFetcher;
   private readonly baseLogger: Logger;
-  private readonly identity: IdentitySigner;
+  private readonly identity: IdentitySigner | null;
   /** Per caller (user and scopes; '' = anonymous): subgraphs remember verified tokens, so reuse saves both sides an ES256 operation. */
   private readonly identityTokens = new BoundedMap<string, { token: Promise<string>; signedAt: number }>(10_000);
 
@@ -60,17 +60,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = options.request.http?.headers;
     if (typeof context.requestId !== 'string' || !headers) return;
     headers.set(REQUEST_ID_HEADER, context.requestId);
-    headers.set(GATEWAY_IDENTITY_HEADER, await this.identityFor(context as GatewayContext));
+    if (this.identity) headers.set(GATEWAY_IDENTITY_HEADER, await this.identityFor(this.identity, context as GatewayContext));
   }
 
   /** The identity token of this request for this subgraph (anonymous ones too: the subgraph then knows the gateway sent it). */
-  private identityFor(context: GatewayContext): Promise<string> {
+  private identityFor(signer: IdentitySigner, context: GatewayContext): Promise<string> {
     const viewer = context.viewer;
     // JSON, not a join: a `sub` with a space in it must never share a key with another user's scopes.
     const key = viewer ? JSON.stringify([viewer.userId, viewer.scopes]) : '';
     const cached = this.identityTokens.get(key);
     if (cached && Date.now() - cached.signedAt < IDENTITY_REUSE_MS) return cached.token;
-    const token = this.identity.sign({ viewer, audience: this.name });
+    const token = signer.sign({ viewer, audience: this.name });
     this.identityTokens.set(key, { token, signedAt: Date.now() });
     token.catch(() => this.identityTokens.delete(key));
     return token;

@@ -62,6 +62,15 @@ export function createPersistedQueries(options: PersistedQueriesOptions): Persis
   }
 }
 
+/**
+ * Anyone may register a query, and a string literal is one token however long, so the
+ * body limit is the only bound on a query's size. In memory Apollo caps the whole APQ
+ * cache (30 MiB); in Redis, shared with caches and rate limits, nothing would: so queries
+ * over this size are not stored (the client simply keeps sending their text). The app's
+ * operations are well under 2 KiB.
+ */
+export const MAX_PERSISTED_QUERY_BYTES = 16 * 1024;
+
 /** Apollo's KeyValueCache over the kit's shared cache store (which never throws: a failure is a miss). */
 function keyValueCache(store: CacheStore): KeyValueCache {
   return {
@@ -70,6 +79,7 @@ function keyValueCache(store: CacheStore): KeyValueCache {
       return typeof entry?.value === 'string' ? entry.value : undefined;
     },
     async set(key, value, options) {
+      if (Buffer.byteLength(value) > MAX_PERSISTED_QUERY_BYTES) return;
       // Apollo passes the TTL in seconds; null or none = no expiry, which the store cannot do: a day.
       const ttlS = typeof options?.ttl === 'number' && options.ttl > 0 ? options.ttl : 86_400;
       await store.set(key, value, { ttlMs: ttlS * 1000, maxStaleMs: 0 });
