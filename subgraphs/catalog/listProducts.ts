@@ -4,8 +4,13 @@ import type { CatalogContext } from './context.js';
 import { decodeCursor, encodeCursor, type ProductCursor } from './productCursor.js';
 import { toProduct, type Product } from './toProduct.js';
 
-/** The vendor's largest page. */
-const VENDOR_MAX_LIMIT = 100;
+/**
+ * Page sizes we ask the vendor for (its largest is 100). Rounding `s + first` up to one of
+ * these keeps the number of distinct cached pages small whatever clients send: a cache
+ * keyed by every (cursor, size) pair could be filled with near-copies of the catalogue.
+ */
+const VENDOR_PAGE_SIZES = [20, 50, 100] as const;
+const NOT_CACHED = { ttlMs: 0, maxStaleMs: 0 };
 
 export interface ListArgs {
   readonly first: number;
@@ -21,15 +26,18 @@ export interface ProductConnection {
 
 /**
  * One page of products. A client cursor may point inside a vendor page, so we ask the
- * vendor for that page from its start (`s + first` items) and skip `s`: one vendor call
- * per page either way, and the response is cached per (vendor cursor, size, filters).
+ * vendor for that page from its start (at least `s + first` items, rounded up to a page
+ * size) and skip `s`: one vendor call per page either way. Pages are cached per (vendor
+ * cursor, page size, category); free-text searches are not cached, since every new
+ * search string would be a new entry.
  */
 export async function listProducts(args: ListArgs, ctx: CatalogContext): Promise<ProductConnection> {
   const start: ProductCursor = args.after === null ? { c: null, s: 0 } : decodeCursor(args.after);
-  const limit = Math.min(VENDOR_MAX_LIMIT, start.s + args.first);
-  const key = `catalog:list:${createHash('sha256').update(JSON.stringify([start.c, limit, args.category, args.search])).digest('base64url')}`;
+  const limit = VENDOR_PAGE_SIZES.find((size) => size >= start.s + args.first) ?? VENDOR_PAGE_SIZES.at(-1)!;
+  const key = `catalog:list:${createHash('sha256').update(JSON.stringify([start.c, limit, args.category])).digest('base64url')}`;
+  const policy = args.search === null ? ctx.listPolicy : NOT_CACHED;
 
-  const page = await cachedCall(ctx.cache, key, ctx.listPolicy, async () => {
+  const page = await cachedCall(ctx.cache, key, policy, async () => {
     const result = await ctx.commerce.listProducts.call(
       { limit, cursor: start.c, category: args.category, search: args.search },
       { requestId: ctx.requestId },

@@ -116,6 +116,19 @@ describe('the home-screen query', () => {
     expect(ids).toContain(commerceProducts()[42]!.id);
   });
 
+  it('serves every page size up to 20 from one cached vendor page, and never caches free-text searches', async () => {
+    await stack.query(operation('BrowseCategory'), { category: 'bags', first: 20 });
+    stack.resetVendorStats();
+    for (let first = 1; first <= 20; first++) {
+      const res = await stack.query(operation('BrowseCategory'), { category: 'bags', first });
+      expect(res.json.data.products.edges).toHaveLength(first);
+    }
+    expect(stack.sandbox.commerce.control.stats().total).toBe(0);
+
+    for (let i = 0; i < 2; i++) await stack.query(operation('BrowseCategory'), { search: 'leather', first: 5 });
+    expect(stack.sandbox.commerce.control.stats().total).toBe(2);
+  });
+
   it('serves a product page with its full reviews', async () => {
     const product = commerceProducts()[9]!;
     const res = await stack.query(operation('ProductPage'), { id: product.id, reviews: 10 });
