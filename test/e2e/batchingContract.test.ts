@@ -57,4 +57,17 @@ describe('batching contract across the real vendor boundary', () => {
     const sizes = Object.values(stack.sandbox.commerce.control.stats().byRoute).flatMap((r) => r.batchSizes);
     expect(sizes.sort((a, b) => b - a)).toEqual([50, 50, 21]);
   });
+
+  it('ids that are not ids never reach a vendor batch parameter (a comma would smuggle in more ids)', async () => {
+    stack.resetVendorStats();
+    const res = await entities(
+      'reviews',
+      ['prod_0001,prod_0004', '../v2/reviews', 'prod_0001'].map((id) => ({ __typename: 'Product', id })),
+      '... on Product { id rating { count } }',
+    );
+    expect(res.data._entities.map((p) => p?.id ?? null)).toEqual([null, null, 'prod_0001']);
+    const calls = stack.sandbox.reviews.control.stats().calls;
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.batchSize).toBe(1);
+  });
 });

@@ -63,11 +63,18 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 }
 
-/** `scope` (RFC 8693/9068: space-separated); some providers use an `scp` array instead. */
+/** RFC 6749 §3.3 scope-token: what one scope may be (no spaces, quotes or backslashes). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/**
+ * `scope` (RFC 8693/9068: space-separated); some providers use an `scp` array instead.
+ * Array elements that are not scope tokens are dropped: "a b" would otherwise become two
+ * scopes once the scopes are joined with spaces for the subgraphs.
+ */
 function scopesOf(payload: JWTPayload): string[] {
   const { scope, scp } = payload as { scope?: unknown; scp?: unknown };
-  if (typeof scope === 'string') return scope.split(' ').filter((s) => s !== '');
-  if (Array.isArray(scp)) return scp.filter((s): s is string => typeof s === 'string' && s !== '');
+  if (typeof scope === 'string') return scope.split(' ').filter((s) => SCOPE_TOKEN.test(s));
+  if (Array.isArray(scp)) return scp.filter((s): s is string => typeof s === 'string' && SCOPE_TOKEN.test(s));
   return [];
 }
 

@@ -50,6 +50,12 @@ describe('access token verification', () => {
     await expect(verifier.verify(await issuer.sign({ sub: 'usr_0007', scope: undefined }, { kid: ecKid }))).resolves.toEqual({ userId: 'usr_0007', scopes: [] });
   });
 
+  it('reads an scp array, dropping elements that are not single scopes (no smuggling a second scope in with a space)', async () => {
+    const verifier = verifierFor(issuer);
+    const token = await issuer.sign({ scope: undefined, scp: ['openid', 'profile reviews:write', 'x"y', 7, ''] });
+    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'usr_0042', scopes: ['openid'] });
+  });
+
   it('refuses an expired token, beyond the clock skew only', async () => {
     const verifier = verifierFor(issuer);
     expect(await refusal(verifier.verify(await issuer.sign({ iat: now() - 600, exp: now() - 60 })))).toBe('The access token expired');

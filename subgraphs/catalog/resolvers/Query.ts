@@ -2,8 +2,7 @@ import { badUserInput } from '../../kit/errors/AppError.js';
 import type { CatalogContext } from '../context.js';
 import { listProducts, type ProductConnection } from '../listProducts.js';
 import type { Product } from '../toProduct.js';
-
-export const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+import { ENTITY_ID_EXPECTED, isEntityId } from '../../kit/server/isEntityId.js';
 
 interface ProductsArgs {
   first: number;
@@ -35,7 +34,7 @@ export const Query = {
   },
 
   product(_: unknown, args: { id: string }, ctx: CatalogContext): Promise<Product | null> {
-    if (!PRODUCT_ID.test(args.id)) throw badUserInput('id', 'a product id (letters, digits, "_" or "-", at most 64)');
+    if (!isEntityId(args.id)) throw badUserInput('id', `a product id: ${ENTITY_ID_EXPECTED}`);
     return ctx.productById.load(args.id);
   },
 };

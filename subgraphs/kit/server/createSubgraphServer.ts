@@ -25,6 +25,8 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   readonly createContext: (base: { requestId: string; logger: Logger; viewer: Viewer | null; req: IncomingMessage }) => TContext | Promise<TContext>;
   /** Schema introspection for tools; the gateway itself only needs `_service`. Default true. */
   readonly introspection?: boolean;
+  /** Passed to Apollo so that it never reads NODE_ENV itself (production: no landing page). Default 'development'. */
+  readonly nodeEnv?: 'development' | 'production' | 'test';
   readonly maxBodyBytes?: number;
   readonly plugins?: readonly ApolloServerPlugin<TContext>[];
   /**
@@ -62,6 +64,7 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
       options.permissions,
     ),
     introspection: options.introspection ?? true,
+    nodeEnv: options.nodeEnv ?? 'development',
     includeStacktraceInErrorResponses: false,
     formatError,
     plugins: [requestIdPlugin<TContext>(), ...(options.plugins ?? [])],

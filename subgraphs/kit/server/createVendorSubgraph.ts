@@ -29,7 +29,11 @@ export interface VendorSubgraphOptions<TApi, TContext extends SubgraphContext> {
   /** The subgraph's `createPermissions(...)`, mirroring its schema. Required: no vendor subgraph runs unguarded. */
   readonly permissions: Permissions;
   /** `identityJwks`: the gateway's public keys (from `serviceSettings`); see `createSubgraphServer`. */
-  readonly config: VendorConfig & { readonly introspection: boolean; readonly identityJwks?: string | undefined };
+  readonly config: VendorConfig & {
+    readonly introspection: boolean;
+    readonly nodeEnv: 'development' | 'production' | 'test';
+    readonly identityJwks?: string | undefined;
+  };
   readonly logger: Logger;
   /** Shared across requests (and replicas, with Redis); made by main.ts or the test harness. */
   readonly cache: CacheStore;
@@ -69,6 +73,7 @@ export function createVendorSubgraph<TApi, TContext extends SubgraphContext>(
     permissions: options.permissions,
     logger,
     introspection: config.introspection,
+    nodeEnv: config.nodeEnv,
     identityJwks: config.identityJwks,
     createContext,
   });

@@ -1,4 +1,5 @@
 export * from './createHttpHandler.js';
+export * from './isEntityId.js';
 export * from './createSubgraphServer.js';
 export * from './createVendorSubgraph.js';
 export * from './formatError.js';

@@ -3,8 +3,8 @@ import type { ReviewsContext } from '../context.js';
 import { productReviewCacheKeys, reviewCacheKey } from '../loaders.js';
 import type { Review } from '../model.js';
 import { reviewIdempotencyKey } from '../reviewIdempotencyKey.js';
+import { ENTITY_ID_EXPECTED, isEntityId } from '../../kit/server/isEntityId.js';
 
-const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_TITLE = 120;
 const MAX_BODY = 2000;
 
@@ -31,7 +31,7 @@ export const Mutation = {
   async addReview(_: unknown, args: AddReviewArgs, ctx: ReviewsContext): Promise<Review> {
     // The shield already refused anonymous callers; this keeps the resolver safe on its own.
     if (ctx.viewer === null) throw new AppError('UNAUTHENTICATED', 'Sign in to do this.');
-    if (!PRODUCT_ID.test(args.productId)) throw badUserInput('productId', 'a product id (letters, digits, "_" or "-", at most 64)');
+    if (!isEntityId(args.productId)) throw badUserInput('productId', `a product id: ${ENTITY_ID_EXPECTED}`);
     if (!Number.isInteger(args.rating) || args.rating < 1 || args.rating > 5) throw badUserInput('rating', 'an integer from 1 to 5');
     const title = text(args.title, 'title', MAX_TITLE);
     const body = text(args.body, 'body', MAX_BODY);

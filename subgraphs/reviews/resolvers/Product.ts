@@ -2,6 +2,7 @@ import { badUserInput } from '../../kit/errors/AppError.js';
 import type { ReviewsContext } from '../context.js';
 import { MAX_REVIEWS_PER_PRODUCT as MAX_FIRST } from '../loaders.js';
 import type { Review } from '../model.js';
+import { isEntityId } from '../../kit/server/isEntityId.js';
 
 interface ProductRef {
   readonly id: string;
@@ -9,8 +10,9 @@ interface ProductRef {
 
 export const Product = {
   // Rating and reviews are fetched by their own field resolvers, so a product reference costs nothing.
-  __resolveReference(ref: ProductRef): ProductRef {
-    return { id: ref.id };
+  // Its id goes into the vendor's comma-separated batch parameter: refuse anything but an id.
+  __resolveReference(ref: ProductRef): ProductRef | null {
+    return isEntityId(ref.id) ? { id: ref.id } : null;
   },
 
   async rating(product: ProductRef, _: unknown, ctx: ReviewsContext) {

@@ -1,11 +1,11 @@
 import type { ReviewsContext } from '../context.js';
 import type { Review as ReviewModel } from '../model.js';
+import { isEntityId } from '../../kit/server/isEntityId.js';
 
-const REVIEW_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const Review = {
   __resolveReference(ref: { id: string }, ctx: ReviewsContext): Promise<ReviewModel | null> | null {
-    if (typeof ref.id !== 'string' || !REVIEW_ID.test(ref.id)) return null;
+    if (!isEntityId(ref.id)) return null;
     return ctx.loaders.reviewById.load(ref.id);
   },
 
