@@ -42,18 +42,24 @@ function configTable(): string {
     ['accounts', accountsSettings],
     ['sandbox', sandboxSettings],
   ];
-  const seen = new Map<string, { setting: Setting<unknown>; services: string[] }>();
+  const seen = new Map<string, { setting: Setting<unknown>; services: string[]; descriptions: Map<string, string[]> }>();
   for (const [service, settings] of groups) {
     for (const setting of Object.values(settings)) {
-      const entry = seen.get(setting.env);
-      if (entry) entry.services.push(service);
-      else seen.set(setting.env, { setting, services: [service] });
+      const entry = seen.get(setting.env) ?? { setting, services: [], descriptions: new Map<string, string[]>() };
+      entry.services.push(service);
+      entry.descriptions.set(setting.description, [...(entry.descriptions.get(setting.description) ?? []), service]);
+      seen.set(setting.env, entry);
     }
   }
   const escape = (s: string) => s.replace(/\|/g, '\\|');
+  // A variable several services read may mean something different to each (NODE_ENV): say so.
+  const describe = (descriptions: Map<string, string[]>) =>
+    descriptions.size === 1
+      ? [...descriptions.keys()][0]!
+      : [...descriptions].map(([text, services]) => `${services.join(', ')}: ${text}`).join(' ');
   const rows = [...seen.values()].map(
-    ({ setting, services }) =>
-      `| \`${setting.env}\` | ${services.join(', ')} | ${setting.defaultText === undefined ? '**required**' : `\`${escape(setting.defaultText)}\``} | ${escape(setting.description)} |`,
+    ({ setting, services, descriptions }) =>
+      `| \`${setting.env}\` | ${services.join(', ')} | ${setting.defaultText === undefined ? '**required**' : `\`${escape(setting.defaultText)}\``} | ${escape(describe(descriptions))} |`,
   );
   return ['| variable | used by | default | what it does |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }

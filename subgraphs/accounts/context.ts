@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { CacheStore } from '../kit/cache/CacheStore.js';
 import type { SubgraphContext } from '../kit/server/createSubgraphServer.js';
-import type { IdentityVendorClient } from './identiCoClient.js';
+import type { IdentityVendorClient } from './identityVendorClient.js';
 import type { UserProfile } from './model.js';
 
 export interface AccountsContext extends SubgraphContext {

@@ -1,6 +1,6 @@
 import { batchLoaderCacheKey, createBatchLoader } from '../kit/loader/createBatchLoader.js';
 import type { LoaderDeps } from '../kit/server/createVendorSubgraph.js';
-import type { IdentityVendorClient } from './identiCoClient.js';
+import type { IdentityVendorClient } from './identityVendorClient.js';
 
 const USER_LOADER = 'accounts:user';
 

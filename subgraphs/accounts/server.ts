@@ -5,7 +5,7 @@ import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
 import type { SubgraphService } from '../kit/server/SubgraphService.js';
 import type { AccountsConfig } from './config.js';
 import type { AccountsContext } from './context.js';
-import { createIdentityVendorClient, type IdentityVendorClient } from './identiCoClient.js';
+import { createIdentityVendorClient, type IdentityVendorClient } from './identityVendorClient.js';
 import { createUserLoader } from './loaders.js';
 import { accountsPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';

@@ -1,7 +1,7 @@
 import type { CacheStore } from '../kit/cache/CacheStore.js';
 import type { SubgraphContext } from '../kit/server/createSubgraphServer.js';
 import type { ReviewsLoaders } from './loaders.js';
-import type { ReviewsVendorClient } from './starPulseClient.js';
+import type { ReviewsVendorClient } from './reviewsVendorClient.js';
 
 export interface ReviewsContext extends SubgraphContext {
   readonly loaders: ReviewsLoaders;

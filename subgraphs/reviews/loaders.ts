@@ -3,7 +3,7 @@ import { VendorError } from '../kit/errors/VendorError.js';
 import { batchLoaderCacheKey, createBatchLoader } from '../kit/loader/createBatchLoader.js';
 import type { LoaderDeps } from '../kit/server/createVendorSubgraph.js';
 import type { ProductRating, ProductReviews, Review } from './model.js';
-import type { ReviewsVendorClient } from './starPulseClient.js';
+import type { ReviewsVendorClient } from './reviewsVendorClient.js';
 
 /** The vendor's largest `per_product`, and so the largest `Product.reviews(first)`. */
 export const MAX_REVIEWS_PER_PRODUCT = 50;

@@ -8,7 +8,7 @@ import type { ReviewsContext } from './context.js';
 import { createReviewsLoaders } from './loaders.js';
 import { reviewsPermissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
-import { createReviewsVendorClient, type ReviewsVendorClient } from './starPulseClient.js';
+import { createReviewsVendorClient, type ReviewsVendorClient } from './reviewsVendorClient.js';
 
 export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.url));
 

@@ -176,14 +176,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       for (const vendor of [sandbox.commerce, sandbox.reviews, sandbox.identity]) vendor.control.resetStats();
     },
     async close() {
-      await runningGatewayHttp.close(1_000);
-      await runningGateway.stop();
-      for (const s of started) {
-        await s.http.close(1_000);
-        await s.service.close();
-      }
-      await Promise.allSettled(caches.map((c) => c.close()));
-      if (ownSandbox) await sandbox.close();
+      // Outside in, and every step attempted even if one fails, so a test never leaks a server.
+      const steps: (() => Promise<unknown>)[] = [
+        () => runningGatewayHttp.close(1_000),
+        () => runningGateway.stop(),
+        ...started.map((s) => async () => {
+          await s.http.close(1_000);
+          await s.service.close();
+        }),
+        ...caches.map((c) => () => c.close()),
+        ...(ownSandbox ? [() => sandbox.close()] : []),
+      ];
+      const failures: unknown[] = [];
+      for (const step of steps) await step().catch((err: unknown) => failures.push(err));
+      if (failures.length > 0) throw new AggregateError(failures, 'stack did not close cleanly');
     },
   };
 }

@@ -107,7 +107,7 @@ export interface AuthConfig {
   readonly authJwksCooldownMs: number;
   /** ms */
   readonly authJwksMaxAgeMs: number;
-  /** Private JWK (JSON); undefined = an ephemeral key (never in production). */
+  /** Private JWK (JSON); undefined = forward no identity (never in production). */
   readonly identityPrivateKey: string | undefined;
 }
 

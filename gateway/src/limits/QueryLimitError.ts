@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { ErrorCode } from '../../../subgraphs/kit/errors/errorCodes.js';
 
 /** The limits a query is measured against before it runs (see `queryLimits`). */
 export type QueryLimit = 'depth' | 'aliases' | 'directives' | 'tokens' | 'cost';
@@ -27,7 +28,7 @@ export class QueryLimitError extends GraphQLError {
   readonly max: number;
 
   constructor(limit: QueryLimit, max: number) {
-    super(queryLimitMessage(limit, max), { extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    super(queryLimitMessage(limit, max), { extensions: { code: 'QUERY_TOO_COMPLEX' satisfies ErrorCode } });
     this.name = 'QueryLimitError';
     this.limit = limit;
     this.max = max;

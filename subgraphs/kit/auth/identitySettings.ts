@@ -39,7 +39,7 @@ export function identityPrivateKeySetting(): Setting<string | undefined> {
     expected: 'a private EC P-256 JWK with a "kid", as JSON',
     check: parseIdentityPrivateJwk,
     description:
-      'Private ES256 JWK (JSON, with a kid) the gateway signs the x-gateway-identity it sends every subgraph with. Secret. Unset outside production: an ephemeral key, which subgraphs cannot verify.',
+      'Private ES256 JWK (JSON, with a kid) the gateway signs the x-gateway-identity it sends every subgraph with. Secret. Unset outside production: no identity is forwarded, so subgraphs without a JWKS see every caller as anonymous.',
   });
 }
 

@@ -50,6 +50,8 @@ export interface SubgraphServer<TContext extends SubgraphContext> {
   start(): Promise<void>;
   /** Marks the subgraph not ready (readiness fails) and stops Apollo. */
   stop(): Promise<void>;
+  /** Readiness goes false now (shutdown: before the HTTP server drains); requests already running finish. */
+  drain(): void;
   isReady(): boolean;
 }
 
@@ -90,6 +92,9 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     async start() {
       await apollo.start();
       ready = true;
+    },
+    drain() {
+      ready = false;
     },
     async stop() {
       ready = false;

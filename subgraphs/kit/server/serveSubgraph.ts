@@ -24,11 +24,17 @@ export async function serveSubgraph(
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, 'shutting down: draining in-flight requests');
-    const closing = http.close(options.shutdownGraceMs);
-    await service.server.stop();
-    await closing;
-    await service.vendor.close();
+    logger.info({ signal, graceMs: options.shutdownGraceMs }, 'shutting down: draining in-flight requests');
+    // Should something hang past the grace period (a stuck vendor socket), do not outlive the orchestrator's patience.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, options.shutdownGraceMs + 5_000).unref();
+    // Fail readiness at once, stop accepting, let in-flight requests finish, and only then
+    // stop Apollo and the pools they use.
+    service.server.drain();
+    await http.close(options.shutdownGraceMs);
+    await service.close();
     await options.cache.close();
     logger.info('stopped');
     process.exit(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../kit/errors/AppError.js';
 import { VendorError } from '../kit/errors/VendorError.js';
-import { toIdentityError } from './identiCoClient.js';
+import { toIdentityError } from './identityVendorClient.js';
 
 const refusal = (status: number, body: unknown) =>
   new VendorError(status === 401 ? 'auth' : 'rejected', { vendor: 'identity', operation: 'op', status, body: typeof body === 'string' ? body : JSON.stringify(body) });
