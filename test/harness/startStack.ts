@@ -25,7 +25,10 @@ export type SubgraphName = 'catalog' | 'reviews' | 'accounts';
 export interface StackOptions {
   /** Extra environment for the subgraphs and the gateway, e.g. { REVIEWS_CACHE_TTL_MS: '0' }. */
   readonly env?: Record<string, string>;
-  /** Share the cache through this Redis (a unique namespace per stack keeps tests apart). */
+  /**
+   * Share the subgraphs' cache through this Redis (a unique namespace per stack keeps tests
+   * apart). The gateway's Redis (rate limits, APQ) is set through `env: { REDIS_URL }`.
+   */
   readonly redisUrl?: string;
   /** Namespace prefix in the shared cache; stacks with the same prefix share entries (replicas). */
   readonly cacheNamespace?: string;
