@@ -1,30 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation } from '../harness/operations.js';
-import { startStack, type Stack } from '../harness/startStack.js';
-import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
-import { randomUUID } from 'node:crypto';
+import { redisSuiteTitle, startReplicas, type Replicas } from '../harness/startReplicas.js';
 
 const redisUrl = process.env.REDIS_URL;
 
 describe.skipIf(!redisUrl)(
-  `two replicas share one Redis cache${redisUrl ? '' : ' (skipped: set REDIS_URL to run against a real Redis)'}`,
+  redisSuiteTitle('two replicas share one Redis cache', redisUrl),
   () => {
-    let sandbox: Sandbox;
-    let a: Stack;
-    let b: Stack;
+    let replicas: Replicas;
     beforeAll(async () => {
-      sandbox = await startSandbox({ host: '127.0.0.1' });
-      const cacheNamespace = `replicas-${randomUUID()}`;
-      a = await startStack({ sandbox, redisUrl, cacheNamespace });
-      b = await startStack({ sandbox, redisUrl, cacheNamespace });
+      replicas = await startReplicas(redisUrl!);
     });
-    afterAll(async () => {
-      await a?.close();
-      await b?.close();
-      await sandbox?.close();
-    });
+    afterAll(() => replicas?.close());
 
     it('a home screen served by replica A makes replica B answer it without any vendor call', async () => {
+      const { a, b, sandbox } = replicas;
       const first = await a.query(operation('HomeScreen'));
       expect(first.json.errors).toBeUndefined();
       a.resetVendorStats();

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PersistedQueryManifest } from '../../gateway/src/persistedQueries/PersistedQueryManifest.js';
-import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
 import { operation } from '../harness/operations.js';
+import { redisSuiteTitle, startReplicas, type Replicas } from '../harness/startReplicas.js';
 import { startStack, type Stack } from '../harness/startStack.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -138,22 +138,16 @@ describe('safelist mode (PERSISTED_QUERIES=safelist): only the manifest’s oper
 const redisUrl = process.env.REDIS_URL;
 
 describe.skipIf(!redisUrl)(
-  `automatic persisted queries are shared by replicas through Redis${redisUrl ? '' : ' (skipped: set REDIS_URL to run against a real Redis)'}`,
+  redisSuiteTitle('automatic persisted queries are shared by replicas through Redis', redisUrl),
   () => {
-    let sandbox: Sandbox;
     let a: Stack;
     let b: Stack;
+    let replicas: Replicas;
     beforeAll(async () => {
-      sandbox = await startSandbox({ host: '127.0.0.1' });
-      const env = { REDIS_URL: redisUrl!, REDIS_PREFIX: `test-${randomUUID()}` };
-      a = await startStack({ sandbox, env });
-      b = await startStack({ sandbox, env });
+      replicas = await startReplicas(redisUrl!);
+      ({ a, b } = replicas);
     });
-    afterAll(async () => {
-      await a?.close();
-      await b?.close();
-      await sandbox?.close();
-    });
+    afterAll(() => replicas?.close());
 
     it('registered on replica A, served by hash on replica B', async () => {
       const query = operation('BrowseCategory');

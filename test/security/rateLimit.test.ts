@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
 import { operation } from '../harness/operations.js';
+import { redisSuiteTitle, startReplicas, type Replicas } from '../harness/startReplicas.js';
 import { startStack, type GraphQLResult, type Stack } from '../harness/startStack.js';
 
 const CHEAP = '{ __typename }';
@@ -90,22 +89,16 @@ describe('rate limits per client address and per user, counted per operation', (
 const redisUrl = process.env.REDIS_URL;
 
 describe.skipIf(!redisUrl)(
-  `two gateway replicas share the rate limit through Redis${redisUrl ? '' : ' (skipped: set REDIS_URL to run against a real Redis)'}`,
+  redisSuiteTitle('two gateway replicas share the rate limit through Redis', redisUrl),
   () => {
-    let sandbox: Sandbox;
     let a: Stack;
     let b: Stack;
+    let replicas: Replicas;
     beforeAll(async () => {
-      sandbox = await startSandbox({ host: '127.0.0.1' });
-      const env = { REDIS_URL: redisUrl!, REDIS_PREFIX: `test-${randomUUID()}`, RATE_LIMIT_PER_IP: '5', TRUST_PROXY_HOPS: '1' };
-      a = await startStack({ sandbox, env });
-      b = await startStack({ sandbox, env });
+      replicas = await startReplicas(redisUrl!, { env: { RATE_LIMIT_PER_IP: '5', TRUST_PROXY_HOPS: '1' } });
+      ({ a, b } = replicas);
     });
-    afterAll(async () => {
-      await a?.close();
-      await b?.close();
-      await sandbox?.close();
-    });
+    afterAll(() => replicas?.close());
 
     it('3 operations on replica A and 2 on replica B use up the address’s 5; the next one is refused on either', async () => {
       for (let i = 0; i < 3; i++) expect((await a.query(CHEAP, undefined, from('198.51.100.40'))).status).toBe(200);
