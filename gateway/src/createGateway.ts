@@ -69,6 +69,8 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     clockToleranceS: config.authClockSkewS,
     jwksCooldownMs: config.authJwksCooldownMs,
     jwksMaxAgeMs: config.authJwksMaxAgeMs,
+    jwksMaxStaleMs: config.authJwksMaxStaleMs,
+    onStaleKeys: (err, ageMs) => logger.warn({ err, ageMs, jwksUrl: config.authJwksUrl }, 'issuer keys unavailable: using the last ones fetched'),
   });
   const identity = createGatewayIdentitySigner(config.identityPrivateKey, logger);
 

@@ -46,6 +46,7 @@ describe('parseGatewayConfig', () => {
       authClockSkewS: 30,
       authJwksCooldownMs: 30000,
       authJwksMaxAgeMs: 600000,
+      authJwksMaxStaleMs: 3600000,
       identityPrivateKey: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);

@@ -22,7 +22,7 @@ describe('identity from the app to the subgraphs', () => {
 
   beforeAll(async () => {
     // Short JWKS timings so that key rotation at the issuer shows within the test.
-    stack = await startStack({ env: { AUTH_JWKS_COOLDOWN_MS: '200', AUTH_JWKS_MAX_AGE_MS: '1500' } });
+    stack = await startStack({ env: { AUTH_JWKS_COOLDOWN_MS: '200', AUTH_JWKS_MAX_AGE_MS: '1500', AUTH_JWKS_MAX_STALE_MS: '2000' } });
     for (const name of SUBGRAPHS) {
       stack.subgraphs[name].http.server.on('request', (req: IncomingMessage) => {
         const header = req.headers['x-gateway-identity'];
@@ -139,13 +139,21 @@ describe('identity from the app to the subgraphs', () => {
     expect((await stack.query(ME, undefined, bearer(after))).status).toBe(200);
   });
 
-  it('the identity provider down when keys must be fetched: 503, not 401', async () => {
-    await new Promise((r) => setTimeout(r, 1_600)); // let the cached key set expire
+  it('the identity provider down: known keys keep working for the max-stale window, then 503 (not 401)', async () => {
+    const token = await accessToken();
+    await expect(stack.query('{ __typename }', undefined, bearer(token))).resolves.toMatchObject({ status: 200 });
+    await new Promise((r) => setTimeout(r, 1_600)); // the cached key set is past its max age
     stack.sandbox.identity.control.setFaults({ outage: true });
-    const res = await stack.query('{ __typename }', undefined, bearer(await accessToken()));
+    const stale = await stack.query(ME, undefined, bearer(token));
+    expect(stale.status).toBe(200);
+    expect(stale.json.data.me.id).toBe('usr_0042');
+
+    await new Promise((r) => setTimeout(r, 2_000)); // and now past max age + max stale
+    const res = await stack.query('{ __typename }', undefined, bearer(token));
     expect(res.status).toBe(503);
     expect(res.json.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
     expect(res.text).not.toContain(stack.sandbox.identity.url);
+    stack.sandbox.identity.control.resetFaults();
   });
 
   describe('calling a subgraph directly', () => {

@@ -93,6 +93,14 @@ export const authSettings = {
     unit: 'ms',
     description: 'How long fetched JWKS keys are used before they are fetched again (a key removed at the issuer stops working after this).',
   }),
+  authJwksMaxStaleMs: int('AUTH_JWKS_MAX_STALE_MS', {
+    default: 3_600_000,
+    min: 0,
+    max: 86_400_000,
+    unit: 'ms',
+    description:
+      'While the issuer cannot be reached, JWKS keys past their max age are still used this long, so an identity provider outage does not sign everyone out. 0 = never.',
+  }),
   identityPrivateKey: identityPrivateKeySetting(),
 };
 
@@ -107,6 +115,8 @@ export interface AuthConfig {
   readonly authJwksCooldownMs: number;
   /** ms */
   readonly authJwksMaxAgeMs: number;
+  /** ms */
+  readonly authJwksMaxStaleMs: number;
   /** Private JWK (JSON); undefined = forward no identity (never in production). */
   readonly identityPrivateKey: string | undefined;
 }
@@ -121,6 +131,7 @@ export function resolveAuthConfig(parsed: ConfigOf<typeof authSettings>): AuthCo
     authClockSkewS: parsed.authClockSkewS,
     authJwksCooldownMs: parsed.authJwksCooldownMs,
     authJwksMaxAgeMs: parsed.authJwksMaxAgeMs,
+    authJwksMaxStaleMs: parsed.authJwksMaxStaleMs,
     identityPrivateKey: parsed.identityPrivateKey,
   };
 }

@@ -1,5 +1,6 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Viewer } from '../../../subgraphs/kit/auth/Viewer.js';
+import { createIssuerKeySet } from './createIssuerKeySet.js';
 import { InvalidTokenError } from './InvalidTokenError.js';
 import { KeySetUnavailableError } from './KeySetUnavailableError.js';
 
@@ -17,6 +18,10 @@ export interface TokenVerifierOptions {
   readonly jwksCooldownMs: number;
   /** Keys are refetched when older than this (ms). */
   readonly jwksMaxAgeMs: number;
+  /** While the issuer cannot be reached, keys past their max age are still used this long (ms). */
+  readonly jwksMaxStaleMs: number;
+  /** Told when stale keys are used (the issuer is unreachable). */
+  readonly onStaleKeys?: (err: unknown, ageMs: number) => void;
   /** Budget of one JWKS fetch (ms). Default 2000. */
   readonly jwksTimeoutMs?: number;
 }
@@ -30,13 +35,17 @@ export interface TokenVerifier {
  * Verifies OAuth 2.0 access tokens (JWTs) against the issuer's JWKS with jose. The key
  * set is fetched on first use, kept `jwksMaxAgeMs`, and refetched when a token names a
  * `kid` it does not have (at most once per `jwksCooldownMs`): a key the issuer rotates in
- * works without a restart, and a stream of made-up kids cannot flood the issuer.
+ * works without a restart, and a stream of made-up kids cannot flood the issuer. While
+ * the issuer is unreachable, known keys keep working for `jwksMaxStaleMs`.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
-    cooldownDuration: options.jwksCooldownMs,
-    cacheMaxAge: options.jwksMaxAgeMs,
-    timeoutDuration: options.jwksTimeoutMs ?? 2_000,
+  const jwks = createIssuerKeySet({
+    jwksUrl: options.jwksUrl,
+    maxAgeMs: options.jwksMaxAgeMs,
+    maxStaleMs: options.jwksMaxStaleMs,
+    cooldownMs: options.jwksCooldownMs,
+    timeoutMs: options.jwksTimeoutMs ?? 2_000,
+    onStale: options.onStaleKeys,
   });
   const algorithms = [...options.algorithms];
 
@@ -97,6 +106,6 @@ function describe(err: unknown): string | undefined {
   if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) return 'The access token is signed with an unknown key';
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'The access token signature is invalid';
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSENotSupported) return 'The access token is malformed';
-  // JWKSTimeout, a non-200 or non-JSON JWKS response (JOSEError), JWKSInvalid, a refused connection (TypeError).
+  // A JWKS fetch that timed out (TimeoutError), failed (TypeError), answered non-200 or not a key set (JOSEError, JWKSInvalid).
   return undefined;
 }

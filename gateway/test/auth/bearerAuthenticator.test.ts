@@ -37,6 +37,7 @@ describe('createBearerAuthenticator', () => {
         clockToleranceS: 30,
         jwksCooldownMs: 30_000,
         jwksMaxAgeMs: 600_000,
+    jwksMaxStaleMs: 0,
       }),
     });
   const request = (authorization?: string) => ({ req: { headers: authorization === undefined ? {} : { authorization } } as IncomingMessage, requestId: 'req-1' });

@@ -17,6 +17,7 @@ function verifierFor(issuer: LocalIssuer, overrides: Partial<TokenVerifierOption
     clockToleranceS: 30,
     jwksCooldownMs: 30_000,
     jwksMaxAgeMs: 600_000,
+    jwksMaxStaleMs: 0,
     ...overrides,
   });
 }
@@ -170,6 +171,28 @@ describe('the JWKS cache', () => {
     issuer.setJwksMode(mode);
     const verifier = verifierFor(issuer, { jwksTimeoutMs: 200 });
     await expect(verifier.verify(await issuer.sign())).rejects.toBeInstanceOf(KeySetUnavailableError);
+  });
+
+  it('an issuer outage: known keys keep working for the max-stale window without hammering it, then unavailability', async () => {
+    const stale: number[] = [];
+    const verifier = verifierFor(issuer, { jwksMaxAgeMs: 1_000, jwksMaxStaleMs: 1_500, onStaleKeys: (_err, ageMs) => stale.push(ageMs) });
+    const token = await issuer.sign();
+    await verifier.verify(token);
+    expect(issuer.jwksRequests()).toBe(1);
+
+    await sleep(1_050);
+    issuer.setJwksMode('error');
+    for (let i = 0; i < 20; i++) await expect(verifier.verify(token)).resolves.toMatchObject({ userId: 'usr_0042' });
+    // One failed refetch, not twenty: failures are retried at most once a second.
+    expect(issuer.jwksRequests()).toBe(2);
+    expect(stale.length).toBe(20);
+
+    await sleep(1_550); // past max age + max stale
+    await expect(verifier.verify(token)).rejects.toBeInstanceOf(KeySetUnavailableError);
+
+    issuer.setJwksMode('ok');
+    await sleep(1_050); // the failure back-off has passed: the next token refetches and works again
+    await expect(verifier.verify(token)).resolves.toMatchObject({ userId: 'usr_0042' });
   });
 
   it('an unreachable JWKS endpoint is unavailability too', async () => {
