@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../subgraphs/kit/config/ConfigError.js';
 import { parseGatewayConfig } from '../src/config.js';
-import { startAlpha, startOmega, startTestGateway, type TestGateway, type TestSubgraph } from './testSubgraphs.js';
+import { startTopology, type TestGateway, type Topology } from './testSubgraphs.js';
 
 describe('abuse settings', () => {
   it('reads every variable', () => {
@@ -62,22 +62,13 @@ describe('abuse settings', () => {
 });
 
 describe('limits, batching and persisted queries follow the settings', () => {
-  let alpha: TestSubgraph;
-  let omega: TestSubgraph;
   let gw: TestGateway;
+  let topology: Topology;
   beforeAll(async () => {
-    alpha = await startAlpha();
-    omega = await startOmega();
-    gw = await startTestGateway(
-      { alpha: alpha.url, omega: omega.url },
-      { LIMIT_MAX_DEPTH: '1', LIMIT_MAX_ALIASES: '1', LIMIT_MAX_DIRECTIVES: '1', LIMIT_MAX_TOKENS: '100', LIMIT_MAX_COST: '10', MAX_BATCH_OPERATIONS: '2', PERSISTED_QUERIES: 'off' },
-    );
+    topology = await startTopology({ LIMIT_MAX_DEPTH: '1', LIMIT_MAX_ALIASES: '1', LIMIT_MAX_DIRECTIVES: '1', LIMIT_MAX_TOKENS: '100', LIMIT_MAX_COST: '10', MAX_BATCH_OPERATIONS: '2', PERSISTED_QUERIES: 'off' });
+    ({ gw } = topology);
   });
-  afterAll(async () => {
-    await gw?.close();
-    await alpha?.close();
-    await omega?.close();
-  });
+  afterAll(() => topology?.close());
 
   const limitMessages = async (query: string) => {
     const res = await gw.query(query);

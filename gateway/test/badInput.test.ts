@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlpha, startOmega, startTestGateway, THINGS_QUERY, type TestGateway, type TestSubgraph } from './testSubgraphs.js';
+import { startTopology, THINGS_QUERY, type TestGateway, type Topology } from './testSubgraphs.js';
 
 describe('bad input at the gateway', () => {
-  let alpha: TestSubgraph;
-  let omega: TestSubgraph;
   let gw: TestGateway;
+  let topology: Topology;
   beforeAll(async () => {
-    alpha = await startAlpha();
-    omega = await startOmega();
-    gw = await startTestGateway({ alpha: alpha.url, omega: omega.url }, { MAX_BODY_BYTES: '2048' });
+    topology = await startTopology({ MAX_BODY_BYTES: '2048' });
+    ({ gw } = topology);
   });
-  afterAll(async () => {
-    await gw?.close();
-    await alpha?.close();
-    await omega?.close();
-  });
+  afterAll(() => topology?.close());
 
   async function expectStillServing(): Promise<void> {
     const res = await gw.query(THINGS_QUERY);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlpha, startOmega, startTestGateway, type TestGateway, type TestSubgraph } from './testSubgraphs.js';
+import { startTopology, type TestGateway, type Topology } from './testSubgraphs.js';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
@@ -7,19 +7,13 @@ describe.each([
   { nodeEnv: 'development', introspection: true, landingPage: true },
   { nodeEnv: 'production', introspection: false, landingPage: false },
 ])('NODE_ENV=$nodeEnv', ({ nodeEnv, introspection, landingPage }) => {
-  let alpha: TestSubgraph;
-  let omega: TestSubgraph;
   let gw: TestGateway;
+  let topology: Topology;
   beforeAll(async () => {
-    alpha = await startAlpha();
-    omega = await startOmega();
-    gw = await startTestGateway({ alpha: alpha.url, omega: omega.url }, { NODE_ENV: nodeEnv });
+    topology = await startTopology({ NODE_ENV: nodeEnv });
+    ({ gw } = topology);
   });
-  afterAll(async () => {
-    await gw?.close();
-    await alpha?.close();
-    await omega?.close();
-  });
+  afterAll(() => topology?.close());
 
   it(`introspection is ${introspection ? 'on' : 'off'}`, async () => {
     const res = await gw.query(INTROSPECTION);

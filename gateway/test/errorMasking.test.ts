@@ -1,23 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlpha, startLeakyOmega, startOmega, startTestGateway, THINGS_QUERY, type TestGateway, type TestSubgraph } from './testSubgraphs.js';
+import { startAlpha, startLeakyOmega, startTestGateway, startTopology, THINGS_QUERY, type Omega, type TestGateway, type TestSubgraph, type Topology } from './testSubgraphs.js';
 
 const SECRET = 'SECRET-91c2-db-password';
 const ID = { 'x-request-id': 'masking-test' };
 
 describe('errors from a kit subgraph with a registry code', () => {
-  let alpha: TestSubgraph;
-  let omega: Awaited<ReturnType<typeof startOmega>>;
+  let omega: Omega;
   let gw: TestGateway;
+  let topology: Topology;
   beforeAll(async () => {
-    alpha = await startAlpha();
-    omega = await startOmega({ kind: 'appError', code: 'VENDOR_UNAVAILABLE' });
-    gw = await startTestGateway({ alpha: alpha.url, omega: omega.url });
+    topology = await startTopology({}, { kind: 'appError', code: 'VENDOR_UNAVAILABLE' });
+    ({ omega, gw } = topology);
   });
-  afterAll(async () => {
-    await gw?.close();
-    await alpha?.close();
-    await omega?.close();
-  });
+  afterAll(() => topology?.close());
 
   it('reach the client with that code, the public message and the field path', async () => {
     omega.setBehaviour({ kind: 'appError', code: 'VENDOR_UNAVAILABLE' });

@@ -1,23 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlpha, startOmega, startTestGateway, THINGS_QUERY, type TestGateway, type TestSubgraph } from './testSubgraphs.js';
+import { startTopology, THINGS_QUERY, type Omega, type TestGateway, type TestSubgraph, type Topology } from './testSubgraphs.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('request id', () => {
   let alpha: TestSubgraph;
-  let omega: TestSubgraph;
+  let omega: Omega;
   let gw: TestGateway;
-
+  let topology: Topology;
   beforeAll(async () => {
-    alpha = await startAlpha();
-    omega = await startOmega();
-    gw = await startTestGateway({ alpha: alpha.url, omega: omega.url });
+    topology = await startTopology();
+    ({ alpha, omega, gw } = topology);
   });
-  afterAll(async () => {
-    await gw?.close();
-    await alpha?.close();
-    await omega?.close();
-  });
+  afterAll(() => topology?.close());
 
   it("travels from the client to every subgraph and back, in the header and in extensions", async () => {
     const res = await gw.query(THINGS_QUERY, { 'x-request-id': 'mobile-abc.123' });

@@ -290,3 +290,35 @@ export function freshConnectionGet(url: string): Promise<number> {
 export function portOf(url: string): string {
   return new URL(url).port;
 }
+
+export type Omega = Awaited<ReturnType<typeof startOmega>>;
+
+/** The usual topology of a gateway test: alpha and omega behind a test gateway. */
+export interface Topology {
+  readonly alpha: TestSubgraph;
+  readonly omega: Omega;
+  readonly gw: TestGateway;
+  close(): Promise<void>;
+}
+
+export async function startTopology(env: Record<string, string> = {}, omegaBehaviour?: OmegaBehaviour): Promise<Topology> {
+  const alpha = await startAlpha();
+  const omega = await startOmega(omegaBehaviour);
+  try {
+    const gw = await startTestGateway({ alpha: alpha.url, omega: omega.url }, env);
+    return {
+      alpha,
+      omega,
+      gw,
+      async close() {
+        await gw.close();
+        await alpha.close();
+        await omega.close();
+      },
+    };
+  } catch (err) {
+    await alpha.close();
+    await omega.close();
+    throw err;
+  }
+}
