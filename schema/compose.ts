@@ -1,15 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { composeSupergraph, type SubgraphSource } from './composeSupergraph.js';
 import { fromRoot, SUPERGRAPH_FILE, subgraphs } from './subgraphs.js';
 import { checkSupergraphDrift, renderSupergraphFile } from './supergraphFile.js';
+import { writeGeneratedFile } from './writeGeneratedFile.js';
 
 /**
  * `npm run compose`: composes the subgraphs in schema/subgraphs.ts into
  * schema/supergraph.graphql. `npm run compose:check` (`--check`) writes nothing and
  * exits 1 when the committed file differs from what composition produces now.
  */
-const check = process.argv.includes('--check');
-const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
 const missing = subgraphs.filter((s) => !existsSync(fromRoot(s.schemaPath)));
@@ -32,20 +31,14 @@ if (!result.ok) {
 }
 for (const hint of result.hints) err(`  hint: ${hint.replace(/\n/g, '\n    ')}`);
 
-const file = renderSupergraphFile(result.supergraphSdl);
-const target = fromRoot(SUPERGRAPH_FILE);
-const committed = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
-
-if (check) {
-  const drift = checkSupergraphDrift(file, committed, SUPERGRAPH_FILE);
-  if (!drift.upToDate) {
-    err(drift.reason);
-    process.exit(1);
-  }
-  out(`${SUPERGRAPH_FILE} is up to date (${subgraphs.length} subgraphs).`);
-} else if (committed === file) {
-  out(`${SUPERGRAPH_FILE} unchanged (${subgraphs.map((s) => s.name).join(', ')}).`);
-} else {
-  writeFileSync(target, file);
-  out(`wrote ${SUPERGRAPH_FILE} (${subgraphs.map((s) => s.name).join(', ')}).`);
-}
+const content = renderSupergraphFile(result.supergraphSdl);
+writeGeneratedFile(
+  {
+    path: SUPERGRAPH_FILE,
+    content,
+    drift: (committed) => checkSupergraphDrift(content, committed, SUPERGRAPH_FILE),
+    count: `${subgraphs.length} subgraphs`,
+    names: subgraphs.map((s) => s.name).join(', '),
+  },
+  process.argv.includes('--check'),
+);

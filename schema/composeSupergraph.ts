@@ -1,5 +1,6 @@
 import { composeServices } from '@apollo/composition';
-import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { parse, type DocumentNode } from 'graphql';
+import { parseErrorMessage } from './parseErrorMessage.js';
 
 export interface SubgraphSource {
   readonly name: string;
@@ -26,8 +27,7 @@ export function composeSupergraph(subgraphs: readonly SubgraphSource[]): Composi
     try {
       services.push({ name: subgraph.name, url: subgraph.url, typeDefs: parse(subgraph.typeDefs) });
     } catch (err) {
-      const where = err instanceof GraphQLError && err.locations?.[0] ? `:${err.locations[0].line}:${err.locations[0].column}` : '';
-      errors.push(`${subgraph.source ?? subgraph.name}${where}: ${(err as Error).message}`);
+      errors.push(parseErrorMessage(subgraph.source ?? subgraph.name, err));
     }
   }
   if (errors.length > 0) return { ok: false, errors };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { manifestProblems } from '../gateway/src/persistedQueries/PersistedQueryManifest.js';
-import { buildManifest, checkManifestDrift, MANIFEST_FILE, OPERATIONS_DIR, renderManifest, type OperationFile } from './persistedQueryManifest.js';
+import { buildManifest, checkManifestDrift, MANIFEST_FILE, renderManifest, type OperationFile } from './persistedQueryManifest.js';
+import { readOperationFiles } from './readOperationFiles.js';
 import { fromRoot } from './subgraphs.js';
 
 const files: OperationFile[] = [
@@ -92,8 +93,7 @@ describe('checkManifestDrift', () => {
   });
 
   it('the committed manifest matches the app’s operations (what npm run manifest:check enforces)', () => {
-    const paths = readdirSync(fromRoot(OPERATIONS_DIR)).filter((p) => p.endsWith('.graphql')).sort();
-    const current = built(paths.map((p) => ({ path: `${OPERATIONS_DIR}/${p}`, text: readFileSync(fromRoot(`${OPERATIONS_DIR}/${p}`), 'utf8') })));
+    const current = built(readOperationFiles());
     expect(checkManifestDrift(current, readFileSync(fromRoot(MANIFEST_FILE), 'utf8'), MANIFEST_FILE)).toEqual({ upToDate: true });
   });
 });

@@ -1,10 +1,12 @@
-import { GraphQLError, Kind, parse, print, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, print, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import {
   MANIFEST_FORMAT,
   operationId,
   type ManifestOperation,
   type PersistedQueryManifest,
 } from '../gateway/src/persistedQueries/PersistedQueryManifest.js';
+import { parseErrorMessage } from './parseErrorMessage.js';
+import type { DriftCheck } from './writeGeneratedFile.js';
 
 /** Where the app's operations live and where their manifest is committed (project-relative). */
 export const OPERATIONS_DIR = 'test/operations';
@@ -36,8 +38,7 @@ export function buildManifest(files: readonly OperationFile[]): ManifestBuild {
     try {
       document = parse(file.text);
     } catch (err) {
-      const where = err instanceof GraphQLError && err.locations?.[0] ? `:${err.locations[0].line}:${err.locations[0].column}` : '';
-      errors.push(`${file.path}${where}: ${(err as Error).message}`);
+      errors.push(parseErrorMessage(file.path, err));
       continue;
     }
     for (const definition of document.definitions) {
@@ -105,14 +106,12 @@ export function renderManifest(manifest: PersistedQueryManifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-export type ManifestDrift = { readonly upToDate: true } | { readonly upToDate: false; readonly reason: string };
-
 /**
  * Compares the committed manifest with what the operations produce now. `committed`
  * undefined = the file does not exist. Line endings do not count. The reason names the
  * operations added, removed or changed, and what to run.
  */
-export function checkManifestDrift(expected: PersistedQueryManifest, committed: string | undefined, file: string): ManifestDrift {
+export function checkManifestDrift(expected: PersistedQueryManifest, committed: string | undefined, file: string): DriftCheck {
   if (committed === undefined) return { upToDate: false, reason: `${file} does not exist: run npm run manifest` };
   const normalised = committed.replace(/\r\n/g, '\n');
   if (normalised === renderManifest(expected)) return { upToDate: true };

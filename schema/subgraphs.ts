@@ -16,10 +16,7 @@ export const subgraphs: readonly SubgraphEntry[] = [
   { name: 'accounts', url: 'http://localhost:4003/graphql', schemaPath: 'subgraphs/accounts/schema.graphql' },
 ];
 
-/** The project root, found from this module's location (not the working directory). */
-export const projectRoot = fileURLToPath(new URL('../', import.meta.url));
-
-/** Absolute path of a project-relative path. */
+/** Absolute path of a project-relative path, found from this module's location (not the working directory). */
 export function fromRoot(relativePath: string): string {
   return fileURLToPath(new URL(`../${relativePath}`, import.meta.url));
 }

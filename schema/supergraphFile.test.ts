@@ -1,5 +1,7 @@
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fromRoot, projectRoot } from './subgraphs.js';
+import { fromRoot } from './subgraphs.js';
 import { checkSupergraphDrift, renderSupergraphFile } from './supergraphFile.js';
 
 const sdl = 'schema @link(url: "https://specs.apollo.dev/link/v1.0") { query: Query }\n\ntype Query { a: Int }\n';
@@ -36,6 +38,12 @@ describe('the committed supergraph file', () => {
   });
 
   it('paths resolve from the project root, not the working directory', () => {
-    expect(fromRoot('schema/subgraphs.ts')).toBe(`${projectRoot}schema/subgraphs.ts`);
+    const cwd = process.cwd();
+    process.chdir(tmpdir());
+    try {
+      expect(fromRoot('schema/subgraphs.ts')).toBe(fileURLToPath(new URL('./subgraphs.ts', import.meta.url)));
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

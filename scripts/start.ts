@@ -11,6 +11,16 @@ import { generateIdentityKeys } from '../subgraphs/kit/auth/generateIdentityKeys
 const root = fileURLToPath(new URL('..', import.meta.url));
 const host = '127.0.0.1';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+// Every service's port, read once: the wiring, the readiness checks and the banner all use these.
+const ports = {
+  gateway: port('GATEWAY_PORT', 4000),
+  catalog: port('CATALOG_PORT', 4001),
+  reviews: port('REVIEWS_PORT', 4002),
+  accounts: port('ACCOUNTS_PORT', 4003),
+  commerceVendor: port('SANDBOX_COMMERCE_PORT', 4101),
+  reviewsVendor: port('SANDBOX_REVIEWS_PORT', 4102),
+  identityVendor: port('SANDBOX_IDENTITY_PORT', 4103),
+};
 // One ephemeral key pair per run: the gateway signs the identity it forwards, every subgraph verifies it.
 // A pair already in the environment (both halves) is used as is.
 const identityKeys =
@@ -22,26 +32,26 @@ const env = {
   ...process.env,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   APOLLO_TELEMETRY_DISABLED: '1',
-  CATALOG_VENDOR_URL: process.env.CATALOG_VENDOR_URL ?? `http://${host}:${port('SANDBOX_COMMERCE_PORT', 4101)}`,
-  REVIEWS_VENDOR_URL: process.env.REVIEWS_VENDOR_URL ?? `http://${host}:${port('SANDBOX_REVIEWS_PORT', 4102)}`,
-  ACCOUNTS_VENDOR_URL: process.env.ACCOUNTS_VENDOR_URL ?? `http://${host}:${port('SANDBOX_IDENTITY_PORT', 4103)}`,
+  CATALOG_VENDOR_URL: process.env.CATALOG_VENDOR_URL ?? `http://${host}:${ports.commerceVendor}`,
+  REVIEWS_VENDOR_URL: process.env.REVIEWS_VENDOR_URL ?? `http://${host}:${ports.reviewsVendor}`,
+  ACCOUNTS_VENDOR_URL: process.env.ACCOUNTS_VENDOR_URL ?? `http://${host}:${ports.identityVendor}`,
   // Access tokens come from the identity sandbox, which is also the OIDC issuer.
-  AUTH_ISSUER: process.env.AUTH_ISSUER ?? `http://${host}:${port('SANDBOX_IDENTITY_PORT', 4103)}`,
+  AUTH_ISSUER: process.env.AUTH_ISSUER ?? `http://${host}:${ports.identityVendor}`,
   GATEWAY_IDENTITY_PRIVATE_KEY: identityKeys.privateJwk,
   GATEWAY_IDENTITY_JWKS: identityKeys.publicJwks,
   SUBGRAPH_URLS:
     process.env.SUBGRAPH_URLS ??
     (['catalog', 'reviews', 'accounts'] as const)
-      .map((name, i) => `${name}=http://${host}:${port(`${name.toUpperCase()}_PORT`, 4001 + i)}/graphql`)
+      .map((name) => `${name}=http://${host}:${ports[name]}/graphql`)
       .join(','),
 };
 
 const services = [
-  { name: 'sandbox', entry: 'vendors/main.ts', health: `http://${host}:${port('SANDBOX_COMMERCE_PORT', 4101)}/__sandbox/health` },
-  { name: 'catalog', entry: 'subgraphs/catalog/main.ts', health: `http://${host}:${port('CATALOG_PORT', 4001)}/readyz` },
-  { name: 'reviews', entry: 'subgraphs/reviews/main.ts', health: `http://${host}:${port('REVIEWS_PORT', 4002)}/readyz` },
-  { name: 'accounts', entry: 'subgraphs/accounts/main.ts', health: `http://${host}:${port('ACCOUNTS_PORT', 4003)}/readyz` },
-  { name: 'gateway', entry: 'gateway/src/main.ts', health: `http://${host}:${port('GATEWAY_PORT', 4000)}/readyz` },
+  { name: 'sandbox', entry: 'vendors/main.ts', health: `http://${host}:${ports.commerceVendor}/__sandbox/health` },
+  { name: 'catalog', entry: 'subgraphs/catalog/main.ts', health: `http://${host}:${ports.catalog}/readyz` },
+  { name: 'reviews', entry: 'subgraphs/reviews/main.ts', health: `http://${host}:${ports.reviews}/readyz` },
+  { name: 'accounts', entry: 'subgraphs/accounts/main.ts', health: `http://${host}:${ports.accounts}/readyz` },
+  { name: 'gateway', entry: 'gateway/src/main.ts', health: `http://${host}:${ports.gateway}/readyz` },
 ] as const;
 
 const children = new Map<string, ChildProcess>();
@@ -116,15 +126,15 @@ try {
 // A service that died during start-up has already begun stopping everything.
 if (stopping) await new Promise(() => undefined);
 
-const gatewayUrl = `http://${host}:${port('GATEWAY_PORT', 4000)}/graphql`;
+const gatewayUrl = `http://${host}:${ports.gateway}/graphql`;
 const homeScreen = readFileSync(new URL('../test/operations/HomeScreen.graphql', import.meta.url), 'utf8').replace(/\s+/g, ' ').trim();
 const body = JSON.stringify({ query: homeScreen }).replace(/'/g, `'\\''`);
 console.log(`
 Mobile graph is up.
 
   Gateway     ${gatewayUrl}   (open it in a browser to explore the schema)
-  Subgraphs   catalog :${port('CATALOG_PORT', 4001)}  reviews :${port('REVIEWS_PORT', 4002)}  accounts :${port('ACCOUNTS_PORT', 4003)}
-  Sandbox     commerce :${port('SANDBOX_COMMERCE_PORT', 4101)}  reviews :${port('SANDBOX_REVIEWS_PORT', 4102)}  identity :${port('SANDBOX_IDENTITY_PORT', 4103)}  (faults: PUT /__sandbox/faults)
+  Subgraphs   catalog :${ports.catalog}  reviews :${ports.reviews}  accounts :${ports.accounts}
+  Sandbox     commerce :${ports.commerceVendor}  reviews :${ports.reviewsVendor}  identity :${ports.identityVendor}  (faults: PUT /__sandbox/faults)
 
 The home screen:
 

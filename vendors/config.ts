@@ -1,5 +1,8 @@
 import { parseConfig, type ConfigOf } from '../subgraphs/kit/config/parseConfig.js';
 import { int, string, type Env } from '../subgraphs/kit/config/setting.js';
+import { DEFAULT_ACCOUNTS_CLIENT_SECRET } from './identity/oidc/clients.js';
+import { DEFAULT_AUDIENCE } from './identity/oidc/createOidcIssuer.js';
+import { DEFAULT_ACCESS_TOKEN_TTL_S, MAX_ACCESS_TOKEN_TTL_S } from './identity/oidc/tokenIssuer.js';
 import type { SandboxOptions } from './startSandbox.js';
 
 const port = (env: string, fallback: number, who: string) =>
@@ -24,18 +27,18 @@ export const sandboxSettings = {
     description: 'Rate limit of the reviews sandbox vendor; over it, 429 with Retry-After.',
   }),
   identityAudience: string('SANDBOX_IDENTITY_AUDIENCE', {
-    default: 'mobile-graph',
+    default: DEFAULT_AUDIENCE,
     description: 'Audience (`aud`) of the access tokens the identity sandbox vendor issues as an OpenID Connect issuer.',
   }),
   accessTokenTtlS: int('SANDBOX_ACCESS_TOKEN_TTL_S', {
-    default: 900,
+    default: DEFAULT_ACCESS_TOKEN_TTL_S,
     min: 1,
-    max: 86_400,
+    max: MAX_ACCESS_TOKEN_TTL_S,
     unit: 's',
     description: 'Lifetime of the access tokens the identity sandbox vendor issues.',
   }),
   accountsClientSecret: string('SANDBOX_ACCOUNTS_CLIENT_SECRET', {
-    default: 'sandbox-accounts-client-secret',
+    default: DEFAULT_ACCOUNTS_CLIENT_SECRET,
     secret: true,
     description: 'Client secret of the confidential OAuth client `mobile-graph-accounts` (password grant) at the identity sandbox vendor.',
   }),

@@ -1,16 +1,6 @@
-import { ConfigError } from '../subgraphs/kit/config/ConfigError.js';
+import { exitOnConfigError } from '../subgraphs/kit/config/exitOnConfigError.js';
 import { parseSandboxConfig, sandboxOptionsFrom, type SandboxConfig } from './config.js';
 import { startSandbox, type Sandbox } from './startSandbox.js';
-
-function loadConfig(): SandboxConfig {
-  try {
-    return parseSandboxConfig(process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(1);
-  }
-}
 
 async function start(config: SandboxConfig): Promise<Sandbox> {
   try {
@@ -21,7 +11,7 @@ async function start(config: SandboxConfig): Promise<Sandbox> {
   }
 }
 
-const sandbox = await start(loadConfig());
+const sandbox = await start(exitOnConfigError(() => parseSandboxConfig(process.env)));
 for (const vendor of sandbox.vendors) {
   console.log(`sandbox ${vendor.name.padEnd(8)} (${vendor.brand}) ${vendor.url}  control: ${vendor.url}/__sandbox/faults`);
 }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../subgraphs/kit/config/ConfigError.js';
 import { parseSandboxConfig, sandboxOptionsFrom, sandboxSettings } from './config.js';
@@ -5,6 +6,17 @@ import { vendorFetch } from './sandbox/vendorFetch.js';
 import { startSandbox, type Sandbox } from './startSandbox.js';
 
 let sandbox: Sandbox;
+
+const listenAndClose = (port: number): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : port));
+    });
+  });
+const freePort = (): Promise<number> => listenAndClose(0);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ latencyMs: 0, reviews: { rateLimit: null } });
@@ -41,7 +53,12 @@ describe('startSandbox', () => {
   });
 
   it('closes what it started when a port is taken', async () => {
-    await expect(startSandbox({ commerce: { port: sandbox.identity.port } })).rejects.toThrow(/EADDRINUSE/);
+    const [reviewsPort, identityPort] = await Promise.all([freePort(), freePort()]);
+    await expect(
+      startSandbox({ commerce: { port: sandbox.identity.port }, reviews: { port: reviewsPort }, identity: { port: identityPort } }),
+    ).rejects.toThrow(/EADDRINUSE/);
+    // The two vendors that did start were closed again: their ports can be listened on.
+    await expect(Promise.all([listenAndClose(reviewsPort), listenAndClose(identityPort)])).resolves.toBeDefined();
   });
 });
 

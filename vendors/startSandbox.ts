@@ -54,14 +54,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       rateLimit: options.reviews?.rateLimit === undefined ? { ...REVIEWS_DEFAULT_RATE_LIMIT } : options.reviews.rateLimit,
     }),
     createIdentityVendor({
+      ...options.identity,
       host,
       latencyMs,
       port: options.identity?.port ?? 0,
       apiKey: options.identity?.apiKey ?? DEFAULT_SANDBOX_KEYS.identity,
-      audience: options.identity?.audience,
-      accessTokenTtlS: options.identity?.accessTokenTtlS,
-      accountsClientSecret: options.identity?.accountsClientSecret,
-      issuer: options.identity?.issuer,
     }),
   ]);
   const running = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

@@ -5,7 +5,6 @@ import { parseGatewayConfig } from './config.js';
 import { createGateway } from './createGateway.js';
 import { loadSupergraph, SupergraphLoadError } from './loadSupergraph.js';
 import { loadPersistedQueryManifest, ManifestLoadError } from './persistedQueries/loadPersistedQueryManifest.js';
-import type { PersistedQueryManifest } from './persistedQueries/PersistedQueryManifest.js';
 import { disableApolloTelemetry } from './plugins/telemetryOff.js';
 
 // Before the gateway exists: @apollo/gateway reads this in its constructor.
@@ -14,26 +13,23 @@ disableApolloTelemetry(process.env);
 const config = exitOnConfigError(() => parseGatewayConfig(process.env));
 const logger = createLogger({ service: 'gateway', level: config.logLevel });
 
-let supergraphSdl: string;
-try {
-  supergraphSdl = loadSupergraph(config.supergraphPath, process.cwd());
-} catch (err) {
-  if (!(err instanceof SupergraphLoadError)) throw err;
-  process.stderr.write(`${err.message}\n`);
-  process.exit(1);
-}
-
-// Safelist mode: the gateway must not start without a manifest it can read.
-let persistedQueryManifest: PersistedQueryManifest | undefined;
-if (config.persistedQueries === 'safelist') {
+/** A start-up file the operator must fix: its error already names the file and what to do, so print that (no stack) and exit 1. */
+function loadOrExit<T>(load: () => T, expected: new (message: string) => Error): T {
   try {
-    persistedQueryManifest = loadPersistedQueryManifest(config.persistedQueryManifest, process.cwd());
+    return load();
   } catch (err) {
-    if (!(err instanceof ManifestLoadError)) throw err;
+    if (!(err instanceof expected)) throw err;
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }
 }
+
+const supergraphSdl = loadOrExit(() => loadSupergraph(config.supergraphPath, process.cwd()), SupergraphLoadError);
+// Safelist mode: the gateway must not start without a manifest it can read.
+const persistedQueryManifest =
+  config.persistedQueries === 'safelist'
+    ? loadOrExit(() => loadPersistedQueryManifest(config.persistedQueryManifest, process.cwd()), ManifestLoadError)
+    : undefined;
 
 let gateway: ReturnType<typeof createGateway>;
 try {

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIdentitySigner } from '../../subgraphs/kit/auth/createIdentitySigner.js';
 import { startHttpServer } from '../../subgraphs/kit/server/startHttpServer.js';
 import { parseGatewayConfig } from '../src/config.js';
 import { createGateway } from '../src/createGateway.js';
 import { SubgraphDataSource } from '../src/datasources/SubgraphDataSource.js';
 import { disableApolloTelemetry } from '../src/plugins/telemetryOff.js';
+import { closeAfterEach } from './closeAfterEach.js';
 import {
   freshConnectionGet,
   silentLogger,
@@ -17,15 +18,7 @@ import {
   THINGS_QUERY,
 } from './testSubgraphs.js';
 
-const toClose: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const s of toClose.splice(0).reverse()) await s.close();
-});
-async function track<T extends { close(): Promise<void> }>(p: Promise<T>): Promise<T> {
-  const s = await p;
-  toClose.push(s);
-  return s;
-}
+const track = closeAfterEach();
 
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -43,7 +36,7 @@ describe('readiness and health', () => {
     const config = parseGatewayConfig({ LOG_LEVEL: 'silent', SUBGRAPH_URLS: `alpha=${alpha.url},omega=${omega.url}` });
     const gateway = createGateway({ config, supergraphSdl: testSupergraph(), logger: silentLogger });
     const http = await startHttpServer(gateway.handler, { host: '127.0.0.1', port: 0 });
-    toClose.push({ close: () => http.close(500) });
+    await track({ close: () => http.close(500) });
 
     const status = async (path: string) => (await fetch(`${http.origin}${path}`)).status;
     expect(await status('/readyz')).toBe(503);
@@ -120,7 +113,7 @@ describe('requests the gateway makes on its own', () => {
     const alpha = await track(startAlpha({ verifyIdentity: false }));
     const identity = createIdentitySigner({ privateJwk: (await testIdentityKeys()).privateJwk });
     const source = new SubgraphDataSource({ name: 'alpha', url: alpha.url, timeoutMs: 2_000, connections: 1, logger: silentLogger, identity });
-    toClose.push(source);
+    await track(source);
     const response = await source.process({
       kind: 'health check',
       request: { query: 'query __ApolloServiceHealthCheck__ { __typename }' },

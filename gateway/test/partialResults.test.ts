@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from './closeAfterEach.js';
 import {
   portOf,
   startAlpha,
@@ -37,15 +38,7 @@ function expectNoLeak(text: string, secrets: string[]): void {
 }
 
 describe('when a subgraph fails, the client still gets everything else', () => {
-  const toClose: { close(): Promise<void> }[] = [];
-  afterEach(async () => {
-    for (const s of toClose.splice(0).reverse()) await s.close();
-  });
-  async function track<T extends { close(): Promise<void> }>(p: Promise<T>): Promise<T> {
-    const s = await p;
-    toClose.push(s);
-    return s;
-  }
+  const track = closeAfterEach();
 
   it('connection refused → 200, partial data, SERVICE_UNAVAILABLE, nothing about the subgraph', async () => {
     const alpha = await track(startAlpha());

@@ -56,24 +56,19 @@ export interface TestSubgraph {
 
 /** `verifyIdentity: false` = no GATEWAY_IDENTITY_JWKS (development mode: anonymous only). */
 export async function startAlpha(options: { verifyIdentity?: boolean } = {}): Promise<TestSubgraph> {
-  const requestIds: string[] = [];
-  const viewers: (Viewer | null)[] = [];
+  const received = recordRequests();
   const server = createSubgraphServer<SubgraphContext>({
     name: 'alpha',
     typeDefs: parse(alphaSdl),
     logger: silentLogger,
     identityJwks: options.verifyIdentity === false ? undefined : (await testIdentityKeys()).publicJwks,
-    createContext: ({ requestId, logger, viewer }) => {
-      requestIds.push(requestId);
-      viewers.push(viewer);
-      return { requestId, logger, viewer };
-    },
+    createContext: received.createContext,
     resolvers: {
       Query: { things: () => [1, 2, 3].map((n) => ({ id: String(n), title: `Thing ${n}` })) },
       Thing: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, title: `Thing ${ref.id}` }) },
     },
   });
-  return serve(server, requestIds, viewers);
+  return serve(server, received);
 }
 
 export type OmegaBehaviour =
@@ -83,8 +78,7 @@ export type OmegaBehaviour =
 
 /** The second subgraph, built with the kit like a real one. Its behaviour can change between requests. */
 export async function startOmega(initial: OmegaBehaviour = { kind: 'ok' }): Promise<TestSubgraph & { setBehaviour(b: OmegaBehaviour): void; started: () => number }> {
-  const requestIds: string[] = [];
-  const viewers: (Viewer | null)[] = [];
+  const received = recordRequests();
   let started = 0;
   const state = { behaviour: initial };
   const server = createSubgraphServer<SubgraphContext>({
@@ -92,11 +86,7 @@ export async function startOmega(initial: OmegaBehaviour = { kind: 'ok' }): Prom
     typeDefs: parse(omegaSdl),
     logger: silentLogger,
     identityJwks: (await testIdentityKeys()).publicJwks,
-    createContext: ({ requestId, logger, viewer }) => {
-      requestIds.push(requestId);
-      viewers.push(viewer);
-      return { requestId, logger, viewer };
-    },
+    createContext: received.createContext,
     resolvers: {
       Thing: {
         __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
@@ -112,7 +102,7 @@ export async function startOmega(initial: OmegaBehaviour = { kind: 'ok' }): Prom
       },
     },
   });
-  const running = await serve(server, requestIds, viewers);
+  const running = await serve(server, received);
   return {
     ...running,
     setBehaviour(b: OmegaBehaviour) {
@@ -168,14 +158,25 @@ export async function startRawServer(respond: (req: IncomingMessage, res: Server
   return wrap(http, [], async () => {});
 }
 
+/** What alpha and omega remember of every GraphQL request, recorded by their context factory. */
+function recordRequests() {
+  const requestIds: string[] = [];
+  const viewers: (Viewer | null)[] = [];
+  const createContext = ({ requestId, logger, viewer }: SubgraphContext): SubgraphContext => {
+    requestIds.push(requestId);
+    viewers.push(viewer);
+    return { requestId, logger, viewer };
+  };
+  return { requestIds, viewers, createContext };
+}
+
 async function serve(
   server: ReturnType<typeof createSubgraphServer<SubgraphContext>>,
-  requestIds: string[],
-  viewers: (Viewer | null)[],
+  received: { requestIds: string[]; viewers: (Viewer | null)[] },
 ): Promise<TestSubgraph> {
   await server.start();
   const http = await startHttpServer(server.handler, { host: '127.0.0.1', port: 0 });
-  return wrap(http, requestIds, () => server.stop(), viewers);
+  return wrap(http, received.requestIds, () => server.stop(), received.viewers);
 }
 
 function wrap(http: RunningHttpServer, requestIds: string[], stop: () => Promise<void>, viewers: (Viewer | null)[] = []): TestSubgraph {

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../kit/auth/Viewer.js';
-import { createCacheStore, type CacheStore } from '../kit/cache/createCacheStore.js';
 import { createLogger } from '../kit/log/createLogger.js';
-import type { SubgraphService } from '../kit/server/SubgraphService.js';
 import { executeAs } from '../kit/testing/executeAs.js';
+import { useSubgraphOnSandbox } from '../kit/testing/useSubgraphOnSandbox.js';
 import { parseAccountsConfig } from './config.js';
 import { createAccountsSubgraph } from './server.js';
 
@@ -29,15 +27,21 @@ const SIGN_IN = `mutation ($input: SignInInput!) { signIn(input: $input) { ${PAY
 const REFRESH = `mutation ($token: String!) { refreshSession(refreshToken: $token) { ${PAYLOAD} } }`;
 const EMAIL_OF = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { id displayName email } } }`;
 
-let sandbox: Sandbox;
-let cache: CacheStore;
-let service: SubgraphService;
+const suite = useSubgraphOnSandbox({
+  name: 'accounts-test',
+  logger,
+  create: ({ sandbox, ...deps }) =>
+    createAccountsSubgraph({
+      ...deps,
+      config: parseAccountsConfig({ ACCOUNTS_VENDOR_URL: sandbox.identity.url, ACCOUNTS_VENDOR_KEY: sandbox.identity.apiKey, LOG_LEVEL: 'debug' }),
+    }),
+});
 /** Every password and token the tests used or received, to scan the logs for. */
 const secrets = new Set<string>();
 
-const run = (query: string, variables?: Record<string, unknown>, viewer: Viewer | null = null) => executeAs(service, viewer, query, { variables, logger });
+const run = (query: string, variables?: Record<string, unknown>, viewer: Viewer | null = null) => executeAs(suite.service, viewer, query, { variables, logger });
 const codes = (errors: readonly { extensions?: Record<string, unknown> }[] | undefined) => (errors ?? []).map((e) => e.extensions?.code);
-const calls = (route: string) => sandbox.identity.control.stats().byRoute[route]?.count ?? 0;
+const calls = (route: string) => suite.sandbox.identity.control.stats().byRoute[route]?.count ?? 0;
 const newEmail = () => `shopper.${randomUUID().slice(0, 8)}@example.com`;
 const PASSWORD = 'correct horse battery';
 
@@ -50,22 +54,6 @@ async function signUp(input: { email: string; password: string; displayName: str
   }
   return res;
 }
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  const config = parseAccountsConfig({ ACCOUNTS_VENDOR_URL: sandbox.identity.url, ACCOUNTS_VENDOR_KEY: sandbox.identity.apiKey, LOG_LEVEL: 'debug' });
-  cache = createCacheStore({ namespace: 'accounts-test', logger });
-  service = createAccountsSubgraph({ config, logger, cache });
-  await service.server.start();
-});
-
-afterAll(async () => {
-  await service?.close();
-  await cache?.close();
-  await sandbox?.close();
-});
-
-beforeEach(() => sandbox.reset());
 
 describe('signUp', () => {
   it('creates the account and signs it in: tokens for the new user, and the user', async () => {
@@ -215,7 +203,7 @@ describe('me and User.email', () => {
 
 describe('provider failures under the shield', () => {
   it('an outage is VENDOR_UNAVAILABLE for me and for signIn (one attempt: a write is not retried)', async () => {
-    sandbox.identity.control.setFaults({ outage: true });
+    suite.sandbox.identity.control.setFaults({ outage: true });
     const me = await run('{ me { id } }', undefined, { userId: 'usr_0003', scopes: [] });
     expect(codes(me.errors)).toEqual(['VENDOR_UNAVAILABLE']);
     const signIn = await run(SIGN_IN, { input: { email: newEmail(), password: PASSWORD } });

@@ -10,7 +10,7 @@ const MAX_PASSWORD = 128;
 const MAX_DISPLAY_NAME = 80;
 
 /** What each field must be: our words, also used when the identity provider refuses one. */
-export const expectedField: Readonly<Record<CredentialField, string>> = {
+const expectedField: Readonly<Record<CredentialField, string>> = {
   email: `an email address of at most ${MAX_EMAIL} characters`,
   password: `${MIN_PASSWORD} to ${MAX_PASSWORD} characters, not the same as the email address`,
   displayName: `1 to ${MAX_DISPLAY_NAME} characters (not counting surrounding spaces)`,

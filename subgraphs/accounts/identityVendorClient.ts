@@ -88,10 +88,7 @@ export function createIdentityVendorClient(vendor: VendorClient, oauth: OAuthCli
     name: 'users.signup',
     idempotent: false,
     request: (input) => ({ method: 'POST', path: '/dbconnections/signup', body: { email: input.email, password: input.password, name: input.name } }),
-    parse: (json) => {
-      const o = obj(json, 'body');
-      return { id: str(o.user_id, 'body.user_id'), displayName: str(o.name, 'body.name'), avatarUrl: strOrNull(o.picture, 'body.picture'), email: str(o.email, 'body.email') };
-    },
+    parse: (json) => parseUser(json, 'body'),
   });
 
   // Sent as JSON (the issuer takes forms or JSON), with client_secret_post.

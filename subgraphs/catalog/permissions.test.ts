@@ -1,16 +1,5 @@
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { describe, expect, it } from 'vitest';
-import { createPermissions } from '../kit/auth/createPermissions.js';
-import { permissionGaps } from '../kit/auth/permissionGaps.js';
+import { describePermissions } from '../kit/testing/describePermissions.js';
 import { catalogRules } from './permissions.js';
 import { typeDefs } from './server.js';
 
-describe('catalog permissions', () => {
-  it('cover every object type and field of schema.graphql (a forgotten rule fails here, not in production)', () => {
-    expect(permissionGaps(typeDefs, catalogRules)).toEqual([]);
-  });
-
-  it('name only types and fields the schema has (shield refuses anything else at start-up)', () => {
-    expect(() => createPermissions(catalogRules).generate(buildSubgraphSchema({ typeDefs }))).not.toThrow();
-  });
-});
+describePermissions('catalog', typeDefs, catalogRules);

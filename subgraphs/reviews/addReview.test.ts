@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
+import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../kit/auth/Viewer.js';
-import { createCacheStore, type CacheStore } from '../kit/cache/createCacheStore.js';
 import { createLogger } from '../kit/log/createLogger.js';
-import type { SubgraphService } from '../kit/server/SubgraphService.js';
 import { executeAs } from '../kit/testing/executeAs.js';
+import { useSubgraphOnSandbox } from '../kit/testing/useSubgraphOnSandbox.js';
 import { parseReviewsConfig } from './config.js';
 import { reviewIdempotencyKey } from './reviewIdempotencyKey.js';
 import { createReviewsSubgraph } from './server.js';
@@ -20,31 +18,22 @@ const PRODUCT = `query ($reps: [_Any!]!) {
 const writer: Viewer = { userId: 'usr_7001', scopes: ['openid', 'profile', 'reviews:write'] };
 const reader: Viewer = { userId: 'usr_7002', scopes: ['openid', 'profile'] };
 
-let sandbox: Sandbox;
-let cache: CacheStore;
-let service: SubgraphService;
+const suite = useSubgraphOnSandbox({
+  name: 'reviews-test',
+  logger,
+  sandbox: { reviews: { rateLimit: null } },
+  create: ({ sandbox, ...deps }) =>
+    createReviewsSubgraph({
+      ...deps,
+      config: parseReviewsConfig({ REVIEWS_VENDOR_URL: sandbox.reviews.url, REVIEWS_VENDOR_KEY: sandbox.reviews.apiKey, LOG_LEVEL: 'silent' }),
+    }),
+});
 
-const posts = () => sandbox.reviews.control.stats().byRoute['POST /v2/reviews']?.count ?? 0;
+const posts = () => suite.sandbox.reviews.control.stats().byRoute['POST /v2/reviews']?.count ?? 0;
 const codes = (errors: readonly { extensions?: Record<string, unknown> }[] | undefined) => (errors ?? []).map((e) => e.extensions?.code);
 const add = (viewer: Viewer | null, vars: { productId: string; rating: number; title: string; body: string }) =>
-  executeAs(service, viewer, ADD, { variables: vars });
-const product = (id: string) => executeAs(service, null, PRODUCT, { variables: { reps: [{ __typename: 'Product', id }] } });
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ reviews: { rateLimit: null } });
-  const config = parseReviewsConfig({ REVIEWS_VENDOR_URL: sandbox.reviews.url, REVIEWS_VENDOR_KEY: sandbox.reviews.apiKey, LOG_LEVEL: 'silent' });
-  cache = createCacheStore({ namespace: 'reviews-test', logger });
-  service = createReviewsSubgraph({ config, logger, cache });
-  await service.server.start();
-});
-
-afterAll(async () => {
-  await service?.close();
-  await cache?.close();
-  await sandbox?.close();
-});
-
-beforeEach(() => sandbox.reset());
+  executeAs(suite.service, viewer, ADD, { variables: vars });
+const product = (id: string) => executeAs(suite.service, null, PRODUCT, { variables: { reps: [{ __typename: 'Product', id }] } });
 
 describe('Mutation.addReview: the shield', () => {
   const review = { productId: 'prod_0005', rating: 4, title: 'Nice', body: 'Does the job.' };
@@ -81,7 +70,7 @@ describe('Mutation.addReview: idempotency and conflicts', () => {
     expect(again.data.addReview.id).toBe(first.data.addReview.id);
     expect(first.data.addReview).toMatchObject({ title: 'Great lamp', body: 'Bright and warm.' });
     expect(posts()).toBe(2);
-    const page = await executeAs(service, null, `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Product { reviews(first: 50) { author { id } } } } }`, {
+    const page = await executeAs(suite.service, null, `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Product { reviews(first: 50) { author { id } } } } }`, {
       variables: { reps: [{ __typename: 'Product', id: 'prod_0007' }] },
     });
     const mine = page.data._entities[0].reviews.filter((r: { author: { id: string } | null }) => r.author?.id === writer.userId);
@@ -140,7 +129,7 @@ describe('Mutation.addReview: cache invalidation', () => {
     expect(before.data._entities[0]).toEqual({ rating: { average: null, count: 0 }, reviews: [] });
     const cached = await product('prod_0002');
     expect(cached.data).toEqual(before.data);
-    expect(sandbox.reviews.control.stats().byRoute['GET /v2/products/ratings']?.count).toBe(1); // the second read was a cache hit
+    expect(suite.sandbox.reviews.control.stats().byRoute['GET /v2/products/ratings']?.count).toBe(1); // the second read was a cache hit
 
     const added = await add(writer, { productId: 'prod_0002', rating: 5, title: 'First!', body: 'Nobody had reviewed it.' });
     expect(added.errors).toBeUndefined();
@@ -148,7 +137,7 @@ describe('Mutation.addReview: cache invalidation', () => {
     const after = await product('prod_0002');
     expect(after.data._entities[0]).toEqual({ rating: { average: 5, count: 1 }, reviews: [{ id: added.data.addReview.id, title: 'First!' }] });
     // Every page size was dropped, not only the one read before.
-    const bigger = await executeAs(service, null, `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Product { reviews(first: 50) { id } } } }`, {
+    const bigger = await executeAs(suite.service, null, `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Product { reviews(first: 50) { id } } } }`, {
       variables: { reps: [{ __typename: 'Product', id: 'prod_0002' }] },
     });
     expect(bigger.data._entities[0].reviews).toEqual([{ id: added.data.addReview.id }]);
@@ -157,7 +146,7 @@ describe('Mutation.addReview: cache invalidation', () => {
 
 describe('vendor failures under the shield', () => {
   it('a vendor outage is VENDOR_UNAVAILABLE on the public fields, never "Not Authorised!"', async () => {
-    sandbox.reviews.control.setFaults({ outage: true });
+    suite.sandbox.reviews.control.setFaults({ outage: true });
     const res = await product('prod_0031');
     expect(res.data._entities[0]).toEqual({ rating: null, reviews: null });
     expect(codes(res.errors)).toEqual(['VENDOR_UNAVAILABLE', 'VENDOR_UNAVAILABLE']);
@@ -165,7 +154,7 @@ describe('vendor failures under the shield', () => {
   });
 
   it('a vendor outage on addReview is VENDOR_UNAVAILABLE after exactly one attempt (a write is never retried)', async () => {
-    sandbox.reviews.control.setFaults({ outage: true });
+    suite.sandbox.reviews.control.setFaults({ outage: true });
     const res = await add(writer, { productId: 'prod_0033', rating: 4, title: 'Good', body: 'Good enough.' });
     expect(codes(res.errors)).toEqual(['VENDOR_UNAVAILABLE']);
     expect(posts()).toBe(1);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstErrorCode } from '../harness/firstErrorCode.js';
 import { findLeaks } from '../harness/leaks.js';
 import { operation } from '../harness/operations.js';
 import { startStack, type Stack } from '../harness/startStack.js';
@@ -10,8 +11,6 @@ describe('bad input at the gateway', () => {
   });
   afterAll(() => stack.close());
 
-  const codeOf = (json: { errors?: { extensions?: { code?: string } }[] }) => json.errors?.[0]?.extensions?.code;
-
   it.each([
     ['malformed query', '{ products(first: 20) { edges { node { id }', 'GRAPHQL_PARSE_FAILED'],
     ['unknown field', '{ products { edges { node { id secretVendorField } } } }', 'GRAPHQL_VALIDATION_FAILED'],
@@ -20,7 +19,7 @@ describe('bad input at the gateway', () => {
   ])('%s → 400 %s', async (_name, query, code) => {
     const res = await stack.query(query);
     expect(res.status).toBe(400);
-    expect(codeOf(res.json)).toBe(code);
+    expect(firstErrorCode(res.json)).toBe(code);
     expect(res.json.data).toBeUndefined();
   });
 

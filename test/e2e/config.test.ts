@@ -1,24 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCatalogConfig } from '../../subgraphs/catalog/config.js';
 import { parseGatewayConfig } from '../../gateway/src/config.js';
 import { ConfigError } from '../../subgraphs/kit/config/ConfigError.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-function run(entry: string, env: Record<string, string>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', entry], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-}
+import { runEntry } from '../harness/runEntry.js';
 
 describe('configuration is validated once, at start-up', () => {
   it('a subgraph with bad values stops at once, naming every variable and what it expected', () => {
-    const res = run('subgraphs/catalog/main.ts', {
+    const res = runEntry('subgraphs/catalog/main.ts', {
       CATALOG_PORT: 'eighty',
       CATALOG_VENDOR_DEADLINE_MS: '-5',
       CATALOG_VENDOR_URL: 'ftp://nowhere',
@@ -34,26 +22,21 @@ describe('configuration is validated once, at start-up', () => {
   });
 
   it('the gateway with a bad value stops at once too', () => {
-    const res = run('gateway/src/main.ts', { GATEWAY_PORT: '70000' });
+    const res = runEntry('gateway/src/main.ts', { GATEWAY_PORT: '70000' });
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('GATEWAY_PORT');
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('never echoes a secret it refuses', () => {
-    try {
-      parseCatalogConfig({ CATALOG_VENDOR_KEY: '   ', CATALOG_PORT: 'x' });
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError);
-    }
-    const err = (() => {
-      try {
-        parseCatalogConfig({ CATALOG_BREAKER_ERROR_PERCENT: '500', CATALOG_RETRY_MAX_ATTEMPTS: '0', CATALOG_BATCHING: 'sometimes' });
-        return undefined;
-      } catch (e) {
-        return e as ConfigError;
-      }
-    })();
+    // A Redis URL carries its password; refused (not redis://), it must still not be printed.
+    const password = 'hunter2-cache-password';
+    const refused = caught(() => parseCatalogConfig({ REDIS_URL: `http://:${password}@cache.example` }));
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect(refused?.message).toContain('REDIS_URL');
+    expect(refused?.message).not.toContain(password);
+
+    const err = caught(() => parseCatalogConfig({ CATALOG_BREAKER_ERROR_PERCENT: '500', CATALOG_RETRY_MAX_ATTEMPTS: '0', CATALOG_BATCHING: 'sometimes' }));
     expect(err?.problems).toHaveLength(3);
   });
 
@@ -64,3 +47,13 @@ describe('configuration is validated once, at start-up', () => {
     expect(parseGatewayConfig({}).port).toBe(4000);
   });
 });
+
+/** The ConfigError `parse` throws, or undefined when it throws none. */
+function caught(parse: () => unknown): ConfigError | undefined {
+  try {
+    parse();
+    return undefined;
+  } catch (err) {
+    return err as ConfigError;
+  }
+}

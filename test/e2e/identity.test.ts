@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createIdentitySigner } from '../../subgraphs/kit/auth/createIdentitySigner.js';
 import { createIdentityVerifier } from '../../subgraphs/kit/auth/createIdentityVerifier.js';
 import { generateIdentityKeys } from '../../subgraphs/kit/auth/generateIdentityKeys.js';
+import { passwordSignIn, signUp, uniqueEmail } from '../../vendors/identity/identityTestClient.js';
 import { startStack, type Stack, type SubgraphName } from '../harness/startStack.js';
 import { operation } from '../harness/operations.js';
 
@@ -69,27 +70,11 @@ describe('identity from the app to the subgraphs', () => {
   });
 
   it('a real sign-in at the identity provider (password grant) gives a token the gateway accepts', async () => {
-    const email = `identity-e2e-${Date.now()}@example.test`;
+    const email = uniqueEmail('identity-e2e');
     const password = 'correct horse battery';
-    const signup = await fetch(`${stack.sandbox.identity.url}/dbconnections/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.sandbox.identity.apiKey}` },
-      body: JSON.stringify({ email, password, name: 'Identity Test' }),
-    });
-    expect(signup.status).toBe(201);
-    const tokenRes = await fetch(`${stack.sandbox.identity.url}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'password',
-        username: email,
-        password,
-        client_id: 'mobile-graph-accounts',
-        client_secret: 'sandbox-accounts-client-secret',
-      }).toString(),
-    });
-    expect(tokenRes.status).toBe(200);
-    const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+    // Both throw unless the provider answers 201 and 200.
+    await signUp(stack.sandbox.identity, { email, password, name: 'Identity Test' });
+    const { access_token: token } = await passwordSignIn(stack.sandbox.identity, { username: email, password });
     const userId = decodeJwt(token).sub!;
 
     const res = await stack.query(ME, undefined, bearer(token));

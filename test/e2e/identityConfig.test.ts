@@ -1,21 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-function run(entry: string, env: Record<string, string>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', entry], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-}
+import { runEntry } from '../harness/runEntry.js';
 
 describe('identity keys in production', () => {
   it('the gateway refuses to start without GATEWAY_IDENTITY_PRIVATE_KEY, or with AUTH_ALGORITHMS=HS256', () => {
-    const res = run('gateway/src/main.ts', { NODE_ENV: 'production', AUTH_ALGORITHMS: 'HS256', GATEWAY_PORT: '0' });
+    const res = runEntry('gateway/src/main.ts', { NODE_ENV: 'production', AUTH_ALGORITHMS: 'HS256', GATEWAY_PORT: '0' });
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('GATEWAY_IDENTITY_PRIVATE_KEY: expected a private EC P-256 JWK');
     expect(res.stderr).toContain('required when NODE_ENV=production');
@@ -24,7 +12,7 @@ describe('identity keys in production', () => {
   });
 
   it('a subgraph refuses to start without GATEWAY_IDENTITY_JWKS', () => {
-    const res = run('subgraphs/catalog/main.ts', { NODE_ENV: 'production', CATALOG_PORT: '0' });
+    const res = runEntry('subgraphs/catalog/main.ts', { NODE_ENV: 'production', CATALOG_PORT: '0' });
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('GATEWAY_IDENTITY_JWKS: expected a JWKS');
     expect(res.stderr).toContain('required when NODE_ENV=production');

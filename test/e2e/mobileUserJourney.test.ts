@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeCode, newPkce, passwordSignIn, signUp as vendorSignUp, tokenRequest, uniqueEmail } from '../../vendors/identity/identityTestClient.js';
+import { firstErrorCode } from '../harness/firstErrorCode.js';
 import { findLeaks } from '../harness/leaks.js';
 import { operation } from '../harness/operations.js';
 import { startStack, type Stack } from '../harness/startStack.js';
-
-type Errors = { errors?: { message: string; extensions: { code: string } }[] };
-const codeOf = (json: Errors) => json.errors?.[0]?.extensions.code;
 
 /**
  * What a mobile user does, end to end through the gateway with real tokens from the
@@ -41,15 +39,15 @@ describe('a mobile user signs up, signs in and posts a review', () => {
 
   it('refuses a second account with the same email, and a weak password, with clear codes', async () => {
     const again = await stack.query(operation('SignUp'), { input: { email, password, displayName: 'Copy' } });
-    expect(codeOf(again.json)).toBe('CONFLICT');
+    expect(firstErrorCode(again.json)).toBe('CONFLICT');
     const weak = await stack.query(operation('SignUp'), { input: { email: uniqueEmail('weak'), password: 'short', displayName: 'Weak' } });
-    expect(codeOf(weak.json)).toBe('BAD_USER_INPUT');
+    expect(firstErrorCode(weak.json)).toBe('BAD_USER_INPUT');
     expect(weak.json.errors[0].message).toMatch(/password/i);
   });
 
   it('signs in, and a wrong password says only that', async () => {
     const wrong = await stack.query(operation('SignIn'), { input: { email, password: 'not the password at all' } });
-    expect(codeOf(wrong.json)).toBe('UNAUTHENTICATED');
+    expect(firstErrorCode(wrong.json)).toBe('UNAUTHENTICATED');
     expect(findLeaks(wrong.text, stack.sandbox)).toEqual([]);
 
     const res = await stack.query(operation('SignIn'), { input: { email, password } });
@@ -85,18 +83,18 @@ describe('a mobile user signs up, signs in and posts a review', () => {
     expect(page.json.data.product.reviews.map((r: { id: string }) => r.id)).toEqual([review.id]);
 
     const second = await stack.query(operation('AddReview'), { ...variables, body: 'Changed my mind.' }, bearer(accessToken));
-    expect(codeOf(second.json)).toBe('CONFLICT');
+    expect(firstErrorCode(second.json)).toBe('CONFLICT');
   });
 
   it('refuses anonymous and under-scoped callers with UNAUTHENTICATED and FORBIDDEN', async () => {
     const variables = { productId: 'prod_0003', rating: 5, title: 'Great', body: 'Really great.' };
     const anonymous = await stack.query(operation('AddReview'), variables);
-    expect(codeOf(anonymous.json)).toBe('UNAUTHENTICATED');
+    expect(firstErrorCode(anonymous.json)).toBe('UNAUTHENTICATED');
     expect(anonymous.json.data).toBeNull();
 
     const narrow = await passwordSignIn(stack.sandbox.identity, { username: email, password, scope: 'openid profile' });
     const forbidden = await stack.query(operation('AddReview'), variables, bearer(narrow.access_token));
-    expect(codeOf(forbidden.json)).toBe('FORBIDDEN');
+    expect(firstErrorCode(forbidden.json)).toBe('FORBIDDEN');
     expect(forbidden.json.errors[0].message).toContain('reviews:write');
   });
 
@@ -107,10 +105,10 @@ describe('a mobile user signs up, signs in and posts a review', () => {
     expect(rotated).not.toBe(refreshToken);
 
     const replay = await stack.query(operation('RefreshSession'), { refreshToken });
-    expect(codeOf(replay.json)).toBe('UNAUTHENTICATED');
+    expect(firstErrorCode(replay.json)).toBe('UNAUTHENTICATED');
     // Reuse revoked the family: the legitimately rotated token is dead too.
     const afterReplay = await stack.query(operation('RefreshSession'), { refreshToken: rotated });
-    expect(codeOf(afterReplay.json)).toBe('UNAUTHENTICATED');
+    expect(firstErrorCode(afterReplay.json)).toBe('UNAUTHENTICATED');
   });
 
   it('accepts tokens the app got directly from the identity provider with PKCE (RFC 8252)', async () => {
@@ -143,7 +141,7 @@ describe('a mobile user signs up, signs in and posts a review', () => {
     const res = await stack.query(operation('Me'), undefined, bearer(`${accessToken.slice(0, -4)}AAAA`));
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
-    expect(codeOf(res.json)).toBe('UNAUTHENTICATED');
+    expect(firstErrorCode(res.json)).toBe('UNAUTHENTICATED');
 
     const next = await stack.query(operation('HomeScreen'));
     expect(next.status).toBe(200);

@@ -1,30 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { operation } from '../harness/operations.js';
-import { redisSuiteTitle, startReplicas, type Replicas } from '../harness/startReplicas.js';
+import { describeOnReplicas } from '../harness/startReplicas.js';
 
-const redisUrl = process.env.REDIS_URL;
+describeOnReplicas('two replicas share one Redis cache', process.env.REDIS_URL, {}, (replicas) => {
+  it('a home screen served by replica A makes replica B answer it without any vendor call', async () => {
+    const { a, b, sandbox } = replicas();
+    const first = await a.query(operation('HomeScreen'));
+    expect(first.json.errors).toBeUndefined();
+    a.resetVendorStats();
 
-describe.skipIf(!redisUrl)(
-  redisSuiteTitle('two replicas share one Redis cache', redisUrl),
-  () => {
-    let replicas: Replicas;
-    beforeAll(async () => {
-      replicas = await startReplicas(redisUrl!);
-    });
-    afterAll(() => replicas?.close());
-
-    it('a home screen served by replica A makes replica B answer it without any vendor call', async () => {
-      const { a, b, sandbox } = replicas;
-      const first = await a.query(operation('HomeScreen'));
-      expect(first.json.errors).toBeUndefined();
-      a.resetVendorStats();
-
-      const second = await b.query(operation('HomeScreen'));
-      expect(second.json.errors).toBeUndefined();
-      expect(second.json.data).toEqual(first.json.data);
-      for (const vendor of [sandbox.commerce, sandbox.reviews, sandbox.identity]) {
-        expect(vendor.control.stats().total).toBe(0);
-      }
-    });
-  },
-);
+    const second = await b.query(operation('HomeScreen'));
+    expect(second.json.errors).toBeUndefined();
+    expect(second.json.data).toEqual(first.json.data);
+    for (const vendor of [sandbox.commerce, sandbox.reviews, sandbox.identity]) {
+      expect(vendor.control.stats().total).toBe(0);
+    }
+  });
+});

@@ -26,8 +26,8 @@ export interface StackOptions {
   /** Extra environment for the subgraphs and the gateway, e.g. { REVIEWS_CACHE_TTL_MS: '0' }. */
   readonly env?: Record<string, string>;
   /**
-   * Share the subgraphs' cache through this Redis (a unique namespace per stack keeps tests
-   * apart). The gateway's Redis (rate limits, APQ) is set through `env: { REDIS_URL }`.
+   * This Redis as the shared store of the subgraphs' caches (a unique namespace per stack
+   * keeps tests apart) and of the gateway's rate limits and APQ (keyed by `REDIS_PREFIX`).
    */
   readonly redisUrl?: string;
   /** Namespace prefix in the shared cache; stacks with the same prefix share entries (replicas). */
@@ -52,6 +52,8 @@ export interface Stack {
   readonly subgraphs: Readonly<Record<SubgraphName, { url: string; service: SubgraphService; http: RunningHttpServer }>>;
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult>;
   post(body: string, headers?: Record<string, string>): Promise<GraphQLResult>;
+  /** A GET with `params` in the query string (objects as JSON), as CDNs and persisted-query clients send. */
+  get(params: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult>;
   /**
    * An `x-gateway-identity` token as the gateway would sign it, for tests that call a
    * subgraph directly (subgraphs refuse requests without one). `audience` = subgraph name.
@@ -83,6 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // The response scanner (test/setup/scanResponses.ts) fails any test that ever sees it.
   registerPrivateJwk(identityKeys.privateJwk);
   const identitySigner = createIdentitySigner({ privateJwk: identityKeys.privateJwk });
+  const redisEnv: Record<string, string> = options.redisUrl ? { REDIS_URL: options.redisUrl } : {};
   const env: Record<string, string> = {
     LOG_LEVEL: logLevel,
     GATEWAY_IDENTITY_JWKS: identityKeys.publicJwks,
@@ -95,7 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     REVIEWS_VENDOR_KEY: sandbox.reviews.apiKey,
     ACCOUNTS_VENDOR_URL: sandbox.identity.url,
     ACCOUNTS_VENDOR_KEY: sandbox.identity.apiKey,
-    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...redisEnv,
     ...options.env,
   };
 
@@ -132,6 +135,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       GATEWAY_IDENTITY_PRIVATE_KEY: identityKeys.privateJwk,
       // Access tokens come from the sandbox identity vendor (an OIDC issuer).
       AUTH_ISSUER: sandbox.identity.url,
+      ...redisEnv,
       ...options.env,
     });
     // Safelist mode reads the manifest as main.ts does, paths relative to the project root.
@@ -153,9 +157,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const runningGateway = gateway;
   const runningGatewayHttp = gatewayHttp;
 
-  const post = async (body: string, headers: Record<string, string> = {}): Promise<GraphQLResult> => {
+  const send = async (url: string, init: RequestInit): Promise<GraphQLResult> => {
     const t0 = performance.now();
-    const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const res = await fetch(url, init);
     const text = await res.text();
     const ms = performance.now() - t0;
     let json: unknown = undefined;
@@ -166,6 +170,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     return { status: res.status, headers: res.headers, text, json, ms };
   };
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    send(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   return {
     gatewayUrl,
@@ -173,6 +179,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     subgraphs: Object.fromEntries(started.map((s) => [s.name, { url: `${s.http.origin}/graphql`, service: s.service, http: s.http }])) as Stack['subgraphs'],
     post,
     query: (query, variables, headers) => post(JSON.stringify({ query, variables }), headers),
+    get: (params, headers = {}) => {
+      const search = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+      return send(`${gatewayUrl}?${search}`, { headers });
+    },
     signIdentity: (viewer, audience) => identitySigner.sign({ viewer, audience, requestId: `test-${randomUUID()}` }),
     identityKeys,
     resetVendorStats() {

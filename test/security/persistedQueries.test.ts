@@ -1,27 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PersistedQueryManifest } from '../../gateway/src/persistedQueries/PersistedQueryManifest.js';
 import { operation } from '../harness/operations.js';
-import { redisSuiteTitle, startReplicas, type Replicas } from '../harness/startReplicas.js';
-import { startStack, type Stack } from '../harness/startStack.js';
+import { runEntry } from '../harness/runEntry.js';
+import { describeOnReplicas } from '../harness/startReplicas.js';
+import { startStack, type GraphQLResult, type Stack } from '../harness/startStack.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const persisted = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
 // Apollo's mobile clients send this header; any non-empty preflight header passes CSRF prevention on a GET.
 const PREFLIGHT = { 'x-apollo-operation-name': 'test' };
-
-function getter(stack: Stack) {
-  return async (params: Record<string, unknown>) => {
-    const search = new URLSearchParams(
-      Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string]),
-    );
-    const res = await fetch(`${stack.gatewayUrl}?${search}`, { headers: PREFLIGHT });
-    return { status: res.status, headers: res.headers, json: (await res.json()) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] } };
-  };
-}
 
 describe('automatic persisted queries (default: PERSISTED_QUERIES=apq)', () => {
   let stack: Stack;
@@ -48,20 +37,19 @@ describe('automatic persisted queries (default: PERSISTED_QUERIES=apq)', () => {
   });
 
   it('GET (CDN-friendly reads): the same round trip with the hash and variables in the query string', async () => {
-    const get = getter(stack);
     const query = operation('ProductPage');
     const hash = sha256(query);
     const variables = { id: 'prod_0003', reviews: 2 };
 
-    const miss = await get({ operationName: 'ProductPage', variables, extensions: persisted(hash) });
+    const miss = await stack.get({ operationName: 'ProductPage', variables, extensions: persisted(hash) }, PREFLIGHT);
     expect(miss.json.errors?.[0]?.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     expect(miss.json.errors?.[0]?.message).toBe('PersistedQueryNotFound');
 
-    const register = await get({ query, operationName: 'ProductPage', variables, extensions: persisted(hash) });
+    const register = await stack.get({ query, operationName: 'ProductPage', variables, extensions: persisted(hash) }, PREFLIGHT);
     expect(register.status).toBe(200);
     expect(register.json.errors).toBeUndefined();
 
-    const hit = await get({ operationName: 'ProductPage', variables, extensions: persisted(hash) });
+    const hit = await stack.get({ operationName: 'ProductPage', variables, extensions: persisted(hash) }, PREFLIGHT);
     expect(hit.status).toBe(200);
     expect(hit.json.errors).toBeUndefined();
     expect(hit.json.data).toEqual(register.json.data);
@@ -87,7 +75,7 @@ describe('safelist mode (PERSISTED_QUERIES=safelist): only the manifest’s oper
   });
   afterAll(() => stack?.close());
 
-  const expectNotAllowed = (res: { status: number; json: { errors?: { message: string; extensions: { code: string } }[]; data?: unknown } }, secret?: string) => {
+  const expectNotAllowed = (res: GraphQLResult, secret?: string) => {
     expect(res.status).toBe(400);
     expect(res.json.data).toBeUndefined();
     expect(res.json.errors).toEqual([{ message: 'This operation is not registered for this app.', extensions: { code: 'OPERATION_NOT_ALLOWED' } }]);
@@ -101,7 +89,7 @@ describe('safelist mode (PERSISTED_QUERIES=safelist): only the manifest’s oper
     expect(res.json.errors).toBeUndefined();
     expect(res.json.data.products.edges).toHaveLength(20);
 
-    const page = await getter(stack)({ variables: { id: 'prod_0004' }, extensions: persisted(entry('ProductPage').id) });
+    const page = await stack.get({ variables: { id: 'prod_0004' }, extensions: persisted(entry('ProductPage').id) }, PREFLIGHT);
     expect(page.status).toBe(200);
     expect(page.json.errors).toBeUndefined();
     expect(page.json.data).toMatchObject({ product: { id: 'prod_0004' } });
@@ -135,63 +123,42 @@ describe('safelist mode (PERSISTED_QUERIES=safelist): only the manifest’s oper
   });
 });
 
-const redisUrl = process.env.REDIS_URL;
+describeOnReplicas('automatic persisted queries are shared by replicas through Redis', process.env.REDIS_URL, {}, (replicas) => {
+  it('registered on replica A, served by hash on replica B', async () => {
+    const { a, b } = replicas();
+    const query = operation('BrowseCategory');
+    const hash = sha256(query);
+    expect((await b.post(JSON.stringify({ extensions: persisted(hash), variables: { first: 2 } }))).json.errors[0].extensions.code).toBe(
+      'PERSISTED_QUERY_NOT_FOUND',
+    );
+    const register = await a.post(JSON.stringify({ query, extensions: persisted(hash), variables: { first: 2 } }));
+    expect(register.json.errors).toBeUndefined();
+    // Apollo stores the registration without waiting for it.
+    await expect.poll(async () => (await b.post(JSON.stringify({ extensions: persisted(hash), variables: { first: 2 } }))).json.errors).toBeUndefined();
+    const hit = await b.post(JSON.stringify({ extensions: persisted(hash), variables: { first: 2 } }));
+    expect(hit.json.data).toEqual(register.json.data);
+  });
 
-describe.skipIf(!redisUrl)(
-  redisSuiteTitle('automatic persisted queries are shared by replicas through Redis', redisUrl),
-  () => {
-    let a: Stack;
-    let b: Stack;
-    let replicas: Replicas;
-    beforeAll(async () => {
-      replicas = await startReplicas(redisUrl!);
-      ({ a, b } = replicas);
-    });
-    afterAll(() => replicas?.close());
-
-    it('registered on replica A, served by hash on replica B', async () => {
-      const query = operation('BrowseCategory');
-      const hash = sha256(query);
-      expect((await b.post(JSON.stringify({ extensions: persisted(hash), variables: { first: 2 } }))).json.errors[0].extensions.code).toBe(
-        'PERSISTED_QUERY_NOT_FOUND',
-      );
-      const register = await a.post(JSON.stringify({ query, extensions: persisted(hash), variables: { first: 2 } }));
-      expect(register.json.errors).toBeUndefined();
-      // Apollo stores the registration without waiting for it.
-      await expect.poll(async () => (await b.post(JSON.stringify({ extensions: persisted(hash), variables: { first: 2 } }))).json.errors).toBeUndefined();
-      const hit = await b.post(JSON.stringify({ extensions: persisted(hash), variables: { first: 2 } }));
-      expect(hit.json.data).toEqual(register.json.data);
-    });
-
-    it('does not store a huge query in Redis: registering cannot fill the shared store', async () => {
-      // One string literal is one token, so this passes the token limit; only its size is large.
-      const query = `{ products(first: 1, category: "${'x'.repeat(20_000)}") { edges { node { id } } } }`;
-      const hash = sha256(query);
-      const register = await a.post(JSON.stringify({ query, extensions: persisted(hash) }));
-      expect(register.status).toBe(200);
-      // Give a (wrongly) stored registration time to land before asking for it.
-      await new Promise((r) => setTimeout(r, 200));
-      const byHash = await b.post(JSON.stringify({ extensions: persisted(hash) }));
-      expect(byHash.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-    });
-  },
-);
+  it('does not store a huge query in Redis: registering cannot fill the shared store', async () => {
+    const { a, b } = replicas();
+    // One string literal is one token, so this passes the token limit; only its size is large.
+    const query = `{ products(first: 1, category: "${'x'.repeat(20_000)}") { edges { node { id } } } }`;
+    const hash = sha256(query);
+    const register = await a.post(JSON.stringify({ query, extensions: persisted(hash) }));
+    expect(register.status).toBe(200);
+    // Give a (wrongly) stored registration time to land before asking for it.
+    await new Promise((r) => setTimeout(r, 200));
+    const byHash = await b.post(JSON.stringify({ extensions: persisted(hash) }));
+    expect(byHash.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+});
 
 describe('safelist mode without a readable manifest', () => {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const start = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', GATEWAY_PORT: '0', PERSISTED_QUERIES: 'safelist', ...env },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-
   it.each([
     ['missing', 'schema/no-such-manifest.json', 'Persisted query manifest not found'],
     ['not a manifest', 'package.json', 'Not a valid persisted query manifest'],
   ])('%s: the gateway does not start, and says which file and why', (_name, file, message) => {
-    const res = start({ PERSISTED_QUERY_MANIFEST: file });
+    const res = runEntry('gateway/src/main.ts', { GATEWAY_PORT: '0', PERSISTED_QUERIES: 'safelist', PERSISTED_QUERY_MANIFEST: file });
     expect(res.status).toBe(1);
     expect(res.stderr).toContain(message);
     expect(res.stderr).toContain(file);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation } from '../harness/operations.js';
-import { redisSuiteTitle, startReplicas, type Replicas } from '../harness/startReplicas.js';
+import { describeOnReplicas } from '../harness/startReplicas.js';
 import { startStack, type GraphQLResult, type Stack } from '../harness/startStack.js';
 
 const CHEAP = '{ __typename }';
@@ -86,26 +86,15 @@ describe('rate limits per client address and per user, counted per operation', (
   });
 });
 
-const redisUrl = process.env.REDIS_URL;
+const replicaEnv = { RATE_LIMIT_PER_IP: '5', TRUST_PROXY_HOPS: '1' };
 
-describe.skipIf(!redisUrl)(
-  redisSuiteTitle('two gateway replicas share the rate limit through Redis', redisUrl),
-  () => {
-    let a: Stack;
-    let b: Stack;
-    let replicas: Replicas;
-    beforeAll(async () => {
-      replicas = await startReplicas(redisUrl!, { env: { RATE_LIMIT_PER_IP: '5', TRUST_PROXY_HOPS: '1' } });
-      ({ a, b } = replicas);
-    });
-    afterAll(() => replicas?.close());
-
-    it('3 operations on replica A and 2 on replica B use up the address’s 5; the next one is refused on either', async () => {
-      for (let i = 0; i < 3; i++) expect((await a.query(CHEAP, undefined, from('198.51.100.40'))).status).toBe(200);
-      for (let i = 0; i < 2; i++) expect((await b.query(CHEAP, undefined, from('198.51.100.40'))).status).toBe(200);
-      expectRateLimited(await a.query(CHEAP, undefined, from('198.51.100.40')), 60);
-      expectRateLimited(await b.query(CHEAP, undefined, from('198.51.100.40')), 60);
-      expect((await b.query(CHEAP, undefined, from('198.51.100.41'))).status).toBe(200);
-    });
-  },
-);
+describeOnReplicas('two gateway replicas share the rate limit through Redis', process.env.REDIS_URL, { env: replicaEnv }, (replicas) => {
+  it('3 operations on replica A and 2 on replica B use up the address’s 5; the next one is refused on either', async () => {
+    const { a, b } = replicas();
+    for (let i = 0; i < 3; i++) expect((await a.query(CHEAP, undefined, from('198.51.100.40'))).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await b.query(CHEAP, undefined, from('198.51.100.40'))).status).toBe(200);
+    expectRateLimited(await a.query(CHEAP, undefined, from('198.51.100.40')), 60);
+    expectRateLimited(await b.query(CHEAP, undefined, from('198.51.100.40')), 60);
+    expect((await b.query(CHEAP, undefined, from('198.51.100.41'))).status).toBe(200);
+  });
+});

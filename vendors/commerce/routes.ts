@@ -1,6 +1,6 @@
+import { byIdRoute } from '../sandbox/byIdRoute.js';
 import { idListParam, intParam, queryBatchSize, singleParam, stringParam } from '../sandbox/params.js';
 import type { Route } from '../sandbox/types.js';
-import { VendorHttpError } from '../sandbox/VendorHttpError.js';
 import { commerceProducts, productById, productMatches } from './data.js';
 import { decodeProductCursor, encodeProductCursor } from './productCursor.js';
 
@@ -38,15 +38,6 @@ export function commerceRoutes(): Route[] {
         return { status: 200, body: { data } };
       },
     },
-    {
-      method: 'GET',
-      pattern: '/v1/products/:id',
-      handle({ params }) {
-        const id = params.id ?? '';
-        const product = productById(id);
-        if (product === undefined) throw VendorHttpError.notFound(`product ${JSON.stringify(id.slice(0, 100))} not found`);
-        return { status: 200, body: product };
-      },
-    },
+    byIdRoute('/v1/products/:id', 'product', productById),
   ];
 }

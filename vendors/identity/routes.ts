@@ -1,3 +1,4 @@
+import { byIdRoute } from '../sandbox/byIdRoute.js';
 import { checkedIds, jsonObjectBody } from '../sandbox/params.js';
 import type { RequestBody, Route } from '../sandbox/types.js';
 import { VendorHttpError } from '../sandbox/VendorHttpError.js';
@@ -32,15 +33,6 @@ export function identityRoutes(users: UserDirectory): Route[] {
         return { status: 200, body: { users: users.lookup(ids) } };
       },
     },
-    {
-      method: 'GET',
-      pattern: '/api/users/:id',
-      handle({ params }) {
-        const id = params.id ?? '';
-        const user = users.byId(id);
-        if (user === undefined) throw VendorHttpError.notFound(`user ${JSON.stringify(id.slice(0, 100))} not found`);
-        return { status: 200, body: user };
-      },
-    },
+    byIdRoute('/api/users/:id', 'user', (id) => users.byId(id)),
   ];
 }

@@ -1,4 +1,5 @@
 import { commerceProducts } from '../commerce/data.js';
+import { byIdRoute } from '../sandbox/byIdRoute.js';
 import { canonicalJson } from '../sandbox/json.js';
 import { idListParam, intParam, jsonObjectBody, queryBatchSize } from '../sandbox/params.js';
 import type { Route } from '../sandbox/types.js';
@@ -47,16 +48,7 @@ export function reviewsRoutes(store = new ReviewStore(), idempotency = new Idemp
         return { status: 200, body: { results } };
       },
     },
-    {
-      method: 'GET',
-      pattern: '/v2/reviews/:id',
-      handle({ params }) {
-        const id = params.id ?? '';
-        const review = store.byId(id);
-        if (review === undefined) throw VendorHttpError.notFound(`review ${JSON.stringify(id.slice(0, 100))} not found`);
-        return { status: 200, body: review };
-      },
-    },
+    byIdRoute('/v2/reviews/:id', 'review', (id) => store.byId(id)),
     {
       method: 'POST',
       pattern: '/v2/reviews',

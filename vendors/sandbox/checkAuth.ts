@@ -1,8 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { sameSecret } from './sameSecret.js';
 import type { AuthScheme } from './types.js';
-
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 /** The key the caller presented, or null when it is missing or wrong (compared in constant time). */
 export function checkAuth(scheme: AuthScheme, headers: IncomingHttpHeaders, apiKey: string): string | null {
@@ -15,7 +13,7 @@ export function checkAuth(scheme: AuthScheme, headers: IncomingHttpHeaders, apiK
     presented = match?.[1];
   }
   if (presented === undefined) return null;
-  return timingSafeEqual(digest(presented), digest(apiKey)) ? presented : null;
+  return sameSecret(presented, apiKey) ? presented : null;
 }
 
 /** The headers that authenticate a request under `scheme`. */

@@ -14,6 +14,7 @@ import { VendorHttpError } from './VendorHttpError.js';
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 const headerValue = (v: string | string[] | undefined): string | null => (typeof v === 'string' ? v.slice(0, 200) : null);
+const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /**
  * Wraps a vendor's routes in what every sandbox vendor shares: counters, auth, faults,
@@ -138,7 +139,7 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
     }
     const work =
       url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)
-        ? handleControl(req, res, url.pathname, { name: def.name, brand: def.brand, control, extraRoutes: def.controlRoutes ?? [] })
+        ? handleControl(req, res, url.pathname, { name: def.name, brand: def.brand, control, extraRoutes: def.controlRoutes })
         : handleApi(req, res, url);
     work.catch(() => sendJson(res, 500, brand.internalErrorBody(), { ...brand.headers }));
   });
@@ -192,8 +193,7 @@ async function readRequestBody(req: IncomingMessage, method: string): Promise<Re
   } catch (err) {
     return err instanceof BodyTooLargeError ? 'tooLarge' : 'aborted';
   }
-  const isForm = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers['content-type'] ?? '');
-  const form = isForm ? new URLSearchParams(text) : null;
+  const form = FORM_CONTENT_TYPE.test(req.headers['content-type'] ?? '') ? new URLSearchParams(text) : null;
   if (text.trim().length === 0) return { body: { kind: 'none' }, form };
   // JSON is still attempted whatever the content type: `curl -d '{…}'` sends JSON labelled as a form.
   const parsed = parseJson(text);

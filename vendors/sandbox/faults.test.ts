@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCommerceVendor } from '../commerce/createCommerceVendor.js';
 import { createReviewsVendor } from '../reviews/createReviewsVendor.js';
+import { FaultController } from './FaultController.js';
 import type { RunningVendor } from './types.js';
 import { vendorFetch } from './vendorFetch.js';
 
@@ -42,6 +43,39 @@ describe('faults', () => {
       expect(ms).toBeGreaterThanOrEqual(15);
       expect(ms).toBeLessThan(1000);
     }
+    // Wall-clock times cannot pin the upper bound without flaking; the delays drawn can.
+    const delays = new FaultController({ latencyMs: 20, jitterMs: 60 });
+    for (let i = 0; i < 1000; i++) {
+      const ms = delays.delayMs();
+      expect(ms).toBeGreaterThanOrEqual(20);
+      expect(ms).toBeLessThanOrEqual(80);
+    }
+  });
+
+  it('jitter and errorRate come from a seeded PRNG: the same requests get the same answers on every run', async () => {
+    const draws = (): [number, boolean][] => {
+      const f = new FaultController({ jitterMs: 100, errorRate: 0.5 }, 7);
+      return Array.from({ length: 20 }, () => [f.delayMs(), f.shouldFail()]);
+    };
+    expect(draws()).toEqual(draws());
+    const statuses = async (): Promise<number[]> => {
+      const fresh = await createCommerceVendor({ apiKey: 'seeded-key' });
+      try {
+        fresh.control.setFaults({ errorRate: 0.5 });
+        const seen: number[] = [];
+        for (let i = 0; i < 20; i++) {
+          const res = await vendorFetch(fresh, '/v1/products/prod_0001');
+          seen.push(res.status);
+          await res.body?.cancel();
+        }
+        return seen;
+      } finally {
+        await fresh.close();
+      }
+    };
+    const first = await statuses();
+    expect(new Set(first)).toEqual(new Set([200, 500]));
+    expect(await statuses()).toEqual(first);
   });
 
   it('errorRate 1 answers 500 with a body full of the vendor brand and host', async () => {
@@ -128,6 +162,16 @@ describe('faults', () => {
     expect(() => vendor.control.setFaults({ nope: true } as never)).toThrow(/unknown key 'nope'/);
     expect(vendor.control.setFaults({ latencyMs: 5 })).toMatchObject({ latencyMs: 5, errorRate: 0 });
     expect(vendor.control.resetFaults().latencyMs).toBe(0);
+  });
+
+  it('reset returns to the vendor’s configured baseline latency', async () => {
+    const slow = await createCommerceVendor({ apiKey: 'baseline-key', latencyMs: 40 });
+    try {
+      expect(slow.control.setFaults({ latencyMs: 0 }).latencyMs).toBe(0);
+      expect(slow.control.resetFaults().latencyMs).toBe(40);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('rejects oversized bodies with 413', async () => {

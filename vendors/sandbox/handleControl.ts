@@ -8,8 +8,8 @@ export const CONTROL_PREFIX = '/__sandbox';
 const controlError = (type: string, message: string, extra: Record<string, unknown> = {}) => ({ error: { type, message, ...extra } });
 
 /**
- * The control surface for humans and the benchmark: `/__sandbox/faults`, `/stats`, `/health`.
- * It needs no vendor key and is never counted as an API call.
+ * The control surface for humans and the benchmark: `/__sandbox/faults`, `/stats`, `/health`,
+ * plus the vendor's own `extraRoutes`. It needs no vendor key and is never counted as an API call.
  */
 export async function handleControl(
   req: IncomingMessage,

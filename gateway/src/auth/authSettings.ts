@@ -4,7 +4,7 @@ import { identityPrivateKeySetting } from '../../../subgraphs/kit/auth/identityS
 import { isHttpUrl } from '../isHttpUrl.js';
 
 /** Asymmetric JWS algorithms: the gateway holds only public keys, so it can verify tokens but never mint one. */
-export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 
 /**
  * An absolute http(s) URL kept exactly as written: an issuer is compared character for

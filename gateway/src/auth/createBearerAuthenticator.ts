@@ -5,7 +5,7 @@ import type { TokenVerifier } from './createTokenVerifier.js';
 import { InvalidTokenError } from './InvalidTokenError.js';
 import { KeySetUnavailableError } from './KeySetUnavailableError.js';
 
-export const AUTH_REALM = 'mobile-graph';
+const AUTH_REALM = 'mobile-graph';
 
 // RFC 6750 §2.1: "Bearer" (any case), one or more spaces, a token68.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;

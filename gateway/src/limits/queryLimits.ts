@@ -31,7 +31,7 @@ export interface QueryLimitsConfig {
  * lists instead (`products(first ≤ 100)`, `reviews(first ≤ 50)`, else BAD_USER_INPUT),
  * and the cost limit bounds the shape around them.
  */
-export const COST_WEIGHTS = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.2 } as const;
+const COST_WEIGHTS = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.2 } as const;
 
 export interface QueryLimits {
   /** Apollo Server `validationRules`: depth, aliases, directives, cost. */

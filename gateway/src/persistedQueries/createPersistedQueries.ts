@@ -69,7 +69,7 @@ export function createPersistedQueries(options: PersistedQueriesOptions): Persis
  * over this size are not stored (the client simply keeps sending their text). The app's
  * operations are well under 2 KiB.
  */
-export const MAX_PERSISTED_QUERY_BYTES = 16 * 1024;
+const MAX_PERSISTED_QUERY_BYTES = 16 * 1024;
 
 /** Apollo's KeyValueCache over the kit's shared cache store (which never throws: a failure is a miss). */
 function keyValueCache(store: CacheStore): KeyValueCache {

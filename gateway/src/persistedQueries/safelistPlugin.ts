@@ -55,7 +55,7 @@ export function safelistPlugin(options: SafelistOptions): ApolloServerPlugin<Bas
 
   return {
     async requestDidStart({ request }) {
-      if (request.query === undefined && persistedQueryHash(request) === undefined && request.extensions?.persistedQuery === undefined) {
+      if (request.query === undefined && request.extensions?.persistedQuery === undefined) {
         // Neither text nor hash: Apollo answers its own 400 ("must contain a non-empty query").
         return;
       }

@@ -47,10 +47,11 @@ export function maskGatewayError(formatted: GraphQLFormattedError, error: unknow
     return internal(formatted);
   }
 
-  const refusal = isOwnGraphQLError(error) ? rephraseRefusal(formatted, error) : undefined;
+  if (!isOwnGraphQLError(error)) return internal(formatted);
+  const refusal = rephraseRefusal(formatted, error);
   if (refusal) return shape(formatted, refusal.message, refusal.code, {});
 
-  if (typeof code === 'string' && isOwnGraphQLError(error)) {
+  if (typeof code === 'string') {
     if (CLIENT_REQUEST_CODES.has(code)) return shape(formatted, formatted.message, code, {});
     // e.g. "Unknown operation named …": the request is wrong, not our server.
     if (code === 'OPERATION_RESOLUTION_FAILURE') return shape(formatted, formatted.message, 'BAD_REQUEST', {});

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { generateIdentityKeys } from '../../../subgraphs/kit/auth/generateIdentityKeys.js';
-import { ConfigError } from '../../../subgraphs/kit/config/ConfigError.js';
 import { parseGatewayConfig } from '../../src/config.js';
+import { configError } from '../configError.js';
 
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    parseGatewayConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problems = (env: Record<string, string>) => configError(env).problems;
 
 describe('auth settings', () => {
   it('production without GATEWAY_IDENTITY_PRIVATE_KEY is refused, naming the variable', () => {

@@ -1,8 +1,10 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIdentitySigner } from '../../../subgraphs/kit/auth/createIdentitySigner.js';
+import { createIdentitySigner, type IdentitySigner } from '../../../subgraphs/kit/auth/createIdentitySigner.js';
+import type { Viewer } from '../../../subgraphs/kit/auth/Viewer.js';
 import { startHttpServer } from '../../../subgraphs/kit/server/startHttpServer.js';
-import { startAlpha, startOmega, startTestGateway, testIdentityKeys, THINGS_QUERY, type TestGateway, type TestSubgraph } from '../testSubgraphs.js';
+import { SubgraphDataSource } from '../../src/datasources/SubgraphDataSource.js';
+import { silentLogger, startTopology, testIdentityKeys, THINGS_QUERY, type TestGateway, type TestSubgraph, type Topology } from '../testSubgraphs.js';
 import { startLocalIssuer, type LocalIssuer } from './localIssuer.js';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -13,17 +15,15 @@ describe('authentication at the gateway', () => {
   let alpha: TestSubgraph;
   let omega: TestSubgraph;
   let gw: TestGateway;
+  let topology: Topology;
   beforeAll(async () => {
     issuer = await startLocalIssuer();
-    alpha = await startAlpha();
-    omega = await startOmega();
     // AUTH_JWKS_URL unset: derived from the issuer.
-    gw = await startTestGateway({ alpha: alpha.url, omega: omega.url }, { AUTH_ISSUER: issuer.issuer });
+    topology = await startTopology({ AUTH_ISSUER: issuer.issuer });
+    ({ alpha, omega, gw } = topology);
   });
   afterAll(async () => {
-    await gw?.close();
-    await alpha?.close();
-    await omega?.close();
+    await topology?.close();
     await issuer?.close();
   });
 
@@ -127,9 +127,8 @@ describe('when the issuer keys cannot be fetched', () => {
     // A port that was just free: nothing listens there.
     const probe = await startHttpServer((_req, res) => res.end(), { host: '127.0.0.1', port: 0 });
     await probe.close(0);
-    const alpha = await startAlpha();
-    const omega = await startOmega();
-    const gw = await startTestGateway({ alpha: alpha.url, omega: omega.url }, { AUTH_ISSUER: issuer.issuer, AUTH_JWKS_URL: `${probe.origin}/jwks.json` });
+    const topology = await startTopology({ AUTH_ISSUER: issuer.issuer, AUTH_JWKS_URL: `${probe.origin}/jwks.json` });
+    const { gw } = topology;
     try {
       const res = await gw.query(THINGS_QUERY, { authorization: `Bearer ${token}` });
       expect(res.status).toBe(503);
@@ -139,10 +138,43 @@ describe('when the issuer keys cannot be fetched', () => {
       const anonymous = await gw.query(THINGS_QUERY);
       expect(anonymous.status).toBe(200);
     } finally {
-      await gw.close();
-      await alpha.close();
-      await omega.close();
+      await topology.close();
       await issuer.close();
+    }
+  });
+});
+
+describe('the identity the gateway signs for a subgraph', () => {
+  it('is signed once per caller and reused for later requests, never shared between callers', async () => {
+    const signer = createIdentitySigner({ privateJwk: (await testIdentityKeys()).privateJwk });
+    let signed = 0;
+    const counting: IdentitySigner = {
+      ready: () => signer.ready(),
+      sign: (input) => {
+        signed += 1;
+        return signer.sign(input);
+      },
+    };
+    const source = new SubgraphDataSource({ name: 'alpha', url: 'http://alpha.invalid/graphql', timeoutMs: 1_000, connections: 1, logger: silentLogger, identity: counting });
+    const sent = async (caller: Viewer | null): Promise<string | null> => {
+      const headers = new Headers();
+      await source.willSendRequest({
+        request: { http: { headers } },
+        context: { requestId: 'req-reuse', logger: silentLogger, viewer: caller },
+      } as unknown as Parameters<typeof source.willSendRequest>[0]);
+      return headers.get('x-gateway-identity');
+    };
+    try {
+      const first = await sent({ userId: 'usr_0042', scopes: ['openid'] });
+      expect(first).toEqual(expect.any(String));
+      expect(await sent({ userId: 'usr_0042', scopes: ['openid'] })).toBe(first);
+      expect(signed).toBe(1);
+      // Another scope set, another user, or nobody: each gets a token of its own.
+      const others = [await sent({ userId: 'usr_0042', scopes: ['openid', 'admin'] }), await sent({ userId: 'usr_0043', scopes: ['openid'] }), await sent(null)];
+      expect(new Set([first, ...others]).size).toBe(4);
+      expect(signed).toBe(4);
+    } finally {
+      await source.close();
     }
   });
 });

@@ -1,26 +1,15 @@
 import type { IncomingMessage } from 'node:http';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../subgraphs/kit/log/createLogger.js';
 import { HttpRefusal } from '../../../subgraphs/kit/server/HttpRefusal.js';
 import { createBearerAuthenticator } from '../../src/auth/createBearerAuthenticator.js';
 import { createTokenVerifier } from '../../src/auth/createTokenVerifier.js';
+import { capturingLogger } from '../capturingLogger.js';
 import { startLocalIssuer, type LocalIssuer } from './localIssuer.js';
 
 /** The hook on its own, with a real verifier and a log we can read: what is logged, and that the token never is. */
 describe('createBearerAuthenticator', () => {
   let issuer: LocalIssuer;
-  const lines: string[] = [];
-  const logger = createLogger({
-    service: 'test',
-    level: 'debug',
-    destination: new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    }),
-  });
+  const { logger, lines } = capturingLogger('test', 'debug');
   beforeAll(async () => {
     issuer = await startLocalIssuer();
   });
@@ -37,7 +26,7 @@ describe('createBearerAuthenticator', () => {
         clockToleranceS: 30,
         jwksCooldownMs: 30_000,
         jwksMaxAgeMs: 600_000,
-    jwksMaxStaleMs: 0,
+        jwksMaxStaleMs: 0,
       }),
     });
   const request = (authorization?: string) => ({ req: { headers: authorization === undefined ? {} : { authorization } } as IncomingMessage, requestId: 'req-1' });
@@ -55,6 +44,7 @@ describe('createBearerAuthenticator', () => {
     expect(err).toBeInstanceOf(HttpRefusal);
     expect(err).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
     const log = lines.join('');
+    expect(log).toContain('"level":30');
     expect(log).toContain('"reason":"The access token is not for this API"');
     expect(log).toContain('"requestId":"req-1"');
     expect(log).not.toContain(token.split('.')[1]);

@@ -1,41 +1,28 @@
-import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../subgraphs/kit/log/createLogger.js';
+import { describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningHttpServer } from '../../../subgraphs/kit/server/startHttpServer.js';
 import { parseGatewayConfig } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/createGateway.js';
 import { disableApolloTelemetry } from '../../src/plugins/telemetryOff.js';
+import { capturingLogger } from '../capturingLogger.js';
+import { closeAfterEach } from '../closeAfterEach.js';
 import { startAlpha, startOmega, testSupergraph, THINGS_QUERY, type TestSubgraph } from '../testSubgraphs.js';
 
 describe('a development gateway without GATEWAY_IDENTITY_PRIVATE_KEY', () => {
-  const toClose: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const close of toClose.splice(0).reverse()) await close();
-  });
+  const track = closeAfterEach();
 
   it('starts, warns, and forwards no identity: subgraphs without a JWKS serve anonymously, subgraphs with one refuse', async () => {
     disableApolloTelemetry(process.env);
-    const lines: string[] = [];
-    const logger = createLogger({
-      service: 'gateway',
-      level: 'warn',
-      destination: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          lines.push(chunk.toString());
-          done();
-        },
-      }),
-    });
+    const { logger, lines } = capturingLogger('gateway', 'warn');
     // alpha as on a laptop (no JWKS), omega as in production (JWKS): only alpha can answer.
-    const alpha: TestSubgraph = await startAlpha({ verifyIdentity: false });
-    const omega: TestSubgraph = await startOmega();
-    toClose.push(() => alpha.close(), () => omega.close());
+    const alpha: TestSubgraph = await track(startAlpha({ verifyIdentity: false }));
+    const omega: TestSubgraph = await track(startOmega());
     const config = parseGatewayConfig({ LOG_LEVEL: 'warn', SUBGRAPH_URLS: `alpha=${alpha.url},omega=${omega.url}` });
     expect(config.identityPrivateKey).toBeUndefined();
     const gateway: Gateway = createGateway({ config, supergraphSdl: testSupergraph(), logger });
+    await track({ close: () => gateway.stop() });
     await gateway.start();
     const http: RunningHttpServer = await startHttpServer(gateway.handler, { host: '127.0.0.1', port: 0 });
-    toClose.push(() => gateway.stop(), () => http.close(200));
+    await track({ close: () => http.close(200) });
 
     expect(lines.join('')).toMatch(/GATEWAY_IDENTITY_PRIVATE_KEY is not set: no identity is forwarded/);
 

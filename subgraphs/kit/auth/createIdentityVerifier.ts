@@ -74,7 +74,7 @@ export function createIdentityVerifier(options: IdentityVerifierOptions): Identi
   };
 }
 
-export function splitScopes(scope: string | undefined): string[] {
+function splitScopes(scope: string | undefined): string[] {
   return (scope ?? '').split(' ').filter((s) => s !== '');
 }
 

@@ -65,7 +65,7 @@ function federationFieldsIn(rules: PermissionRules): string[] {
 }
 
 /** `rules` plus `allow` on the federation fields present in `schema`. */
-export function withFederationFields(rules: PermissionRules, schema: GraphQLSchema): PermissionRules {
+function withFederationFields(rules: PermissionRules, schema: GraphQLSchema): PermissionRules {
   const out: Record<string, TypeRules> = { ...rules };
   const query = schema.getQueryType();
   const present = query ? FEDERATION_QUERY_FIELDS.filter((f) => Object.hasOwn(query.getFields(), f)) : [];

@@ -93,6 +93,16 @@ describe('gateway identity tokens', () => {
     expect(await refusal(verifier.verify(rs))).toBe('not signed with ES256');
   });
 
+  it('remembers an accepted token only until its end of life', async () => {
+    let clock = Date.now();
+    const verifier = createIdentityVerifier({ jwks: keys.publicJwks, audience: 'catalog', now: () => clock });
+    const token = await createIdentitySigner({ privateJwk: keys.privateJwk, now: () => clock }).sign({ viewer, audience: 'catalog' });
+    await expect(verifier.verify(token)).resolves.toEqual(viewer);
+    await expect(verifier.verify(token)).resolves.toEqual(viewer);
+    clock += 66_000; // past exp (60 s) and the clock tolerance (5 s)
+    expect(await refusal(verifier.verify(token))).toBe('expired');
+  });
+
   it('refuses a token of the right key but the wrong type (any other JWT the gateway key might sign)', async () => {
     const verifier = createIdentityVerifier({ jwks: keys.publicJwks, audience: 'catalog' });
     const jwk = parseIdentityPrivateJwk(keys.privateJwk);

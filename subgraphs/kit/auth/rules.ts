@@ -21,12 +21,15 @@ interface AuthContext {
  * A rule answers `true`, or an `AppError` that says why not (the client sees its code).
  */
 
+/** Signing in is the fix, whichever rule found the caller anonymous. */
+const signInRequired = () => new AppError('UNAUTHENTICATED', 'Sign in to do this.');
+
 /**
  * The caller is signed in. Cache 'contextual': it depends only on the request's viewer,
  * so one check serves every field of the request.
  */
 export const isAuthenticated: ShieldRule = rule('isAuthenticated', { cache: 'contextual' })((_parent: unknown, _args: unknown, ctx: AuthContext) =>
-  ctx.viewer !== null ? true : new AppError('UNAUTHENTICATED', 'Sign in to do this.'),
+  ctx.viewer !== null ? true : signInRequired(),
 );
 
 const scopeRules = new Map<string, ShieldRule>();
@@ -44,7 +47,7 @@ export function hasScope(scope: string): ShieldRule {
   let scopeRule = scopeRules.get(scope);
   if (scopeRule === undefined) {
     scopeRule = rule(`hasScope(${scope})`, { cache: 'contextual' })((_parent: unknown, _args: unknown, ctx: AuthContext) => {
-      if (ctx.viewer === null) return new AppError('UNAUTHENTICATED', 'Sign in to do this.');
+      if (ctx.viewer === null) return signInRequired();
       return ctx.viewer.scopes.includes(scope) ? true : new AppError('FORBIDDEN', `This needs the ${scope} permission.`);
     });
     scopeRules.set(scope, scopeRule);

@@ -93,6 +93,15 @@ describe('memory cache store', () => {
     expect(await store.get('k')).toEqual({ value: { list: [1, 2] }, storedAt: clock.now });
   });
 
+  it('hands out results that cannot corrupt the cache: the top level is a copy, the rest is frozen', async () => {
+    const { store } = memoryStore();
+    await store.set('k', { list: [1, 2], n: 1 }, policy);
+    const got = (await store.get<{ list: number[]; n: number }>('k'))!.value;
+    got.n = 2;
+    expect(() => got.list.push(3)).toThrow(TypeError);
+    expect((await store.get('k'))?.value).toEqual({ list: [1, 2], n: 1 });
+  });
+
   it('caches null (negative caching) as a hit', async () => {
     const { store } = memoryStore();
     await store.set('missing', null, policy);

@@ -3,6 +3,7 @@ import { logLevels } from '../log/createLogger.js';
 import { bool, int, oneOf, optionalUrl, string } from './setting.js';
 
 export const nodeEnvs = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof nodeEnvs)[number];
 
 /** Settings every subgraph has: where it listens, how it logs, the shared cache, who may call it. */
 export function serviceSettings(prefix: string, defaultPort: number) {

@@ -96,10 +96,6 @@ export function string(
   });
 }
 
-export function optionalString(env: string, opts: Common & { secret?: boolean }): Setting<string | undefined> {
-  return make(env, { ...opts, defaultText: '(unset)' }, (raw) => ok(blank(raw) ? undefined : raw.trim()));
-}
-
 /** An http(s) URL (or `protocols`); `default: undefined` makes it required (`optionalUrl` for one that may stay unset). */
 export function url(env: string, opts: Common & { default: string | undefined; protocols?: readonly string[] }): Setting<string> {
   const protocols = opts.protocols ?? ['http:', 'https:'];

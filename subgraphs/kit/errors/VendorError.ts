@@ -58,7 +58,3 @@ export class VendorError extends Error {
     return this.kind === 'network' || this.kind === 'server' || this.kind === 'rate_limited';
   }
 }
-
-export function isVendorError(err: unknown): err is VendorError {
-  return err instanceof VendorError;
-}

@@ -79,6 +79,16 @@ function client(auth: Parameters<typeof createHttpClient>[0]['auth'] = { kind: '
   return createHttpClient({ vendor: 'acme', baseUrl, auth, connections: 4, logger });
 }
 
+/** Runs `test` with a client of its own, closed afterwards whatever happens. */
+async function withClient(test: (http: HttpClient) => Promise<void>): Promise<void> {
+  const http = client();
+  try {
+    await test(http);
+  } finally {
+    await http.close();
+  }
+}
+
 function signal(ms = 5000): AbortSignal {
   return AbortSignal.timeout(ms);
 }
@@ -94,15 +104,12 @@ async function failure(p: Promise<unknown>): Promise<VendorError> {
 
 describe('createHttpClient', () => {
   it('returns status, parsed JSON and headers for a 2xx', async () => {
-    const http = client();
-    try {
+    await withClient(async (http) => {
       const res = await http.request('echo', { method: 'GET', path: '/echo' }, { signal: signal(), requestId: 'r-1' });
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ ok: true });
       expect(res.headers['content-type']).toBe('application/json');
-    } finally {
-      await http.close();
-    }
+    });
   });
 
   it.each([
@@ -118,8 +125,7 @@ describe('createHttpClient', () => {
     [503, 'server'],
     [418, 'server'],
   ] as const)('maps HTTP %i to %s, keeping status and a truncated body', async (status, kind) => {
-    const http = client();
-    try {
+    await withClient(async (http) => {
       const err = await failure(http.request('op', { method: 'GET', path: `/status/${status}` }, { signal: signal(), requestId: 'r' }));
       expect(err.kind).toBe(kind);
       expect(err.status).toBe(status);
@@ -128,42 +134,33 @@ describe('createHttpClient', () => {
       expect(err.body?.length).toBe(512);
       expect(err.body).toContain(`"code":${status}`);
       expect(err.retryAfterMs).toBeUndefined();
-    } finally {
-      await http.close();
-    }
+    });
   });
 
   it('parses Retry-After in seconds on 429 and 503', async () => {
-    const http = client();
-    try {
+    await withClient(async (http) => {
       const e429 = await failure(http.request('op', { method: 'GET', path: '/status/429', query: { retryAfter: '3' } }, { signal: signal(), requestId: 'r' }));
       expect(e429.kind).toBe('rate_limited');
       expect(e429.retryAfterMs).toBe(3000);
       const e503 = await failure(http.request('op', { method: 'GET', path: '/status/503', query: { retryAfter: '2' } }, { signal: signal(), requestId: 'r' }));
       expect(e503.kind).toBe('server');
       expect(e503.retryAfterMs).toBe(2000);
-    } finally {
-      await http.close();
-    }
+    });
   });
 
   it('parses Retry-After as an HTTP-date', async () => {
-    const http = client();
-    try {
+    await withClient(async (http) => {
       const at = new Date(Date.now() + 30_000).toUTCString();
       const err = await failure(http.request('op', { method: 'GET', path: '/status/429', query: { retryAfter: at } }, { signal: signal(), requestId: 'r' }));
       expect(err.kind).toBe('rate_limited');
       // HTTP-dates have 1 s resolution.
       expect(err.retryAfterMs).toBeGreaterThan(27_000);
       expect(err.retryAfterMs).toBeLessThanOrEqual(30_000);
-    } finally {
-      await http.close();
-    }
+    });
   });
 
   it('treats a non-JSON or empty 2xx as bad_response, and a 204 as no body', async () => {
-    const http = client();
-    try {
+    await withClient(async (http) => {
       const html = await failure(http.request('op', { method: 'GET', path: '/html' }, { signal: signal(), requestId: 'r' }));
       expect(html.kind).toBe('bad_response');
       expect(html.body).toContain('maintenance');
@@ -172,14 +169,11 @@ describe('createHttpClient', () => {
       expect(empty.kind).toBe('bad_response');
       const none = await http.request('op', { method: 'DELETE', path: '/status/204' }, { signal: signal(), requestId: 'r' });
       expect(none).toMatchObject({ status: 204, json: undefined });
-    } finally {
-      await http.close();
-    }
+    });
   });
 
   it('aborts a hanging request at the deadline, and the server sees the socket close', async () => {
-    const http = client();
-    try {
+    await withClient(async (http) => {
       const deadlineMs = 300;
       const started = performance.now();
       const err = await failure(http.request('op', { method: 'GET', path: '/hang' }, { signal: AbortSignal.timeout(deadlineMs), requestId: 'r' }));
@@ -189,9 +183,7 @@ describe('createHttpClient', () => {
       expect(elapsed).toBeLessThan(deadlineMs + 50);
       expect(hangingSocketClosed).toBeDefined();
       await expect(withTimeout(hangingSocketClosed!, 1000)).resolves.toBe('done');
-    } finally {
-      await http.close();
-    }
+    });
   });
 
   it('maps a refused connection to network', async () => {
@@ -243,11 +235,10 @@ describe('createHttpClient', () => {
   });
 
   it('reuses one keep-alive socket across sequential calls, including error responses', async () => {
-    const http = client();
     // undici marks a connection free one event-loop turn after its body ends; calls that
     // follow each other in time (as a request's resolvers do) reuse it.
     const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-    try {
+    await withClient(async (http) => {
       const before = connections;
       for (let i = 0; i < 5; i++) {
         await http.request('echo', { method: 'GET', path: '/echo' }, { signal: signal(), requestId: 'r' });
@@ -256,20 +247,15 @@ describe('createHttpClient', () => {
         await nextTurn();
       }
       expect(connections - before).toBe(1);
-    } finally {
-      await http.close();
-    }
+    });
   });
 
   it('keeps back-to-back calls on a small, stable set of sockets', async () => {
-    const http = client();
-    try {
+    await withClient(async (http) => {
       const before = connections;
       for (let i = 0; i < 20; i++) await http.request('echo', { method: 'GET', path: '/echo' }, { signal: signal(), requestId: 'r' });
       expect(connections - before).toBeLessThanOrEqual(2);
-    } finally {
-      await http.close();
-    }
+    });
   });
 });
 

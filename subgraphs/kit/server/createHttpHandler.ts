@@ -90,24 +90,12 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
       return sendError(res, 503, 'SERVICE_UNAVAILABLE', requestId);
     }
 
-    if (options.admission?.request) {
-      try {
-        await options.admission.request({ req, requestId });
-      } catch (err) {
-        if (!(err instanceof HttpRefusal)) throw err;
-        return sendRefusal(res, err, requestId);
-      }
-    }
+    const { request: admitRequest, operations: admitOperations } = options.admission ?? {};
+    const authenticate = options.authenticate;
+    if (admitRequest && (await orRefusal(() => admitRequest({ req, requestId }), res, requestId)) === REFUSED) return;
 
-    let viewer: Viewer | null = null;
-    if (options.authenticate) {
-      try {
-        viewer = await options.authenticate({ req, requestId });
-      } catch (err) {
-        if (!(err instanceof HttpRefusal)) throw err;
-        return sendRefusal(res, err, requestId);
-      }
-    }
+    const viewer = authenticate ? await orRefusal(() => authenticate({ req, requestId }), res, requestId) : null;
+    if (viewer === REFUSED) return;
 
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -138,14 +126,7 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
       }
     }
 
-    if (options.admission?.operations) {
-      try {
-        await options.admission.operations({ req, requestId, viewer, body });
-      } catch (err) {
-        if (!(err instanceof HttpRefusal)) throw err;
-        return sendRefusal(res, err, requestId);
-      }
-    }
+    if (admitOperations && (await orRefusal(() => admitOperations({ req, requestId, viewer, body }), res, requestId)) === REFUSED) return;
 
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
@@ -174,7 +155,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 /** A GraphQL-shaped error for requests refused before execution. */
-export function sendError(
+function sendError(
   res: ServerResponse,
   status: number,
   code: ErrorCode,
@@ -187,7 +168,19 @@ export function sendError(
   });
 }
 
-function sendRefusal(res: ServerResponse, refusal: HttpRefusal, requestId: string): void {
-  for (const [key, value] of Object.entries(refusal.headers)) res.setHeader(key, value);
-  sendError(res, refusal.status, refusal.code, requestId, refusal.message, refusal.extensions);
+const REFUSED = Symbol('refused');
+
+/**
+ * Runs a hook that may refuse the request before Apollo: its result, or REFUSED once its
+ * `HttpRefusal` has been sent as the answer. Anything else it throws is a bug: it propagates (500).
+ */
+async function orRefusal<T>(hook: () => Promise<T>, res: ServerResponse, requestId: string): Promise<T | typeof REFUSED> {
+  try {
+    return await hook();
+  } catch (err) {
+    if (!(err instanceof HttpRefusal)) throw err;
+    for (const [key, value] of Object.entries(err.headers)) res.setHeader(key, value);
+    sendError(res, err.status, err.code, requestId, err.message, err.extensions);
+    return REFUSED;
+  }
 }

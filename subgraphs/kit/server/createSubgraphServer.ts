@@ -7,7 +7,7 @@ import { applyPermissions } from '../auth/applyPermissions.js';
 import type { Permissions } from '../auth/createPermissions.js';
 import { createIdentityVerifier } from '../auth/createIdentityVerifier.js';
 import { gatewayIdentityAuthenticator } from '../auth/gatewayIdentityAuthenticator.js';
-import type { Viewer } from '../auth/Viewer.js';
+import type { NodeEnv } from '../config/serviceSettings.js';
 import type { Logger } from '../log/createLogger.js';
 import { createHttpHandler, type HttpHandler } from './createHttpHandler.js';
 import { formatError } from './formatError.js';
@@ -22,11 +22,11 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   readonly resolvers: GraphQLResolverMap<TContext>;
   readonly logger: Logger;
   /** Builds the per-request context: this is where per-request DataLoaders are made. */
-  readonly createContext: (base: { requestId: string; logger: Logger; viewer: Viewer | null; req: IncomingMessage }) => TContext | Promise<TContext>;
+  readonly createContext: (base: SubgraphContext & { readonly req: IncomingMessage }) => TContext | Promise<TContext>;
   /** Schema introspection for tools; the gateway itself only needs `_service`. Default true. */
   readonly introspection?: boolean;
   /** Passed to Apollo so that it never reads NODE_ENV itself (production: no landing page). Default 'development'. */
-  readonly nodeEnv?: 'development' | 'production' | 'test';
+  readonly nodeEnv?: NodeEnv;
   readonly maxBodyBytes?: number;
   readonly plugins?: readonly ApolloServerPlugin<TContext>[];
   /**

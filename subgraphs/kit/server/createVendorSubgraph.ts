@@ -2,13 +2,14 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { DocumentNode } from 'graphql';
 import type { Permissions } from '../auth/createPermissions.js';
 import type { CacheStore } from '../cache/CacheStore.js';
+import type { NodeEnv } from '../config/serviceSettings.js';
 import type { Logger } from '../log/createLogger.js';
 import { createVendorClient } from '../vendor/createVendorClient.js';
 import type { VendorClient } from '../vendor/VendorClient.js';
 import type { CachePolicy, VendorAuth } from '../vendor/VendorClientOptions.js';
 import { toCachePolicy, toVendorClientOptions, type VendorConfig } from '../vendor/vendorSettings.js';
 import { createSubgraphServer, type SubgraphContext } from './createSubgraphServer.js';
-import type { RequestContextBase, SubgraphService } from './SubgraphService.js';
+import type { SubgraphService } from './SubgraphService.js';
 
 /** What a subgraph's per-request loaders need besides its vendor API. */
 export interface LoaderDeps {
@@ -31,7 +32,7 @@ export interface VendorSubgraphOptions<TApi, TContext extends SubgraphContext> {
   /** `identityJwks`: the gateway's public keys (from `serviceSettings`); see `createSubgraphServer`. */
   readonly config: VendorConfig & {
     readonly introspection: boolean;
-    readonly nodeEnv: 'development' | 'production' | 'test';
+    readonly nodeEnv: NodeEnv;
     readonly identityJwks?: string | undefined;
   };
   readonly logger: Logger;
@@ -58,7 +59,7 @@ export function createVendorSubgraph<TApi, TContext extends SubgraphContext>(
   const vendor = createVendorClient(toVendorClientOptions(options.vendor, config, logger, options.auth));
   const api = options.api(vendor);
   const policy = toCachePolicy(config);
-  const createContext = ({ requestId, logger: requestLogger, viewer }: RequestContextBase): TContext =>
+  const createContext = ({ requestId, logger: requestLogger, viewer }: SubgraphContext): TContext =>
     ({
       requestId,
       logger: requestLogger,

@@ -2,7 +2,6 @@ import type { ReviewsContext } from '../context.js';
 import type { Review as ReviewModel } from '../model.js';
 import { isEntityId } from '../../kit/server/isEntityId.js';
 
-
 export const Review = {
   __resolveReference(ref: { id: string }, ctx: ReviewsContext): Promise<ReviewModel | null> | null {
     if (!isEntityId(ref.id)) return null;

@@ -23,5 +23,4 @@ export interface IdentityIssuerControl {
   signAccessToken(claims: Record<string, unknown>, options?: { kid?: string; header?: Record<string, unknown> }): Promise<string>;
   /** Lifetime of access tokens issued from now on (integer seconds, 1..86400). */
   setAccessTokenTtl(seconds: number): void;
-  accessTokenTtl(): number;
 }

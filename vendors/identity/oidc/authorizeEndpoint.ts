@@ -1,7 +1,7 @@
 import type { Route, RouteResponse } from '../../sandbox/types.js';
 import type { UserDirectory } from '../UserDirectory.js';
 import type { AuthorizationCodeStore } from './authorizationCodes.js';
-import { checkAuthorizeRequest, withQuery, type AuthorizeRequest } from './authorizeRequest.js';
+import { checkAuthorizeRequest, withQuery, type AuthorizeCheck, type AuthorizeRequest } from './authorizeRequest.js';
 import type { ClientRegistry } from './clients.js';
 import { PAGE_HEADERS, renderErrorPage, renderLoginPage } from './loginPage.js';
 
@@ -18,6 +18,9 @@ const html = (status: number, text: string): RouteResponse => ({ status, text, h
 const redirect = (location: string): RouteResponse => ({ status: 302, text: '', headers: { location, 'cache-control': 'no-store' } });
 const loginForm = (request: AuthorizeRequest, extra: { error?: string; email?: string } = {}): RouteResponse =>
   html(200, renderLoginPage({ carried: request.carried, clientId: request.client.clientId, ...extra }));
+/** An authorization request that failed its checks: an error page, or back to the app with the error. */
+const refused = (check: Exclude<AuthorizeCheck, { kind: 'ok' }>): RouteResponse =>
+  check.kind === 'page' ? html(400, renderErrorPage(check.message)) : redirect(check.location);
 
 /**
  * `GET /authorize` shows the sign-in form; `POST /authorize` checks the credentials and
@@ -31,9 +34,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Route[] {
       public: true,
       handle({ query }) {
         const check = checkAuthorizeRequest(query, deps.clients);
-        if (check.kind === 'page') return html(400, renderErrorPage(check.message));
-        if (check.kind === 'redirect') return redirect(check.location);
-        return loginForm(check.request);
+        return check.kind === 'ok' ? loginForm(check.request) : refused(check);
       },
     },
     {
@@ -42,19 +43,18 @@ export function authorizeRoutes(deps: AuthorizeDeps): Route[] {
       public: true,
       async handle({ form }) {
         if (form === null) return html(400, renderErrorPage('The sign-in form must be posted as application/x-www-form-urlencoded.'));
-        const fields = [...form];
         const check = checkAuthorizeRequest(
-          fields.filter(([name]) => name !== 'email' && name !== 'password'),
+          [...form].filter(([name]) => name !== 'email' && name !== 'password'),
           deps.clients,
         );
-        if (check.kind === 'page') return html(400, renderErrorPage(check.message));
-        if (check.kind === 'redirect') return redirect(check.location);
+        if (check.kind !== 'ok') return refused(check);
         const { request } = check;
         const email = form.get('email') ?? '';
         const password = form.get('password') ?? '';
-        if (email.trim() === '' || password === '') return loginForm(request, { error: 'Enter your email and password.', email: email.slice(0, 254) });
+        const again = (error: string): RouteResponse => loginForm(request, { error, email: email.slice(0, 254) });
+        if (email.trim() === '' || password === '') return again('Enter your email and password.');
         const user = await deps.users.verifyCredentials(email, password);
-        if (user === null) return loginForm(request, { error: 'Wrong email or password.', email: email.slice(0, 254) });
+        if (user === null) return again('Wrong email or password.');
         const code = deps.codes.issue({
           clientId: request.client.clientId,
           redirectUri: request.redirectUri,

@@ -1,12 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../sandbox/sameSecret.js';
 import type { ClientRegistry, OAuthClient } from './clients.js';
 import { OAuthError } from './oauthErrors.js';
 import type { OAuthParams } from './requestParams.js';
-
-export type ClientAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
-
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-const sameSecret = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));
 
 /** RFC 6749 §2.3.1: client_id and secret are form-encoded before they are joined with ':'. */
 function decodeFormComponent(s: string): string {
@@ -32,31 +27,24 @@ function basicCredentials(authorization: string | undefined): { clientId: string
  * confidential one proves itself with its secret, in the body (client_secret_post) or in
  * `Authorization: Basic` (client_secret_basic), never both (RFC 6749 §2.3).
  */
-export function authenticateClient(
-  params: OAuthParams,
-  authorization: string | undefined,
-  clients: ClientRegistry,
-): { client: OAuthClient; method: ClientAuthMethod } {
+export function authenticateClient(params: OAuthParams, authorization: string | undefined, clients: ClientRegistry): OAuthClient {
   const basic = basicCredentials(authorization);
   const challenge: Record<string, string> = basic === null ? {} : { 'www-authenticate': 'Basic realm="IdentiCo", charset="UTF-8"' };
   const refuse = (description: string): never => {
     throw new OAuthError('invalid_client', description, challenge);
   };
-  if (basic === 'malformed') refuse('Malformed Basic authorization header.');
+  if (basic === 'malformed') return refuse('Malformed Basic authorization header.');
 
   let clientId: string | undefined;
   let secret: string | undefined;
-  let method: ClientAuthMethod;
-  if (basic !== null && basic !== 'malformed') {
+  if (basic !== null) {
     if (params.has('client_secret')) throw new OAuthError('invalid_request', 'Use one client authentication method, not Basic and client_secret together.');
     const bodyId = params.get('client_id');
     if (bodyId !== undefined && bodyId !== basic.clientId) throw new OAuthError('invalid_request', 'client_id does not match the Basic credentials.');
     ({ clientId, secret } = basic);
-    method = 'client_secret_basic';
   } else {
     clientId = params.get('client_id');
     secret = params.get('client_secret');
-    method = secret === undefined ? 'none' : 'client_secret_post';
   }
 
   if (clientId === undefined) return refuse('Client authentication failed: no client_id.');
@@ -64,9 +52,9 @@ export function authenticateClient(
   if (client === undefined) return refuse('Client authentication failed: unknown client.');
   if (client.clientSecret === null) {
     if (secret !== undefined && secret !== '') refuse('Client authentication failed: this is a public client and has no secret.');
-    return { client, method: 'none' };
+    return client;
   }
   if (secret === undefined || secret === '') return refuse('Client authentication failed: this client must authenticate with its secret.');
   if (!sameSecret(secret, client.clientSecret)) refuse('Client authentication failed: wrong client secret.');
-  return { client, method };
+  return client;
 }

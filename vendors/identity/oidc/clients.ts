@@ -1,4 +1,4 @@
-import { SUPPORTED_SCOPES, type Scope } from './scopes.js';
+import { isSupportedScope, SUPPORTED_SCOPES, type Scope } from './scopes.js';
 
 export type GrantType = 'authorization_code' | 'refresh_token' | 'password';
 
@@ -67,7 +67,7 @@ export class ClientRegistry {
       if (isPublic && c.grantTypes.includes('password')) problems.push(`client ${c.clientId}: the password grant needs a confidential client`);
       const redirects = (c.redirectUris?.length ?? 0) > 0 || c.allowLoopbackRedirects === true;
       if (c.grantTypes.includes('authorization_code') && !redirects) problems.push(`client ${c.clientId}: authorization_code needs a redirect URI`);
-      const badScopes = c.scopes.filter((s) => !(SUPPORTED_SCOPES as readonly string[]).includes(s));
+      const badScopes = c.scopes.filter((s) => !isSupportedScope(s));
       if (badScopes.length > 0) problems.push(`client ${c.clientId}: unknown scopes ${badScopes.join(' ')}`);
       this.clients.set(
         c.clientId,

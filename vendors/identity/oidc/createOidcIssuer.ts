@@ -68,7 +68,6 @@ export async function createOidcIssuer(options: OidcIssuerOptions): Promise<Oidc
       return keys.sign(payload, { kid: opts.kid, header: { typ: ACCESS_TOKEN_TYP, ...opts.header } });
     },
     setAccessTokenTtl: (seconds) => tokens.setAccessTokenTtl(seconds),
-    accessTokenTtl: () => tokens.accessTokenTtlS,
   };
 
   return {

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sameSecret } from '../../sandbox/sameSecret.js';
 
 /** RFC 7636 §4.1: 43..128 unreserved characters. */
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -14,8 +15,5 @@ export const s256Challenge = (verifier: string): string => createHash('sha256').
 
 /** True when `verifier` is well formed and hashes to `challenge` (compared in constant time). */
 export function verifyS256(verifier: string, challenge: string): boolean {
-  if (!isCodeVerifier(verifier)) return false;
-  const actual = Buffer.from(s256Challenge(verifier));
-  const expected = Buffer.from(challenge);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return isCodeVerifier(verifier) && sameSecret(s256Challenge(verifier), challenge);
 }

@@ -19,8 +19,8 @@ interface Entry {
   used: boolean;
 }
 
-export type RefreshUse =
-  | { kind: 'ok'; grant: RefreshGrant }
+export type RefreshUse<T> =
+  | { kind: 'ok'; grant: RefreshGrant; checked: T }
   | { kind: 'invalid'; description: string }
   /** An already-rotated token came back: someone holds a copy. The family is revoked. */
   | { kind: 'reused' };
@@ -57,9 +57,10 @@ export class RefreshTokenStore {
   /**
    * Spends `token` if `clientId` may use it; the caller issues the successor. `check` runs
    * on a valid token before it is spent and may throw: a refused request (say, a wider scope)
-   * must not burn the token, or the app's next honest refresh would look like reuse.
+   * must not burn the token, or the app's next honest refresh would look like reuse. What
+   * `check` returns comes back as `checked`.
    */
-  use(token: string, clientId: string, check: (grant: RefreshGrant) => void = () => {}): RefreshUse {
+  use<T>(token: string, clientId: string, check: (grant: RefreshGrant) => T): RefreshUse<T> {
     const entry = this.entries.get(tokenDigest(token));
     if (entry === undefined) return { kind: 'invalid', description: 'Unknown or expired refresh token.' };
     const { grant } = entry;
@@ -71,9 +72,9 @@ export class RefreshTokenStore {
       return { kind: 'reused' };
     }
     if (this.clock() >= entry.expiresAt) return { kind: 'invalid', description: 'Unknown or expired refresh token.' };
-    check(grant);
+    const checked = check(grant);
     entry.used = true;
-    return { kind: 'ok', grant };
+    return { kind: 'ok', grant, checked };
   }
 
   revokeFamily(familyId: string): void {

@@ -4,7 +4,7 @@ import { OAuthError } from './oauthErrors.js';
 /** Parameters of an OAuth request: each at most once, and an empty value means absent (RFC 6749 §3.1). */
 export type OAuthParams = ReadonlyMap<string, string>;
 
-export function singleValued(entries: Iterable<[string, string]>): OAuthParams {
+function singleValued(entries: Iterable<[string, string]>): OAuthParams {
   const out = new Map<string, string>();
   const seen = new Set<string>();
   for (const [name, value] of entries) {

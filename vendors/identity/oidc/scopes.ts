@@ -5,10 +5,10 @@ export type Scope = (typeof SUPPORTED_SCOPES)[number];
 /** Granted when a request names no scope (the password grant adds offline_access). */
 export const DEFAULT_SCOPES: readonly Scope[] = ['openid', 'profile', 'reviews:write'];
 
-const isSupported = (s: string): s is Scope => (SUPPORTED_SCOPES as readonly string[]).includes(s);
+export const isSupportedScope = (s: string): s is Scope => (SUPPORTED_SCOPES as readonly string[]).includes(s);
 
 /** Canonical order, duplicates removed. */
-export const sortScopes = (scopes: Iterable<Scope>): Scope[] => {
+const sortScopes = (scopes: Iterable<Scope>): Scope[] => {
   const set = new Set(scopes);
   return SUPPORTED_SCOPES.filter((s) => set.has(s));
 };
@@ -22,11 +22,11 @@ export type ScopeDecision = { ok: true; scopes: Scope[] } | { ok: false; descrip
  */
 export function grantScopes(requested: string | undefined, allowed: readonly Scope[], defaults: readonly Scope[]): ScopeDecision {
   const names = requested === undefined ? [...defaults] : requested.split(' ').filter((s) => s.length > 0);
-  const unknown = names.filter((s) => !isSupported(s));
+  const unknown = names.filter((s) => !isSupportedScope(s));
   if (unknown.length > 0) {
     return { ok: false, description: `Unknown scope ${unknown.map((s) => JSON.stringify(s.slice(0, 50))).join(', ')}; supported: ${SUPPORTED_SCOPES.join(' ')}.` };
   }
-  const granted = sortScopes(names.filter(isSupported).filter((s) => allowed.includes(s)));
+  const granted = sortScopes(names.filter(isSupportedScope).filter((s) => allowed.includes(s)));
   if (granted.length === 0) return { ok: false, description: 'None of the requested scopes is allowed for this client.' };
   return { ok: true, scopes: granted };
 }

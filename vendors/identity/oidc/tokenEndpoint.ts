@@ -26,7 +26,7 @@ export function tokenRoute(deps: GrantDeps & { clients: ClientRegistry }): Route
         const params = bodyParams(req);
         const grantType = required(params, 'grant_type');
         const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
-        const { client } = authenticateClient(params, authorization, deps.clients);
+        const client = authenticateClient(params, authorization, deps.clients);
         if (!isGrantType(grantType)) throw new OAuthError('unsupported_grant_type', `Unsupported grant_type ${JSON.stringify(grantType.slice(0, 50))}.`);
         if (!client.grantTypes.includes(grantType)) {
           throw new OAuthError('unauthorized_client', `Client ${client.clientId} may not use the ${grantType} grant.`);

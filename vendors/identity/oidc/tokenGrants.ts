@@ -1,5 +1,4 @@
 import type { RouteResponse } from '../../sandbox/types.js';
-import type { IdentityUser } from '../data.js';
 import type { UserDirectory } from '../UserDirectory.js';
 import type { AuthorizationCodeStore } from './authorizationCodes.js';
 import type { OAuthClient } from './clients.js';
@@ -73,21 +72,20 @@ export async function passwordGrant(params: OAuthParams, client: OAuthClient, de
 /** RFC 6749 §6 with rotation: the presented token is spent, a successor comes back. */
 export async function refreshTokenGrant(params: OAuthParams, client: OAuthClient, deps: GrantDeps): Promise<RouteResponse> {
   const token = required(params, 'refresh_token');
-  let scopes: readonly Scope[] = [];
   const use = deps.refreshTokens.use(token, client.clientId, (grant) => {
     const decision = narrowScopes(params.get('scope'), grant.scopes);
     if (!decision.ok) throw new OAuthError('invalid_scope', decision.description);
-    if (deps.users.byId(grant.userId) === undefined) throw invalidGrant('The user no longer exists.');
-    scopes = decision.scopes;
+    const user = deps.users.byId(grant.userId);
+    if (user === undefined) throw invalidGrant('The user no longer exists.');
+    return { user, scopes: decision.scopes };
   });
   if (use.kind === 'invalid') throw invalidGrant(use.description);
   if (use.kind === 'reused') throw invalidGrant('Refresh token reuse detected; every token of this sign-in has been revoked.');
-  const { grant } = use;
-  const user = deps.users.byId(grant.userId) as IdentityUser;
+  const { grant, checked } = use;
   return deps.tokens.tokenResponse({
-    user,
+    user: checked.user,
     clientId: client.clientId,
-    scopes,
+    scopes: checked.scopes,
     refresh: { familyId: grant.familyId, scopes: grant.scopes },
     nonce: null,
     authTime: grant.authTime,

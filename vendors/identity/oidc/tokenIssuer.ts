@@ -8,6 +8,7 @@ import type { SigningKeyRing } from './signingKeys.js';
 import { NO_STORE } from './oauthErrors.js';
 
 export const DEFAULT_ACCESS_TOKEN_TTL_S = 900;
+export const MAX_ACCESS_TOKEN_TTL_S = 86_400;
 /** RFC 9068's media type for JWT access tokens, so an ID token can never pass for one. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 
@@ -41,13 +42,9 @@ export class TokenIssuer {
     },
   ) {}
 
-  get accessTokenTtlS(): number {
-    return this.ttlS;
-  }
-
   setAccessTokenTtl(seconds: number): void {
-    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) {
-      throw new TypeError(`access token TTL must be an integer from 1 to 86400 seconds, got ${String(seconds)}`);
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_ACCESS_TOKEN_TTL_S) {
+      throw new TypeError(`access token TTL must be an integer from 1 to ${MAX_ACCESS_TOKEN_TTL_S} seconds, got ${String(seconds)}`);
     }
     this.ttlS = seconds;
   }
