@@ -6,7 +6,7 @@
  * To rotate: make a new pair, give subgraphs a JWKS with the old and the new public key,
  * switch the gateway to the new private key, then drop the old key from the JWKS.
  */
-import { generateIdentityKeys } from '../subgraphs/kit/auth/generateIdentityKeys.js';
+import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.js';
 
 const { privateJwk, publicJwks } = await generateIdentityKeys();
 // Single quotes: dotenv files (and docker-compose) then take the JSON literally.

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateIdentityKeys } from '../subgraphs/kit/auth/generateIdentityKeys.js';
+import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const host = '127.0.0.1';

@@ -1,5 +1,5 @@
-import { parseConfig, type ConfigOf } from '../subgraphs/kit/config/parseConfig.js';
-import { int, string, type Env } from '../subgraphs/kit/config/setting.js';
+import { parseConfig, type ConfigOf } from '../platform/config/parseConfig.js';
+import { int, string, type Env } from '../platform/config/setting.js';
 import { DEFAULT_ACCOUNTS_CLIENT_SECRET } from './identity/oidc/clients.js';
 import { DEFAULT_AUDIENCE } from './identity/oidc/createOidcIssuer.js';
 import { DEFAULT_ACCESS_TOKEN_TTL_S, MAX_ACCESS_TOKEN_TTL_S } from './identity/oidc/tokenIssuer.js';

@@ -1,4 +1,4 @@
-import { exitOnConfigError } from '../subgraphs/kit/config/exitOnConfigError.js';
+import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { parseSandboxConfig, sandboxOptionsFrom, type SandboxConfig } from './config.js';
 import { startSandbox, type Sandbox } from './startSandbox.js';
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../subgraphs/kit/config/ConfigError.js';
+import { ConfigError } from '../platform/config/ConfigError.js';
 import { parseSandboxConfig, sandboxOptionsFrom, sandboxSettings } from './config.js';
 import { vendorFetch } from './sandbox/vendorFetch.js';
 import { startSandbox, type Sandbox } from './startSandbox.js';

@@ -1,7 +1,7 @@
-import { parseConfig } from '../../subgraphs/kit/config/parseConfig.js';
-import { nodeEnvs } from '../../subgraphs/kit/config/serviceSettings.js';
-import { bool, int, oneOf, optionalUrl, string, type Env, type ParseResult, type Setting } from '../../subgraphs/kit/config/setting.js';
-import { logLevels, type LogLevel } from '../../subgraphs/kit/log/createLogger.js';
+import { parseConfig } from '../../platform/config/parseConfig.js';
+import { nodeEnvs } from '../../platform/config/serviceSettings.js';
+import { bool, int, oneOf, optionalUrl, string, type Env, type ParseResult, type Setting } from '../../platform/config/setting.js';
+import { logLevels, type LogLevel } from '../../platform/log/createLogger.js';
 import { authSettings, resolveAuthConfig, type AuthConfig } from './auth/authSettings.js';
 import { isHttpUrl } from './isHttpUrl.js';
 import { persistedQueryModes, type PersistedQueryMode } from './persistedQueries/createPersistedQueries.js';

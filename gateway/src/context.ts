@@ -1,6 +1,6 @@
-import type { RequestInfo } from '../../subgraphs/kit/server/createHttpHandler.js';
-import type { RequestScoped } from '../../subgraphs/kit/server/requestIdPlugin.js';
-import type { Logger } from '../../subgraphs/kit/log/createLogger.js';
+import type { RequestInfo } from '../../platform/http/createHttpHandler.js';
+import type { RequestScoped } from '../../platform/http/requestIdPlugin.js';
+import type { Logger } from '../../platform/log/createLogger.js';
 
 /** What every gateway resolver, plugin and subgraph fetch of one request can see. */
 export interface GatewayContext extends RequestScoped {

@@ -1,9 +1,9 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { parse } from 'graphql';
-import type { Logger } from '../../subgraphs/kit/log/createLogger.js';
-import { createHttpHandler, type HttpHandler } from '../../subgraphs/kit/server/createHttpHandler.js';
-import { requestIdPlugin } from '../../subgraphs/kit/server/requestIdPlugin.js';
+import type { Logger } from '../../platform/log/createLogger.js';
+import { createHttpHandler, type HttpHandler } from '../../platform/http/createHttpHandler.js';
+import { requestIdPlugin } from '../../platform/http/requestIdPlugin.js';
 import { createBearerAuthenticator } from './auth/createBearerAuthenticator.js';
 import { createGatewayIdentitySigner } from './auth/createGatewayIdentitySigner.js';
 import { createTokenVerifier } from './auth/createTokenVerifier.js';

@@ -1,6 +1,6 @@
-import { exitOnConfigError } from '../../subgraphs/kit/config/exitOnConfigError.js';
-import { createLogger } from '../../subgraphs/kit/log/createLogger.js';
-import { startHttpServer } from '../../subgraphs/kit/server/startHttpServer.js';
+import { exitOnConfigError } from '../../platform/config/exitOnConfigError.js';
+import { createLogger } from '../../platform/log/createLogger.js';
+import { startHttpServer } from '../../platform/http/startHttpServer.js';
 import { parseGatewayConfig } from './config.js';
 import { createGateway } from './createGateway.js';
 import { loadSupergraph, SupergraphLoadError } from './loadSupergraph.js';

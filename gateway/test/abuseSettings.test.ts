@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../subgraphs/kit/config/ConfigError.js';
+import { ConfigError } from '../../platform/config/ConfigError.js';
 import { parseGatewayConfig } from '../src/config.js';
 import { configError } from './configError.js';
-import { startTopology, type TestGateway, type Topology } from './testSubgraphs.js';
+import { startTopology, type TestGateway, type Topology } from '../../test/harness/testSubgraphs.js';
 
 describe('abuse settings', () => {
   it('reads every variable', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTopology, THINGS_QUERY, type TestGateway, type Topology } from './testSubgraphs.js';
+import { startTopology, THINGS_QUERY, type TestGateway, type Topology } from '../../test/harness/testSubgraphs.js';
 
 describe('bad input at the gateway', () => {
   let gw: TestGateway;

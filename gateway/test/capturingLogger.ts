@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, type Logger, type LogLevel } from '../../subgraphs/kit/log/createLogger.js';
+import { createLogger, type Logger, type LogLevel } from '../../platform/log/createLogger.js';
 
 /** A real logger whose JSON lines a test can read (what is logged, and that a secret never is). */
 export function capturingLogger(service: string, level: LogLevel): { logger: Logger; lines: string[] } {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateIdentityKeys } from '../../subgraphs/kit/auth/generateIdentityKeys.js';
-import { ConfigError } from '../../subgraphs/kit/config/ConfigError.js';
+import { generateIdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
+import { ConfigError } from '../../platform/config/ConfigError.js';
 import { gatewaySettings, parseGatewayConfig } from '../src/config.js';
 import { configError } from './configError.js';
 

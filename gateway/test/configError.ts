@@ -1,5 +1,5 @@
-import { ConfigError } from '../../subgraphs/kit/config/ConfigError.js';
-import type { Env } from '../../subgraphs/kit/config/setting.js';
+import { ConfigError } from '../../platform/config/ConfigError.js';
+import type { Env } from '../../platform/config/setting.js';
 import { parseGatewayConfig } from '../src/config.js';
 
 /** The ConfigError `parseGatewayConfig` throws for `env`; fails the test when `env` is accepted. */

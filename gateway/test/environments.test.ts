@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTopology, type TestGateway, type Topology } from './testSubgraphs.js';
+import { startTopology, type TestGateway, type Topology } from '../../test/harness/testSubgraphs.js';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlpha, startLeakyOmega, startTestGateway, startTopology, THINGS_QUERY, type Omega, type TestGateway, type TestSubgraph, type Topology } from './testSubgraphs.js';
+import { startAlpha, startLeakyOmega, startTestGateway, startTopology, THINGS_QUERY, type Omega, type TestGateway, type TestSubgraph, type Topology } from '../../test/harness/testSubgraphs.js';
 
 const SECRET = 'SECRET-91c2-db-password';
 const ID = { 'x-request-id': 'masking-test' };

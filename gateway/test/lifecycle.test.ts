@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createIdentitySigner } from '../../subgraphs/kit/auth/createIdentitySigner.js';
-import { startHttpServer } from '../../subgraphs/kit/server/startHttpServer.js';
+import { createIdentitySigner } from '../../platform/identity/createIdentitySigner.js';
+import { startHttpServer } from '../../platform/http/startHttpServer.js';
 import { parseGatewayConfig } from '../src/config.js';
 import { createGateway } from '../src/createGateway.js';
 import { SubgraphDataSource } from '../src/datasources/SubgraphDataSource.js';
@@ -16,7 +16,7 @@ import {
   testIdentityKeys,
   testSupergraph,
   THINGS_QUERY,
-} from './testSubgraphs.js';
+} from '../../test/harness/testSubgraphs.js';
 
 const track = closeAfterEach();
 

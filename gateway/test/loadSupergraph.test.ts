@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSupergraph, SupergraphLoadError } from '../src/loadSupergraph.js';
-import { alphaSdl, testSupergraph } from './testSubgraphs.js';
+import { alphaSdl, testSupergraph } from '../../test/harness/testSubgraphs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'supergraph-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

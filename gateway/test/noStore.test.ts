@@ -1,10 +1,10 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Viewer } from '../../subgraphs/kit/auth/Viewer.js';
-import type { RequestScoped } from '../../subgraphs/kit/server/requestIdPlugin.js';
+import type { Viewer } from '../../platform/identity/Viewer.js';
+import type { RequestScoped } from '../../platform/http/requestIdPlugin.js';
 import { noStorePlugin } from '../src/plugins/noStore.js';
-import { silentLogger } from './testSubgraphs.js';
+import { silentLogger } from '../../test/harness/testSubgraphs.js';
 
 /**
  * Against a server whose answers are cacheable (every field `maxAge: 60`), as they would

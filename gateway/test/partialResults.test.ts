@@ -10,7 +10,7 @@ import {
   type GatewayResponse,
   type TestGateway,
   type TestSubgraph,
-} from './testSubgraphs.js';
+} from '../../test/harness/testSubgraphs.js';
 
 const SECRET = 'SECRET-7f3a-internal-marker';
 // A fixed request id keeps the response text free of random digits that could match a port by chance.

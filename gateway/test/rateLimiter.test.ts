@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addressKey, clientAddress } from '../src/rateLimit/clientAddress.js';
 import { createRateLimiter } from '../src/rateLimit/createRateLimiter.js';
-import { silentLogger } from './testSubgraphs.js';
+import { silentLogger } from '../../test/harness/testSubgraphs.js';
 
 const request = (remoteAddress: string, forwardedFor?: string) =>
   ({ socket: { remoteAddress }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTopology, THINGS_QUERY, type Omega, type TestGateway, type TestSubgraph, type Topology } from './testSubgraphs.js';
+import { startTopology, THINGS_QUERY, type Omega, type TestGateway, type TestSubgraph, type Topology } from '../../test/harness/testSubgraphs.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

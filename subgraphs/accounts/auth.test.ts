@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Viewer } from '../kit/auth/Viewer.js';
-import { createLogger } from '../kit/log/createLogger.js';
-import { executeAs } from '../kit/testing/executeAs.js';
-import { useSubgraphOnSandbox } from '../kit/testing/useSubgraphOnSandbox.js';
+import type { Viewer } from '../../platform/identity/Viewer.js';
+import { createLogger } from '../../platform/log/createLogger.js';
+import { executeAs } from '../../test/harness/executeAs.js';
+import { useSubgraphOnSandbox } from '../../test/harness/useSubgraphOnSandbox.js';
 import { parseAccountsConfig } from './config.js';
 import { createAccountsSubgraph } from './server.js';
 

@@ -1,6 +1,6 @@
-import { parseConfig, type ConfigOf } from '../kit/config/parseConfig.js';
-import { serviceSettings } from '../kit/config/serviceSettings.js';
-import { string, type Env } from '../kit/config/setting.js';
+import { parseConfig, type ConfigOf } from '../../platform/config/parseConfig.js';
+import { serviceSettings } from '../../platform/config/serviceSettings.js';
+import { string, type Env } from '../../platform/config/setting.js';
 import { vendorSettings } from '../kit/vendor/vendorSettings.js';
 
 export const accountsSettings = {

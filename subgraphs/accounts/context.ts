@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import type { CacheStore } from '../kit/cache/CacheStore.js';
+import type { CacheStore } from '../../platform/store/CacheStore.js';
 import type { SubgraphContext } from '../kit/server/createSubgraphServer.js';
 import type { IdentityVendorClient } from './identityVendorClient.js';
 import type { UserProfile } from './model.js';

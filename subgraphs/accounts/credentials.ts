@@ -1,4 +1,4 @@
-import { AppError } from '../kit/errors/AppError.js';
+import { AppError } from '../../platform/errors/AppError.js';
 
 /** The sign-up / sign-in input fields, by their names in the schema. */
 export type CredentialField = 'email' | 'password' | 'displayName';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../kit/errors/AppError.js';
+import { AppError } from '../../platform/errors/AppError.js';
 import { VendorError } from '../kit/errors/VendorError.js';
 import { toIdentityError } from './identityVendorClient.js';
 

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { AppError } from '../kit/errors/AppError.js';
+import { AppError } from '../../platform/errors/AppError.js';
 import type { CallContext, VendorClient } from '../kit/vendor/createVendorClient.js';
 import { int, list, obj, str, strOrNull } from '../kit/vendor/shape.js';
 import { vendorRefusal } from '../kit/vendor/vendorErrorBody.js';

@@ -1,4 +1,4 @@
-import { describePermissions } from '../kit/testing/describePermissions.js';
+import { describePermissions } from '../../test/harness/describePermissions.js';
 import { accountsRules } from './permissions.js';
 import { typeDefs } from './server.js';
 

@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import type { CacheStore } from '../kit/cache/createCacheStore.js';
+import type { CacheStore } from '../../platform/store/createCacheStore.js';
 import type { CachePolicy } from '../kit/vendor/VendorClientOptions.js';
 import type { SubgraphContext } from '../kit/server/createSubgraphServer.js';
 import type { CommerceClient } from './commerceClient.js';

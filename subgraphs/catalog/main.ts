@@ -1,6 +1,6 @@
-import { createCacheStore } from '../kit/cache/createCacheStore.js';
-import { exitOnConfigError } from '../kit/config/exitOnConfigError.js';
-import { createLogger } from '../kit/log/createLogger.js';
+import { createCacheStore } from '../../platform/store/createCacheStore.js';
+import { exitOnConfigError } from '../../platform/config/exitOnConfigError.js';
+import { createLogger } from '../../platform/log/createLogger.js';
 import { serveSubgraph } from '../kit/server/serveSubgraph.js';
 import { parseCatalogConfig } from './config.js';
 import { createCatalogSubgraph } from './server.js';

@@ -1,4 +1,4 @@
-import { describePermissions } from '../kit/testing/describePermissions.js';
+import { describePermissions } from '../../test/harness/describePermissions.js';
 import { catalogRules } from './permissions.js';
 import { typeDefs } from './server.js';
 

@@ -1,4 +1,4 @@
-import { badUserInput } from '../kit/errors/AppError.js';
+import { badUserInput } from '../../platform/errors/AppError.js';
 
 /**
  * Our cursors are opaque to clients and wrap the vendor's: `c` is the vendor cursor of

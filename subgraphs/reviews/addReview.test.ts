@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Viewer } from '../kit/auth/Viewer.js';
-import { createLogger } from '../kit/log/createLogger.js';
-import { executeAs } from '../kit/testing/executeAs.js';
-import { useSubgraphOnSandbox } from '../kit/testing/useSubgraphOnSandbox.js';
+import type { Viewer } from '../../platform/identity/Viewer.js';
+import { createLogger } from '../../platform/log/createLogger.js';
+import { executeAs } from '../../test/harness/executeAs.js';
+import { useSubgraphOnSandbox } from '../../test/harness/useSubgraphOnSandbox.js';
 import { parseReviewsConfig } from './config.js';
 import { reviewIdempotencyKey } from './reviewIdempotencyKey.js';
 import { createReviewsSubgraph } from './server.js';

@@ -1,4 +1,4 @@
-import type { CacheStore } from '../kit/cache/CacheStore.js';
+import type { CacheStore } from '../../platform/store/CacheStore.js';
 import type { SubgraphContext } from '../kit/server/createSubgraphServer.js';
 import type { ReviewsLoaders } from './loaders.js';
 import type { ReviewsVendorClient } from './reviewsVendorClient.js';

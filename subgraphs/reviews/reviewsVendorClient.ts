@@ -1,4 +1,4 @@
-import { AppError, badUserInput } from '../kit/errors/AppError.js';
+import { AppError, badUserInput } from '../../platform/errors/AppError.js';
 import type { CallContext, VendorClient } from '../kit/vendor/createVendorClient.js';
 import { int, list, num, obj, str, strOrNull } from '../kit/vendor/shape.js';
 import { vendorRefusal } from '../kit/vendor/vendorErrorBody.js';

@@ -1,5 +1,5 @@
-import type { CacheStore } from '../kit/cache/CacheStore.js';
-import type { Logger } from '../kit/log/createLogger.js';
+import type { CacheStore } from '../../platform/store/CacheStore.js';
+import type { Logger } from '../../platform/log/createLogger.js';
 import { createVendorSubgraph } from '../kit/server/createVendorSubgraph.js';
 import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
 import type { SubgraphService } from '../kit/server/SubgraphService.js';

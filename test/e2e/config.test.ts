@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCatalogConfig } from '../../subgraphs/catalog/config.js';
 import { parseGatewayConfig } from '../../gateway/src/config.js';
-import { ConfigError } from '../../subgraphs/kit/config/ConfigError.js';
+import { ConfigError } from '../../platform/config/ConfigError.js';
 import { runEntry } from '../harness/runEntry.js';
 
 describe('configuration is validated once, at start-up', () => {

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createIdentitySigner } from '../../subgraphs/kit/auth/createIdentitySigner.js';
-import { createIdentityVerifier } from '../../subgraphs/kit/auth/createIdentityVerifier.js';
-import { generateIdentityKeys } from '../../subgraphs/kit/auth/generateIdentityKeys.js';
+import { createIdentitySigner } from '../../platform/identity/createIdentitySigner.js';
+import { createIdentityVerifier } from '../../platform/identity/createIdentityVerifier.js';
+import { generateIdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
 import { passwordSignIn, signUp, uniqueEmail } from '../../vendors/identity/identityTestClient.js';
 import { startStack, type Stack, type SubgraphName } from '../harness/startStack.js';
 import { operation } from '../harness/operations.js';

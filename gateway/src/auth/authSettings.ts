@@ -1,6 +1,6 @@
-import type { ConfigOf } from '../../../subgraphs/kit/config/parseConfig.js';
-import { int, string, type ParseResult, type Setting } from '../../../subgraphs/kit/config/setting.js';
-import { identityPrivateKeySetting } from '../../../subgraphs/kit/auth/identitySettings.js';
+import type { ConfigOf } from '../../../platform/config/parseConfig.js';
+import { int, string, type ParseResult, type Setting } from '../../../platform/config/setting.js';
+import { identityPrivateKeySetting } from '../../../platform/identity/identitySettings.js';
 import { isHttpUrl } from '../isHttpUrl.js';
 
 /** Asymmetric JWS algorithms: the gateway holds only public keys, so it can verify tokens but never mint one. */

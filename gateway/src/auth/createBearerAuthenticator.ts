@@ -1,6 +1,6 @@
-import type { Logger } from '../../../subgraphs/kit/log/createLogger.js';
-import type { Authenticate } from '../../../subgraphs/kit/server/createHttpHandler.js';
-import { HttpRefusal } from '../../../subgraphs/kit/server/HttpRefusal.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
+import type { Authenticate } from '../../../platform/http/createHttpHandler.js';
+import { HttpRefusal } from '../../../platform/http/HttpRefusal.js';
 import type { TokenVerifier } from './createTokenVerifier.js';
 import { InvalidTokenError } from './InvalidTokenError.js';
 import { KeySetUnavailableError } from './KeySetUnavailableError.js';

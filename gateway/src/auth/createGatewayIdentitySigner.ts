@@ -1,5 +1,5 @@
-import { createIdentitySigner, type IdentitySigner } from '../../../subgraphs/kit/auth/createIdentitySigner.js';
-import type { Logger } from '../../../subgraphs/kit/log/createLogger.js';
+import { createIdentitySigner, type IdentitySigner } from '../../../platform/identity/createIdentitySigner.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
 
 /**
  * The signer of the identity forwarded to subgraphs, or null when no key is configured

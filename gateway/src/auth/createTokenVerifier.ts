@@ -1,5 +1,5 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
-import type { Viewer } from '../../../subgraphs/kit/auth/Viewer.js';
+import type { Viewer } from '../../../platform/identity/Viewer.js';
 import { createIssuerKeySet } from './createIssuerKeySet.js';
 import { InvalidTokenError } from './InvalidTokenError.js';
 import { KeySetUnavailableError } from './KeySetUnavailableError.js';

@@ -1,9 +1,9 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { IdentitySigner } from '../../../subgraphs/kit/auth/createIdentitySigner.js';
-import { GATEWAY_IDENTITY_HEADER, GATEWAY_IDENTITY_TTL_S } from '../../../subgraphs/kit/auth/gatewayIdentity.js';
-import { BoundedMap } from '../../../subgraphs/kit/cache/BoundedMap.js';
-import type { Logger } from '../../../subgraphs/kit/log/createLogger.js';
-import { REQUEST_ID_HEADER } from '../../../subgraphs/kit/server/requestId.js';
+import type { IdentitySigner } from '../../../platform/identity/createIdentitySigner.js';
+import { GATEWAY_IDENTITY_HEADER, GATEWAY_IDENTITY_TTL_S } from '../../../platform/identity/gatewayIdentity.js';
+import { BoundedMap } from '../../../platform/store/BoundedMap.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
+import { REQUEST_ID_HEADER } from '../../../platform/http/requestId.js';
 import type { GatewayContext } from '../context.js';
 import { isGraphQLError } from '../isGraphQLError.js';
 import { createSubgraphFetcher, type SubgraphFetcher } from './createSubgraphFetcher.js';

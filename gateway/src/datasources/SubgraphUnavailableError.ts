@@ -1,4 +1,4 @@
-import { AppError } from '../../../subgraphs/kit/errors/AppError.js';
+import { AppError } from '../../../platform/errors/AppError.js';
 
 /** Why a subgraph fetch failed; for logs and tests only, never shown to clients. */
 export type SubgraphFailure = 'timeout' | 'connection' | 'status' | 'bad_response';

@@ -1,4 +1,4 @@
-import type { HttpHandler } from '../../../subgraphs/kit/server/createHttpHandler.js';
+import type { HttpHandler } from '../../../platform/http/createHttpHandler.js';
 import type { NodeEnv } from '../config.js';
 
 /** Headers every answer of an API carries: no sniffing, no referrer, no framing, no cross-origin reads. */

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { ErrorCode } from '../../../subgraphs/kit/errors/errorCodes.js';
+import type { ErrorCode } from '../../../platform/errors/errorCodes.js';
 
 /** The limits a query is measured against before it runs (see `queryLimits`). */
 export type QueryLimit = 'depth' | 'aliases' | 'directives' | 'tokens' | 'cost';

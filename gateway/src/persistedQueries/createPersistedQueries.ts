@@ -1,6 +1,6 @@
 import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { createCacheStore, type CacheStore } from '../../../subgraphs/kit/cache/createCacheStore.js';
-import type { Logger } from '../../../subgraphs/kit/log/createLogger.js';
+import { createCacheStore, type CacheStore } from '../../../platform/store/createCacheStore.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
 import type { PersistedQueryManifest } from './PersistedQueryManifest.js';
 import { safelistPlugin } from './safelistPlugin.js';
 

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/server';
 import { parse, print } from 'graphql';
-import { AppError } from '../../../subgraphs/kit/errors/AppError.js';
+import { AppError } from '../../../platform/errors/AppError.js';
 import { operationId, type ManifestOperation, type PersistedQueryManifest } from './PersistedQueryManifest.js';
 
 /** What a refused request runs instead of its own text, so that nothing of it is parsed: valid everywhere, costs nothing. */

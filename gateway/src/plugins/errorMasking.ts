@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { AppError } from '../../../subgraphs/kit/errors/AppError.js';
-import { errorCodes, isErrorCode } from '../../../subgraphs/kit/errors/errorCodes.js';
+import { AppError } from '../../../platform/errors/AppError.js';
+import { errorCodes, isErrorCode } from '../../../platform/errors/errorCodes.js';
 import { isGraphQLError } from '../isGraphQLError.js';
 import { rephraseRefusal } from './rephraseRefusal.js';
 

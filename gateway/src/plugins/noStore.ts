@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { RequestScoped } from '../../../subgraphs/kit/server/requestIdPlugin.js';
+import type { RequestScoped } from '../../../platform/http/requestIdPlugin.js';
 
 /**
  * `cache-control: no-store` on every answer that is personal or has side effects: a

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { AppError } from '../../../subgraphs/kit/errors/AppError.js';
+import { AppError } from '../../../platform/errors/AppError.js';
 
 /**
  * A document whose operation cannot be chosen (unknown `operationName`, or several

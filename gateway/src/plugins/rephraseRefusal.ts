@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import type { ErrorCode } from '../../../subgraphs/kit/errors/errorCodes.js';
+import type { ErrorCode } from '../../../platform/errors/errorCodes.js';
 import { isGraphQLError } from '../isGraphQLError.js';
 import { QueryLimitError, queryLimitMessage } from '../limits/QueryLimitError.js';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { errorCodes } from '../../../subgraphs/kit/errors/errorCodes.js';
-import type { Admission } from '../../../subgraphs/kit/server/createHttpHandler.js';
-import { HttpRefusal } from '../../../subgraphs/kit/server/HttpRefusal.js';
+import { errorCodes } from '../../../platform/errors/errorCodes.js';
+import type { Admission } from '../../../platform/http/createHttpHandler.js';
+import { HttpRefusal } from '../../../platform/http/HttpRefusal.js';
 import { addressKey, clientAddress } from './clientAddress.js';
 import type { RateLimiter, RateLimitVerdict } from './createRateLimiter.js';
 

@@ -1,6 +1,6 @@
 import { createClient } from '@keyv/redis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Logger } from '../../../subgraphs/kit/log/createLogger.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
 
 export type RateLimitScope = 'ip' | 'user';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateIdentityKeys } from '../../../subgraphs/kit/auth/generateIdentityKeys.js';
+import { generateIdentityKeys } from '../../../platform/identity/generateIdentityKeys.js';
 import { parseGatewayConfig } from '../../src/config.js';
 import { configError } from '../configError.js';
 

@@ -1,10 +1,10 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIdentitySigner, type IdentitySigner } from '../../../subgraphs/kit/auth/createIdentitySigner.js';
-import type { Viewer } from '../../../subgraphs/kit/auth/Viewer.js';
-import { startHttpServer } from '../../../subgraphs/kit/server/startHttpServer.js';
+import { createIdentitySigner, type IdentitySigner } from '../../../platform/identity/createIdentitySigner.js';
+import type { Viewer } from '../../../platform/identity/Viewer.js';
+import { startHttpServer } from '../../../platform/http/startHttpServer.js';
 import { SubgraphDataSource } from '../../src/datasources/SubgraphDataSource.js';
-import { silentLogger, startTopology, testIdentityKeys, THINGS_QUERY, type TestGateway, type TestSubgraph, type Topology } from '../testSubgraphs.js';
+import { silentLogger, startTopology, testIdentityKeys, THINGS_QUERY, type TestGateway, type TestSubgraph, type Topology } from '../../../test/harness/testSubgraphs.js';
 import { startLocalIssuer, type LocalIssuer } from './localIssuer.js';
 
 const now = () => Math.floor(Date.now() / 1000);

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpRefusal } from '../../../subgraphs/kit/server/HttpRefusal.js';
+import { HttpRefusal } from '../../../platform/http/HttpRefusal.js';
 import { createBearerAuthenticator } from '../../src/auth/createBearerAuthenticator.js';
 import { createTokenVerifier } from '../../src/auth/createTokenVerifier.js';
 import { capturingLogger } from '../capturingLogger.js';

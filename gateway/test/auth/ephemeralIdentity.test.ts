@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { startHttpServer, type RunningHttpServer } from '../../../subgraphs/kit/server/startHttpServer.js';
+import { startHttpServer, type RunningHttpServer } from '../../../platform/http/startHttpServer.js';
 import { parseGatewayConfig } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/createGateway.js';
 import { disableApolloTelemetry } from '../../src/plugins/telemetryOff.js';
 import { capturingLogger } from '../capturingLogger.js';
 import { closeAfterEach } from '../closeAfterEach.js';
-import { startAlpha, startOmega, testSupergraph, THINGS_QUERY, type TestSubgraph } from '../testSubgraphs.js';
+import { startAlpha, startOmega, testSupergraph, THINGS_QUERY, type TestSubgraph } from '../../../test/harness/testSubgraphs.js';
 
 describe('a development gateway without GATEWAY_IDENTITY_PRIVATE_KEY', () => {
   const track = closeAfterEach();

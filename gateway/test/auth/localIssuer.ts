@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { startHttpServer, type RunningHttpServer } from '../../../subgraphs/kit/server/startHttpServer.js';
+import { startHttpServer, type RunningHttpServer } from '../../../platform/http/startHttpServer.js';
 
 type Alg = 'RS256' | 'ES256';
 

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createTokenVerifier, type TokenVerifierOptions } from '../../src/auth/createTokenVerifier.js';
 import { InvalidTokenError } from '../../src/auth/InvalidTokenError.js';
 import { KeySetUnavailableError } from '../../src/auth/KeySetUnavailableError.js';
-import { sleep } from '../testSubgraphs.js';
+import { sleep } from '../../../test/harness/testSubgraphs.js';
 import { startLocalIssuer, type LocalIssuer } from './localIssuer.js';
 
 const now = () => Math.floor(Date.now() / 1000);

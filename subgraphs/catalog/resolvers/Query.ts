@@ -1,4 +1,4 @@
-import { badUserInput } from '../../kit/errors/AppError.js';
+import { badUserInput } from '../../../platform/errors/AppError.js';
 import type { CatalogContext } from '../context.js';
 import { listProducts, type ProductConnection } from '../listProducts.js';
 import type { Product } from '../toProduct.js';

@@ -2,13 +2,13 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorError } from '../errors/VendorError.js';
-import { createLogger } from '../log/createLogger.js';
+import { createLogger } from '../../../platform/log/createLogger.js';
 import { createSubgraphServer, type SubgraphContext } from '../server/createSubgraphServer.js';
 import { applyPermissions, restoreReferenceResolvers } from './applyPermissions.js';
 import { createPermissions, type PermissionRules } from './createPermissions.js';
 import { permissionGaps } from './permissionGaps.js';
 import { allowAll, and, denyAll, hasScope, isAuthenticated, isOwner } from './rules.js';
-import type { Viewer } from './Viewer.js';
+import type { Viewer } from '../../../platform/identity/Viewer.js';
 
 /* A throwaway subgraph with one entity, a private field, a field nobody wrote a rule for,
    a scoped mutation and resolvers that fail the way vendors do. */

@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { IMiddlewareGenerator } from 'graphql-middleware';
-import { AppError } from '../errors/AppError.js';
+import { AppError } from '../../../platform/errors/AppError.js';
 import { allow, deny, middleware, shield, type ShieldRule } from './shieldModules.js';
 
 /** The rules of one type: one rule for every field, or a rule per field (`'*'` = the type's default). */

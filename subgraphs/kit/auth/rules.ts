@@ -1,5 +1,5 @@
-import { AppError } from '../errors/AppError.js';
-import type { Viewer } from './Viewer.js';
+import { AppError } from '../../../platform/errors/AppError.js';
+import type { Viewer } from '../../../platform/identity/Viewer.js';
 import { allow, and, deny, not, or, rule, type ShieldRule } from './shieldModules.js';
 
 export type { ShieldRule } from './shieldModules.js';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type CircuitBreaker from 'opossum';
 import { VendorError } from '../errors/VendorError.js';
-import { createLogger } from '../log/createLogger.js';
+import { createLogger } from '../../../platform/log/createLogger.js';
 import { breakerState, createBreaker, isBreakerOpenError } from './createBreaker.js';
 
 const options = { errorThresholdPercentage: 50, volumeThreshold: 2, rollingCountTimeoutMs: 10_000, resetTimeoutMs: 100 };

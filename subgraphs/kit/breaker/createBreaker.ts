@@ -1,6 +1,6 @@
 import CircuitBreaker from 'opossum';
 import { VendorError } from '../errors/VendorError.js';
-import type { Logger } from '../log/createLogger.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
 import type { BreakerOptions } from '../vendor/VendorClientOptions.js';
 
 export type BreakerState = 'closed' | 'open' | 'halfOpen';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../log/createLogger.js';
+import { createLogger } from '../../../platform/log/createLogger.js';
 import { cachedCall } from './cachedCall.js';
-import type { CacheStore } from './CacheStore.js';
-import { createCacheStore } from './createCacheStore.js';
+import type { CacheStore } from '../../../platform/store/CacheStore.js';
+import { createCacheStore } from '../../../platform/store/createCacheStore.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const policy = { ttlMs: 1000, maxStaleMs: 5000 };

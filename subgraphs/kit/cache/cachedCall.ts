@@ -1,5 +1,5 @@
 import type { CachePolicy } from '../vendor/VendorClientOptions.js';
-import type { CacheEntry, CacheStore } from './CacheStore.js';
+import type { CacheEntry, CacheStore } from '../../../platform/store/CacheStore.js';
 
 export type Freshness = 'fresh' | 'stale' | 'expired';
 

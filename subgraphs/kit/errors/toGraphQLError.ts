@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
-import type { Logger } from '../log/createLogger.js';
-import { AppError } from './AppError.js';
-import { isErrorCode, type ErrorCode } from './errorCodes.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
+import { AppError } from '../../../platform/errors/AppError.js';
+import { isErrorCode, type ErrorCode } from '../../../platform/errors/errorCodes.js';
 import { VendorError, type VendorErrorKind } from './VendorError.js';
 
 const codeForKind: Record<VendorErrorKind, ErrorCode> = {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorError } from '../errors/VendorError.js';
-import { createLogger } from '../log/createLogger.js';
+import { createLogger } from '../../../platform/log/createLogger.js';
 import { createHttpClient, type HttpClient } from './createHttpClient.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });

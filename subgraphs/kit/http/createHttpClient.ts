@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import { VendorError } from '../errors/VendorError.js';
-import type { Logger } from '../log/createLogger.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
 import type { VendorAuth } from '../vendor/VendorClientOptions.js';
 import { statusToError } from './statusToError.js';
 import type { ResponseHeaders, VendorRequest, VendorResponse } from './VendorRequest.js';

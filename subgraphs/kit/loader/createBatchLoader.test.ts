@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CacheStore } from '../cache/CacheStore.js';
-import { createCacheStore } from '../cache/createCacheStore.js';
-import { createLogger } from '../log/createLogger.js';
+import type { CacheStore } from '../../../platform/store/CacheStore.js';
+import { createCacheStore } from '../../../platform/store/createCacheStore.js';
+import { createLogger } from '../../../platform/log/createLogger.js';
 import { createBatchLoader } from './createBatchLoader.js';
 
 interface Row {

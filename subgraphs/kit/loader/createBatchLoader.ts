@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { freshness } from '../cache/cachedCall.js';
-import type { CacheEntry, CacheStore } from '../cache/CacheStore.js';
+import type { CacheEntry, CacheStore } from '../../../platform/store/CacheStore.js';
 import type { CachePolicy } from '../vendor/VendorClientOptions.js';
 
 export interface BatchLoaderOptions<K, V> {

@@ -5,13 +5,14 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { DocumentNode } from 'graphql';
 import { applyPermissions } from '../auth/applyPermissions.js';
 import type { Permissions } from '../auth/createPermissions.js';
-import { createIdentityVerifier } from '../auth/createIdentityVerifier.js';
-import { gatewayIdentityAuthenticator } from '../auth/gatewayIdentityAuthenticator.js';
-import type { NodeEnv } from '../config/serviceSettings.js';
-import type { Logger } from '../log/createLogger.js';
-import { createHttpHandler, type HttpHandler } from './createHttpHandler.js';
+import { createIdentityVerifier } from '../../../platform/identity/createIdentityVerifier.js';
+import { gatewayIdentityAuthenticator } from '../../../platform/identity/gatewayIdentityAuthenticator.js';
+import type { NodeEnv } from '../../../platform/config/serviceSettings.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
+import { createHttpHandler, type HttpHandler } from '../../../platform/http/createHttpHandler.js';
 import { formatError } from './formatError.js';
-import { requestIdPlugin, type RequestScoped } from './requestIdPlugin.js';
+import { describeVendorError } from '../errors/describeVendorError.js';
+import { requestIdPlugin, type RequestScoped } from '../../../platform/http/requestIdPlugin.js';
 
 export type SubgraphContext = RequestScoped;
 
@@ -69,7 +70,7 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     nodeEnv: options.nodeEnv ?? 'development',
     includeStacktraceInErrorResponses: false,
     formatError,
-    plugins: [requestIdPlugin<TContext>(), ...(options.plugins ?? [])],
+    plugins: [requestIdPlugin<TContext>(describeVendorError), ...(options.plugins ?? [])],
     logger: options.logger,
   });
   let ready = false;

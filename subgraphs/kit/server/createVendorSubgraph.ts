@@ -1,9 +1,9 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
 import type { Permissions } from '../auth/createPermissions.js';
-import type { CacheStore } from '../cache/CacheStore.js';
-import type { NodeEnv } from '../config/serviceSettings.js';
-import type { Logger } from '../log/createLogger.js';
+import type { CacheStore } from '../../../platform/store/CacheStore.js';
+import type { NodeEnv } from '../../../platform/config/serviceSettings.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
 import { createVendorClient } from '../vendor/createVendorClient.js';
 import type { VendorClient } from '../vendor/VendorClient.js';
 import type { CachePolicy, VendorAuth } from '../vendor/VendorClientOptions.js';

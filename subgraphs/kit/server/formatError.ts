@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { AppError } from '../errors/AppError.js';
-import { isErrorCode } from '../errors/errorCodes.js';
+import { AppError } from '../../../platform/errors/AppError.js';
+import { isErrorCode } from '../../../platform/errors/errorCodes.js';
 import { toGraphQLError } from '../errors/toGraphQLError.js';
 import { VendorError } from '../errors/VendorError.js';
 

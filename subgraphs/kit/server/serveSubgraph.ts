@@ -1,6 +1,6 @@
-import type { CacheStore } from '../cache/createCacheStore.js';
-import type { Logger } from '../log/createLogger.js';
-import { startHttpServer } from './startHttpServer.js';
+import type { CacheStore } from '../../../platform/store/createCacheStore.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
+import { startHttpServer } from '../../../platform/http/startHttpServer.js';
 import type { SubgraphService } from './SubgraphService.js';
 
 /**

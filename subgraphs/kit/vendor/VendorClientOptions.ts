@@ -1,4 +1,4 @@
-import type { Logger } from '../log/createLogger.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
 
 /** How the kit authenticates to a vendor. Keys live only here, never in responses or logs. */
 export type VendorAuth =
@@ -44,10 +44,4 @@ export interface VendorClientOptions {
   readonly logger: Logger;
 }
 
-/** Per-operation cache policy. ttlMs 0 disables caching for the operation. */
-export interface CachePolicy {
-  /** How long a value is served without asking the vendor. */
-  readonly ttlMs: number;
-  /** How long after expiry a value may still be served when the vendor fails. */
-  readonly maxStaleMs: number;
-}
+export type { CachePolicy } from '../../../platform/store/CacheStore.js';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { VendorError } from '../errors/VendorError.js';
-import { createLogger } from '../log/createLogger.js';
+import { createLogger } from '../../../platform/log/createLogger.js';
 import { createVendorClient } from './createVendorClient.js';
 import type { VendorClient, VendorOperation } from './VendorClient.js';
 import type { VendorClientOptions } from './VendorClientOptions.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config/ConfigError.js';
-import { parseConfig } from '../config/parseConfig.js';
-import { int } from '../config/setting.js';
-import { createLogger } from '../log/createLogger.js';
+import { ConfigError } from '../../../platform/config/ConfigError.js';
+import { parseConfig } from '../../../platform/config/parseConfig.js';
+import { int } from '../../../platform/config/setting.js';
+import { createLogger } from '../../../platform/log/createLogger.js';
 import { toCachePolicy, toVendorClientOptions, vendorSettings } from './vendorSettings.js';
 
 const defaults = { baseUrl: 'http://127.0.0.1:4101', apiKey: 'sandbox-key', maxBatchSize: 50, cacheTtlMs: 30_000 };

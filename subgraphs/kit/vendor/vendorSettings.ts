@@ -1,6 +1,6 @@
-import type { ConfigOf } from '../config/parseConfig.js';
-import { bool, int, string, url } from '../config/setting.js';
-import type { Logger } from '../log/createLogger.js';
+import type { ConfigOf } from '../../../platform/config/parseConfig.js';
+import { bool, int, string, url } from '../../../platform/config/setting.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
 import type { CachePolicy, VendorAuth, VendorClientOptions } from './VendorClientOptions.js';
 
 export interface VendorDefaults {

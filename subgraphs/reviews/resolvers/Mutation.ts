@@ -1,4 +1,4 @@
-import { AppError, badUserInput } from '../../kit/errors/AppError.js';
+import { AppError, badUserInput } from '../../../platform/errors/AppError.js';
 import type { ReviewsContext } from '../context.js';
 import { productReviewCacheKeys, reviewCacheKey } from '../loaders.js';
 import type { Review } from '../model.js';

@@ -1,4 +1,4 @@
-import { badUserInput } from '../../kit/errors/AppError.js';
+import { badUserInput } from '../../../platform/errors/AppError.js';
 import type { ReviewsContext } from '../context.js';
 import { MAX_REVIEWS_PER_PRODUCT as MAX_FIRST } from '../loaders.js';
 import type { Review } from '../model.js';

@@ -1,11 +1,11 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../log/createLogger.js';
-import { createSubgraphServer, type SubgraphContext } from '../server/createSubgraphServer.js';
-import { startHttpServer, type RunningHttpServer } from '../server/startHttpServer.js';
-import { createIdentitySigner, type IdentitySigner } from './createIdentitySigner.js';
-import { generateIdentityKeys, type IdentityKeys } from './generateIdentityKeys.js';
-import type { Viewer } from './Viewer.js';
+import { createLogger } from '../../../platform/log/createLogger.js';
+import { createSubgraphServer, type SubgraphContext } from './createSubgraphServer.js';
+import { startHttpServer, type RunningHttpServer } from '../../../platform/http/startHttpServer.js';
+import { createIdentitySigner, type IdentitySigner } from '../../../platform/identity/createIdentitySigner.js';
+import { generateIdentityKeys, type IdentityKeys } from '../../../platform/identity/generateIdentityKeys.js';
+import type { Viewer } from '../../../platform/identity/Viewer.js';
 
 const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])

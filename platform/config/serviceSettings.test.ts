@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateIdentityKeys } from '../auth/generateIdentityKeys.js';
+import { generateIdentityKeys } from '../identity/generateIdentityKeys.js';
 import { ConfigError } from './ConfigError.js';
 import { parseConfig } from './parseConfig.js';
 import { serviceSettings } from './serviceSettings.js';

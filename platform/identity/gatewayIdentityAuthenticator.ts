@@ -1,6 +1,6 @@
 import type { Logger } from '../log/createLogger.js';
-import type { Authenticate } from '../server/createHttpHandler.js';
-import { HttpRefusal } from '../server/HttpRefusal.js';
+import type { Authenticate } from '../http/createHttpHandler.js';
+import { HttpRefusal } from '../http/HttpRefusal.js';
 import type { IdentityVerifier } from './createIdentityVerifier.js';
 import { GATEWAY_IDENTITY_HEADER } from './gatewayIdentity.js';
 import { IdentityError } from './IdentityError.js';

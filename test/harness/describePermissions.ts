@@ -1,8 +1,8 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createPermissions, type PermissionRules } from '../auth/createPermissions.js';
-import { permissionGaps } from '../auth/permissionGaps.js';
+import { createPermissions, type PermissionRules } from '../../subgraphs/kit/auth/createPermissions.js';
+import { permissionGaps } from '../../subgraphs/kit/auth/permissionGaps.js';
 
 /**
  * The permissions test every subgraph has: its map covers its own schema.graphql, and names

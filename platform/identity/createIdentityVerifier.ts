@@ -1,5 +1,5 @@
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
-import { BoundedMap } from '../cache/BoundedMap.js';
+import { BoundedMap } from '../store/BoundedMap.js';
 import { IdentityError } from './IdentityError.js';
 import type { Viewer } from './Viewer.js';
 import {

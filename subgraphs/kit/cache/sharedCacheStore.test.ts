@@ -4,9 +4,9 @@ import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createClient } from '@keyv/redis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../log/createLogger.js';
+import { createLogger } from '../../../platform/log/createLogger.js';
 import { cachedCall } from './cachedCall.js';
-import { createCacheStore } from './createCacheStore.js';
+import { createCacheStore } from '../../../platform/store/createCacheStore.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const policy = { ttlMs: 60_000, maxStaleMs: 120_000 };

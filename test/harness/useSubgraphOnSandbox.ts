@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../../vendors/startSandbox.js';
-import { createCacheStore, type CacheStore } from '../cache/createCacheStore.js';
-import type { Logger } from '../log/createLogger.js';
-import type { SubgraphService } from '../server/SubgraphService.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../vendors/startSandbox.js';
+import { createCacheStore, type CacheStore } from '../../platform/store/createCacheStore.js';
+import type { Logger } from '../../platform/log/createLogger.js';
+import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService.js';
 
 export interface SubgraphOnSandbox {
   /** Readable from the suite's hooks and tests on (before that, reading throws). */

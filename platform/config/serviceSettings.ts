@@ -1,4 +1,4 @@
-import { identityJwksSetting } from '../auth/identitySettings.js';
+import { identityJwksSetting } from '../identity/identitySettings.js';
 import { logLevels } from '../log/createLogger.js';
 import { bool, int, oneOf, optionalUrl, string } from './setting.js';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
-import type { Viewer } from '../auth/Viewer.js';
-import { createLogger, type Logger } from '../log/createLogger.js';
-import type { SubgraphService } from '../server/SubgraphService.js';
+import type { Viewer } from '../../platform/identity/Viewer.js';
+import { createLogger, type Logger } from '../../platform/log/createLogger.js';
+import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService.js';
 
 export interface ExecuteResult {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary shapes

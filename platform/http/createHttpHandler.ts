@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
-import type { Viewer } from '../auth/Viewer.js';
+import type { Viewer } from '../identity/Viewer.js';
 import { errorCodes, type ErrorCode } from '../errors/errorCodes.js';
 import type { Logger } from '../log/createLogger.js';
 import { HttpRefusal } from './HttpRefusal.js';

@@ -1,4 +1,10 @@
-import type { CachePolicy } from '../vendor/VendorClientOptions.js';
+/** Per-operation cache policy. ttlMs 0 disables caching for it. */
+export interface CachePolicy {
+  /** How long a value is served without asking the vendor. */
+  readonly ttlMs: number;
+  /** How long after expiry a value may still be served when the vendor fails. */
+  readonly maxStaleMs: number;
+}
 
 export interface CacheEntry<T> {
   readonly value: T;

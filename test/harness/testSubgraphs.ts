@@ -2,18 +2,18 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse } from 'graphql';
-import { generateIdentityKeys, type IdentityKeys } from '../../subgraphs/kit/auth/generateIdentityKeys.js';
-import type { Viewer } from '../../subgraphs/kit/auth/Viewer.js';
-import { AppError } from '../../subgraphs/kit/errors/AppError.js';
-import { createLogger, type Logger } from '../../subgraphs/kit/log/createLogger.js';
-import { createHttpHandler } from '../../subgraphs/kit/server/createHttpHandler.js';
+import { generateIdentityKeys, type IdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
+import type { Viewer } from '../../platform/identity/Viewer.js';
+import { AppError } from '../../platform/errors/AppError.js';
+import { createLogger, type Logger } from '../../platform/log/createLogger.js';
+import { createHttpHandler } from '../../platform/http/createHttpHandler.js';
 import { createSubgraphServer, type SubgraphContext } from '../../subgraphs/kit/server/createSubgraphServer.js';
-import { requestIdPlugin } from '../../subgraphs/kit/server/requestIdPlugin.js';
-import { startHttpServer, type RunningHttpServer } from '../../subgraphs/kit/server/startHttpServer.js';
+import { requestIdPlugin } from '../../platform/http/requestIdPlugin.js';
+import { startHttpServer, type RunningHttpServer } from '../../platform/http/startHttpServer.js';
 import { composeSupergraph } from '../../schema/composeSupergraph.js';
-import { parseGatewayConfig } from '../src/config.js';
-import { createGateway, type Gateway } from '../src/createGateway.js';
-import { disableApolloTelemetry } from '../src/plugins/telemetryOff.js';
+import { parseGatewayConfig } from '../../gateway/src/config.js';
+import { createGateway, type Gateway } from '../../gateway/src/createGateway.js';
+import { disableApolloTelemetry } from '../../gateway/src/plugins/telemetryOff.js';
 
 /*
  * Two throwaway subgraphs sharing an entity, started for real on 127.0.0.1 port 0:
@@ -236,8 +236,6 @@ export interface TestGateway {
 
 /** The gateway over alpha + omega, configured through the same parser as main.ts. */
 export async function startTestGateway(urls: { alpha: string; omega: string }, env: Record<string, string> = {}): Promise<TestGateway> {
-  // A test harness is an entry point like main.ts: it sets up the process before creating the gateway.
-  // eslint-disable-next-line no-restricted-properties
   disableApolloTelemetry(process.env);
   const config = parseGatewayConfig({
     GATEWAY_PORT: '0',

@@ -1,11 +1,10 @@
 import { createKeyv } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { Logger } from '../log/createLogger.js';
-import type { CachePolicy } from '../vendor/VendorClientOptions.js';
 import { BoundedMap } from './BoundedMap.js';
-import type { CacheEntry, CacheStore } from './CacheStore.js';
+import type { CacheEntry, CachePolicy, CacheStore } from './CacheStore.js';
 
-export type { CacheEntry, CacheStore } from './CacheStore.js';
+export type { CacheEntry, CachePolicy, CacheStore } from './CacheStore.js';
 
 export interface CacheStoreOptions {
   /** Redis URL (redis:// or rediss://); unset → in-process memory store. */
