@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { subgraphEntries, subgraphPaths } from '../platform/registry/services.js';
 
 export interface SubgraphEntry {
   /** The subgraph's name in the supergraph (and in SUBGRAPH_URLS). */
@@ -9,12 +10,15 @@ export interface SubgraphEntry {
   readonly schemaPath: string;
 }
 
-/** Every subgraph the gateway composes. Add a new vendor subgraph here, then `npm run compose`. */
-export const subgraphs: readonly SubgraphEntry[] = [
-  { name: 'catalog', url: 'http://localhost:4001/graphql', schemaPath: 'subgraphs/catalog/schema.graphql' },
-  { name: 'reviews', url: 'http://localhost:4002/graphql', schemaPath: 'subgraphs/reviews/schema.graphql' },
-  { name: 'accounts', url: 'http://localhost:4003/graphql', schemaPath: 'subgraphs/accounts/schema.graphql' },
-];
+/**
+ * Every subgraph the gateway composes: the registry's (platform/registry/services.ts), in
+ * its order. `npm run new:subgraph` adds one there; then `npm run compose`.
+ */
+export const subgraphs: readonly SubgraphEntry[] = subgraphEntries.map((s) => ({
+  name: s.name,
+  url: `http://localhost:${s.port}/graphql`,
+  schemaPath: subgraphPaths(s.name).schema,
+}));
 
 /** Absolute path of a project-relative path, found from this module's location (not the working directory). */
 export function fromRoot(relativePath: string): string {

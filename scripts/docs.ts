@@ -6,12 +6,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gatewaySettings } from '../gateway/src/config.js';
-import { accountsSettings } from '../subgraphs/accounts/config.js';
-import { catalogSettings } from '../subgraphs/catalog/config.js';
 import { errorCodes } from '../platform/errors/errorCodes.js';
 import type { Setting } from '../platform/config/setting.js';
-import { reviewsSettings } from '../subgraphs/reviews/config.js';
+import { loadSubgraphModules } from '../subgraphs/loadSubgraphModules.js';
 import { sandboxSettings } from '../vendors/config.js';
+import { loadSandboxVendors } from '../vendors/loadSandboxVendors.js';
 
 const check = process.argv.includes('--check');
 const root = new URL('..', import.meta.url);
@@ -34,14 +33,14 @@ function errorsDoc(): string {
   ].join('\n');
 }
 
+// Every service of the registry, in its order: the gateway, each subgraph, the sandbox.
+const groups: [string, Readonly<Record<string, Setting<unknown>>>][] = [
+  ['gateway', gatewaySettings],
+  ...(await loadSubgraphModules()).map((s): [string, Readonly<Record<string, Setting<unknown>>>] => [s.name, s.settings]),
+  ['sandbox', sandboxSettings(await loadSandboxVendors())],
+];
+
 function configTable(): string {
-  const groups: [string, Record<string, Setting<unknown>>][] = [
-    ['gateway', gatewaySettings],
-    ['catalog', catalogSettings],
-    ['reviews', reviewsSettings],
-    ['accounts', accountsSettings],
-    ['sandbox', sandboxSettings],
-  ];
   const seen = new Map<string, { setting: Setting<unknown>; services: string[]; descriptions: Map<string, string[]> }>();
   for (const [service, settings] of groups) {
     for (const setting of Object.values(settings)) {

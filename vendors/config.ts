@@ -1,79 +1,71 @@
-import { parseConfig, type ConfigOf } from '../platform/config/parseConfig.js';
-import { int, string, type Env } from '../platform/config/setting.js';
-import { DEFAULT_ACCOUNTS_CLIENT_SECRET } from './identity/oidc/clients.js';
-import { DEFAULT_AUDIENCE } from './identity/oidc/createOidcIssuer.js';
-import { DEFAULT_ACCESS_TOKEN_TTL_S, MAX_ACCESS_TOKEN_TTL_S } from './identity/oidc/tokenIssuer.js';
+import { parseConfig } from '../platform/config/parseConfig.js';
+import { int, string, type Env, type Setting } from '../platform/config/setting.js';
+import { sandboxVendorEntry, sandboxVendorEnv, subgraphEntries } from '../platform/registry/services.js';
+import type { SandboxVendorModule } from './sandbox/SandboxVendorModule.js';
 import type { SandboxOptions } from './startSandbox.js';
 
-const port = (env: string, fallback: number, who: string) =>
-  int(env, { default: fallback, min: 0, max: 65_535, description: `Port of the ${who} sandbox vendor (0 = any free port).` });
-const key = (env: string, fallback: string, who: string) =>
-  string(env, { default: fallback, secret: true, description: `API key the ${who} sandbox vendor accepts.` });
-
-/** The sandbox's settings; docs are generated from this object. */
-export const sandboxSettings = {
-  host: string('SANDBOX_HOST', { default: '127.0.0.1', description: 'Interface the three sandbox vendors listen on.' }),
-  commercePort: port('SANDBOX_COMMERCE_PORT', 4101, 'commerce (catalog)'),
-  reviewsPort: port('SANDBOX_REVIEWS_PORT', 4102, 'reviews'),
-  identityPort: port('SANDBOX_IDENTITY_PORT', 4103, 'identity'),
-  commerceKey: key('SANDBOX_COMMERCE_KEY', 'sandbox-commerce-key', 'commerce'),
-  reviewsKey: key('SANDBOX_REVIEWS_KEY', 'sandbox-reviews-key', 'reviews'),
-  identityKey: key('SANDBOX_IDENTITY_KEY', 'sandbox-identity-key', 'identity'),
-  reviewsRateLimit: int('SANDBOX_REVIEWS_RATE_LIMIT', {
-    default: 100,
-    min: 0,
-    max: 1_000_000,
-    unit: 'requests per second per key, 0 = off',
-    description: 'Rate limit of the reviews sandbox vendor; over it, 429 with Retry-After.',
-  }),
-  identityAudience: string('SANDBOX_IDENTITY_AUDIENCE', {
-    default: DEFAULT_AUDIENCE,
-    description: 'Audience (`aud`) of the access tokens the identity sandbox vendor issues as an OpenID Connect issuer.',
-  }),
-  accessTokenTtlS: int('SANDBOX_ACCESS_TOKEN_TTL_S', {
-    default: DEFAULT_ACCESS_TOKEN_TTL_S,
-    min: 1,
-    max: MAX_ACCESS_TOKEN_TTL_S,
-    unit: 's',
-    description: 'Lifetime of the access tokens the identity sandbox vendor issues.',
-  }),
-  accountsClientSecret: string('SANDBOX_ACCOUNTS_CLIENT_SECRET', {
-    default: DEFAULT_ACCOUNTS_CLIENT_SECRET,
-    secret: true,
-    description: 'Client secret of the confidential OAuth client `mobile-graph-accounts` (password grant) at the identity sandbox vendor.',
-  }),
+/** Settings of the whole sandbox, whatever its vendors. */
+export const commonSandboxSettings = {
+  host: string('SANDBOX_HOST', { default: '127.0.0.1', description: 'Interface every sandbox vendor listens on.' }),
   latencyMs: int('SANDBOX_LATENCY_MS', {
     default: 0,
     min: 0,
     max: 60_000,
     unit: 'ms',
-    description: 'Baseline latency added to every answer of all three vendors.',
+    description: 'Baseline latency added to every answer of every sandbox vendor.',
   }),
 };
 
-export type SandboxConfig = ConfigOf<typeof sandboxSettings>;
+/** Who calls a vendor, for its settings' descriptions. */
+const behind = (vendor: string) => {
+  const users = subgraphEntries.filter((s) => s.vendor === vendor).map((s) => s.name);
+  return users.length > 0 ? `, behind the ${users.join(', ')} subgraph` : '';
+};
 
-/** Parses and freezes the sandbox config; throws ConfigError listing every problem. */
-export function parseSandboxConfig(env: Env): SandboxConfig {
-  return parseConfig('vendor sandbox', sandboxSettings, env);
+/** Every vendor's port and key (from the registry) and its own settings, keyed `<vendor>.<setting>`. */
+function vendorSettings(vendor: SandboxVendorModule): Record<string, Setting<unknown>> {
+  const entry = sandboxVendorEntry(vendor.name);
+  const env = sandboxVendorEnv(vendor.name);
+  const settings: Record<string, Setting<unknown>> = {
+    [`${vendor.name}.port`]: int(env.port, {
+      default: entry.port,
+      min: 0,
+      max: 65_535,
+      description: `Port of the ${vendor.name} sandbox vendor${behind(vendor.name)} (0 = any free port).`,
+    }),
+    [`${vendor.name}.key`]: string(env.key, { default: entry.defaultKey, secret: true, description: `API key the ${vendor.name} sandbox vendor accepts.` }),
+  };
+  for (const [key, setting] of Object.entries(vendor.settings)) settings[`${vendor.name}.${key}`] = setting;
+  return settings;
 }
 
-export function sandboxOptionsFrom(config: SandboxConfig): SandboxOptions {
+/** The sandbox's settings for these vendors; docs are generated from them. */
+export function sandboxSettings(vendors: readonly SandboxVendorModule[]): Record<string, Setting<unknown>> {
+  return Object.assign({ ...commonSandboxSettings }, ...vendors.map(vendorSettings));
+}
+
+export type SandboxConfig = Readonly<Record<string, unknown>>;
+
+/** Parses and freezes the sandbox config; throws ConfigError listing every problem. */
+export function parseSandboxConfig(env: Env, vendors: readonly SandboxVendorModule[]): SandboxConfig {
+  return parseConfig('vendor sandbox', sandboxSettings(vendors), env);
+}
+
+export function sandboxOptionsFrom(config: SandboxConfig, vendors: readonly SandboxVendorModule[]): SandboxOptions {
+  const own = (vendor: string) =>
+    Object.fromEntries(
+      Object.entries(config)
+        .filter(([key]) => key.startsWith(`${vendor}.`))
+        .map(([key, value]) => [key.slice(vendor.length + 1), value]),
+    );
   return {
-    host: config.host,
-    latencyMs: config.latencyMs,
-    commerce: { port: config.commercePort, apiKey: config.commerceKey },
-    reviews: {
-      port: config.reviewsPort,
-      apiKey: config.reviewsKey,
-      rateLimit: config.reviewsRateLimit === 0 ? null : { limit: config.reviewsRateLimit, windowMs: 1000 },
-    },
-    identity: {
-      port: config.identityPort,
-      apiKey: config.identityKey,
-      audience: config.identityAudience,
-      accessTokenTtlS: config.accessTokenTtlS,
-      accountsClientSecret: config.accountsClientSecret,
-    },
+    host: config.host as string,
+    latencyMs: config.latencyMs as number,
+    vendors: Object.fromEntries(
+      vendors.map((vendor) => {
+        const { port, key, ...rest } = own(vendor.name);
+        return [vendor.name, { port: port as number, apiKey: key as string, ...vendor.optionsFrom(rest) }];
+      }),
+    ),
   };
 }

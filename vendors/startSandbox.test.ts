@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../platform/config/ConfigError.js';
 import { parseSandboxConfig, sandboxOptionsFrom, sandboxSettings } from './config.js';
+import { loadSandboxVendors } from './loadSandboxVendors.js';
 import { vendorFetch } from './sandbox/vendorFetch.js';
 import { startSandbox, type Sandbox } from './startSandbox.js';
 
@@ -19,14 +20,14 @@ const listenAndClose = (port: number): Promise<number> =>
 const freePort = (): Promise<number> => listenAndClose(0);
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ latencyMs: 0, reviews: { rateLimit: null } });
+  sandbox = await startSandbox({ latencyMs: 0, vendors: { reviews: { rateLimit: null } } });
 });
 afterAll(async () => {
   await sandbox.close();
 });
 
 describe('startSandbox', () => {
-  it('starts the three vendors on ephemeral loopback ports with the default keys', async () => {
+  it('starts every vendor of the registry on ephemeral loopback ports with the default keys', async () => {
     expect(sandbox.vendors.map((v) => [v.name, v.brand])).toEqual([
       ['commerce', 'ShopCore'],
       ['reviews', 'StarPulse'],
@@ -55,7 +56,7 @@ describe('startSandbox', () => {
   it('closes what it started when a port is taken', async () => {
     const [reviewsPort, identityPort] = await Promise.all([freePort(), freePort()]);
     await expect(
-      startSandbox({ commerce: { port: sandbox.identity.port }, reviews: { port: reviewsPort }, identity: { port: identityPort } }),
+      startSandbox({ vendors: { commerce: { port: sandbox.identity.port }, reviews: { port: reviewsPort }, identity: { port: identityPort } } }),
     ).rejects.toThrow(/EADDRINUSE/);
     // The two vendors that did start were closed again: their ports can be listened on.
     await expect(Promise.all([listenAndClose(reviewsPort), listenAndClose(identityPort)])).resolves.toBeDefined();
@@ -63,37 +64,41 @@ describe('startSandbox', () => {
 });
 
 describe('sandbox config', () => {
-  it('has documented defaults', () => {
-    const config = parseSandboxConfig({});
+  it('has documented defaults, from the registry and each vendor', async () => {
+    const vendors = await loadSandboxVendors();
+    const config = parseSandboxConfig({}, vendors);
     expect(config).toMatchObject({
       host: '127.0.0.1',
-      commercePort: 4101,
-      reviewsPort: 4102,
-      identityPort: 4103,
-      commerceKey: 'sandbox-commerce-key',
-      reviewsRateLimit: 100,
-      identityAudience: 'mobile-graph',
-      accessTokenTtlS: 900,
-      accountsClientSecret: 'sandbox-accounts-client-secret',
+      'commerce.port': 4101,
+      'reviews.port': 4102,
+      'identity.port': 4103,
+      'commerce.key': 'sandbox-commerce-key',
+      'reviews.reviewsRateLimit': 100,
+      'identity.identityAudience': 'mobile-graph',
+      'identity.accessTokenTtlS': 900,
+      'identity.accountsClientSecret': 'sandbox-accounts-client-secret',
       latencyMs: 0,
     });
-    expect(sandboxOptionsFrom(config).identity).toMatchObject({ audience: 'mobile-graph', accessTokenTtlS: 900, accountsClientSecret: 'sandbox-accounts-client-secret' });
     expect(Object.isFrozen(config)).toBe(true);
-    expect(sandboxOptionsFrom(config).reviews?.rateLimit).toEqual({ limit: 100, windowMs: 1000 });
-    expect(sandboxOptionsFrom(parseSandboxConfig({ SANDBOX_REVIEWS_RATE_LIMIT: '0' })).reviews?.rateLimit).toBeNull();
-    for (const setting of Object.values(sandboxSettings)) expect(setting.description.length).toBeGreaterThan(10);
+    const options = sandboxOptionsFrom(config, vendors);
+    expect(options.vendors?.identity).toMatchObject({ port: 4103, apiKey: 'sandbox-identity-key', audience: 'mobile-graph', accessTokenTtlS: 900, accountsClientSecret: 'sandbox-accounts-client-secret' });
+    expect(options.vendors?.reviews?.rateLimit).toEqual({ limit: 100, windowMs: 1000 });
+    expect(sandboxOptionsFrom(parseSandboxConfig({ SANDBOX_REVIEWS_RATE_LIMIT: '0' }, vendors), vendors).vendors?.reviews?.rateLimit).toBeNull();
+    for (const setting of Object.values(sandboxSettings(vendors))) expect(setting.description.length).toBeGreaterThan(10);
   });
 
-  it('lists every problem at once and hides keys', () => {
+  it('lists every problem at once and hides keys', async () => {
+    const vendors = await loadSandboxVendors();
     let error: unknown;
     try {
-      parseSandboxConfig({ SANDBOX_COMMERCE_PORT: 'x', SANDBOX_LATENCY_MS: '-5', SANDBOX_REVIEWS_RATE_LIMIT: '1.5' });
+      parseSandboxConfig({ SANDBOX_COMMERCE_PORT: 'x', SANDBOX_LATENCY_MS: '-5', SANDBOX_REVIEWS_RATE_LIMIT: '1.5' }, vendors);
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toHaveLength(3);
-    expect(sandboxSettings.commerceKey.secret).toBe(true);
-    expect(sandboxSettings.accountsClientSecret.secret).toBe(true);
+    const settings = sandboxSettings(vendors);
+    expect(settings['commerce.key']?.secret).toBe(true);
+    expect(settings['identity.accountsClientSecret']?.secret).toBe(true);
   });
 });

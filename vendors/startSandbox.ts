@@ -1,79 +1,71 @@
-import { createCommerceVendor } from './commerce/createCommerceVendor.js';
-import { createIdentityVendor, type IdentityVendorOptions, type RunningIdentityVendor } from './identity/createIdentityVendor.js';
-import { createReviewsVendor, REVIEWS_DEFAULT_RATE_LIMIT } from './reviews/createReviewsVendor.js';
-import type { RateLimit, RunningVendor } from './sandbox/types.js';
+import type { RunningIdentityVendor } from './identity/createIdentityVendor.js';
+import { loadSandboxVendors } from './loadSandboxVendors.js';
+import type { VendorOptions } from './sandbox/SandboxVendorModule.js';
+import type { RunningVendor } from './sandbox/types.js';
+import { sandboxVendorEntry } from '../platform/registry/services.js';
 
-export const DEFAULT_SANDBOX_KEYS = Object.freeze({
-  commerce: 'sandbox-commerce-key',
-  reviews: 'sandbox-reviews-key',
-  identity: 'sandbox-identity-key',
-});
-
-export interface SandboxVendorOptions {
-  /** Default 0 (ephemeral). */
-  port?: number;
-  /** Default `sandbox-<name>-key`. */
-  apiKey?: string;
-}
+/** One vendor's options: its port (default 0, ephemeral) and key (default: the registry's), plus its own (see its sandbox.ts). */
+export type SandboxVendorOptions = VendorOptions & { readonly port?: number; readonly apiKey?: string };
 
 export interface SandboxOptions {
   /** Default 127.0.0.1. */
   host?: string;
-  /** Baseline latency of all three vendors (ms); default 0. */
+  /** Baseline latency of every vendor (ms); default 0. */
   latencyMs?: number;
-  commerce?: SandboxVendorOptions;
-  /** `rateLimit` default: 100 requests per 1000 ms per key; null = unlimited. */
-  reviews?: SandboxVendorOptions & { rateLimit?: RateLimit | null };
-  /** Plus the issuer's settings: audience (default 'mobile-graph'), access token TTL (900 s), accounts client secret, issuer. */
-  identity?: SandboxVendorOptions & Pick<IdentityVendorOptions, 'audience' | 'accessTokenTtlS' | 'accountsClientSecret' | 'issuer'>;
+  /** By vendor name, e.g. `{ reviews: { rateLimit: null }, identity: { port: 4103 } }`. */
+  vendors?: Readonly<Record<string, SandboxVendorOptions>>;
 }
 
 export interface Sandbox {
+  /** Every vendor of the registry, in its order. */
+  readonly vendors: readonly RunningVendor[];
+  /** A vendor by its registry name; throws for an unknown name. */
+  vendor(name: string): RunningVendor;
+  /** Shorthands for the first three vendors, which most tests use. */
   readonly commerce: RunningVendor;
   readonly reviews: RunningVendor;
   /** Also an OpenID Connect issuer: `identity.oidc` rotates keys and signs test tokens. */
   readonly identity: RunningIdentityVendor;
-  /** The three vendors, for loops. */
-  readonly vendors: readonly RunningVendor[];
   /** Resets every vendor's faults and counters (between tests). */
   reset(): void;
   close(): Promise<void>;
 }
 
-/** Starts the three sandbox vendors; if one fails to start, the others are closed again. */
+/** Starts every vendor of the registry; if one fails to start, the others are closed again. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const latencyMs = options.latencyMs ?? 0;
-  const started = await Promise.allSettled([
-    createCommerceVendor({ host, latencyMs, port: options.commerce?.port ?? 0, apiKey: options.commerce?.apiKey ?? DEFAULT_SANDBOX_KEYS.commerce }),
-    createReviewsVendor({
-      host,
-      latencyMs,
-      port: options.reviews?.port ?? 0,
-      apiKey: options.reviews?.apiKey ?? DEFAULT_SANDBOX_KEYS.reviews,
-      rateLimit: options.reviews?.rateLimit === undefined ? { ...REVIEWS_DEFAULT_RATE_LIMIT } : options.reviews.rateLimit,
+  const modules = await loadSandboxVendors();
+  const started = await Promise.allSettled(
+    modules.map((module) => {
+      const { port, apiKey, ...own } = options.vendors?.[module.name] ?? {};
+      return module.start({ host, latencyMs, port: port ?? 0, apiKey: apiKey ?? sandboxVendorEntry(module.name).defaultKey }, own);
     }),
-    createIdentityVendor({
-      ...options.identity,
-      host,
-      latencyMs,
-      port: options.identity?.port ?? 0,
-      apiKey: options.identity?.apiKey ?? DEFAULT_SANDBOX_KEYS.identity,
-    }),
-  ]);
+  );
   const running = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure !== undefined) {
     await Promise.all(running.map((v) => v.close()));
     throw failure.reason;
   }
-  const [commerce, reviews, identity] = running as [RunningVendor, RunningVendor, RunningIdentityVendor];
-  const vendors = Object.freeze([commerce, reviews, identity]);
+  const vendors = Object.freeze(running);
+  const vendor = (name: string): RunningVendor => {
+    const found = vendors.find((v) => v.name === name);
+    if (found === undefined) throw new Error(`the sandbox has no vendor named "${name}"`);
+    return found;
+  };
   return {
-    commerce,
-    reviews,
-    identity,
     vendors,
+    vendor,
+    get commerce() {
+      return vendor('commerce');
+    },
+    get reviews() {
+      return vendor('reviews');
+    },
+    get identity() {
+      return vendor('identity') as RunningIdentityVendor;
+    },
     reset() {
       for (const v of vendors) {
         v.control.resetFaults();

@@ -1,13 +1,13 @@
 import { parseConfig, type ConfigOf } from '../../platform/config/parseConfig.js';
+import { sandboxDefaults, subgraphEntry } from '../../platform/registry/services.js';
 import { serviceSettings } from '../../platform/config/serviceSettings.js';
 import { string, type Env } from '../../platform/config/setting.js';
 import { vendorSettings } from '../kit/vendor/vendorSettings.js';
 
 export const accountsSettings = {
-  ...serviceSettings('ACCOUNTS', 4003),
+  ...serviceSettings('ACCOUNTS', subgraphEntry('accounts').port),
   ...vendorSettings('ACCOUNTS', {
-    baseUrl: 'http://127.0.0.1:4103',
-    apiKey: 'sandbox-identity-key',
+    ...sandboxDefaults('accounts'),
     // IdentiCo's documented limit for /api/users/lookup.
     maxBatchSize: 100,
     // Display names and avatars change rarely; ten minutes is fresh enough for review bylines.

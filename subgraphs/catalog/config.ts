@@ -1,13 +1,13 @@
 import { parseConfig, type ConfigOf } from '../../platform/config/parseConfig.js';
+import { sandboxDefaults, subgraphEntry } from '../../platform/registry/services.js';
 import { serviceSettings } from '../../platform/config/serviceSettings.js';
 import type { Env } from '../../platform/config/setting.js';
 import { vendorSettings } from '../kit/vendor/vendorSettings.js';
 
 export const catalogSettings = {
-  ...serviceSettings('CATALOG', 4001),
+  ...serviceSettings('CATALOG', subgraphEntry('catalog').port),
   ...vendorSettings('CATALOG', {
-    baseUrl: 'http://127.0.0.1:4101',
-    apiKey: 'sandbox-commerce-key',
+    ...sandboxDefaults('catalog'),
     // ShopCore's documented limit for /v1/products/batch.
     maxBatchSize: 50,
     // Product data changes a few times a day; a minute of staleness is invisible to shoppers.

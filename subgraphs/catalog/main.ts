@@ -1,11 +1,4 @@
-import { createCacheStore } from '../../platform/store/createCacheStore.js';
-import { exitOnConfigError } from '../../platform/config/exitOnConfigError.js';
-import { createLogger } from '../../platform/log/createLogger.js';
-import { serveSubgraph } from '../kit/server/serveSubgraph.js';
-import { parseCatalogConfig } from './config.js';
-import { createCatalogSubgraph } from './server.js';
+import { runSubgraph } from '../kit/server/runSubgraph.js';
+import { subgraph } from './subgraph.js';
 
-const config = exitOnConfigError(() => parseCatalogConfig(process.env));
-const logger = createLogger({ service: 'catalog', level: config.logLevel });
-const cache = createCacheStore({ redisUrl: config.redisUrl, namespace: 'catalog', logger });
-await serveSubgraph(createCatalogSubgraph({ config, logger, cache }), { ...config, logger, cache });
+await runSubgraph(subgraph, process.env);

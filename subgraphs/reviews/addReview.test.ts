@@ -21,7 +21,7 @@ const reader: Viewer = { userId: 'usr_7002', scopes: ['openid', 'profile'] };
 const suite = useSubgraphOnSandbox({
   name: 'reviews-test',
   logger,
-  sandbox: { reviews: { rateLimit: null } },
+  sandbox: { vendors: { reviews: { rateLimit: null } } },
   create: ({ sandbox, ...deps }) =>
     createReviewsSubgraph({
       ...deps,

@@ -15,7 +15,7 @@ describe('batching contract across the real vendor boundary', () => {
 
   /** `_entities` of one type by id, asked of the subgraph directly, as the gateway asks. */
   async function entities(subgraph: SubgraphName, typename: string, ids: string[], fields: string) {
-    const res = await fetch(stack.subgraphs[subgraph].url, {
+    const res = await fetch(stack.subgraph(subgraph).url, {
       method: 'POST',
       // As the gateway does: a subgraph answers only a request carrying its signed identity.
       headers: { 'content-type': 'application/json', 'x-gateway-identity': await stack.signIdentity(null, subgraph) },

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { operation } from '../harness/operations.js';
+import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, subgraphEntries, subgraphEnv } from '../../platform/registry/services.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -10,15 +11,13 @@ describe('npm start', () => {
   it('starts every service, prints the gateway URL and a working curl, and stops cleanly on Ctrl-C', async () => {
     // Ports away from the defaults so a developer's running `npm start` does not collide.
     const base = 20_000 + Math.floor(Math.random() * 12_000); // below the ephemeral range (32768+) that port-0 servers use
-    const ports = {
-      GATEWAY_PORT: base,
-      CATALOG_PORT: base + 1,
-      REVIEWS_PORT: base + 2,
-      ACCOUNTS_PORT: base + 3,
-      SANDBOX_COMMERCE_PORT: base + 4,
-      SANDBOX_REVIEWS_PORT: base + 5,
-      SANDBOX_IDENTITY_PORT: base + 6,
-    };
+    // Every service of the registry gets one.
+    const portEnvs = [
+      gatewayEntry.portEnv,
+      ...subgraphEntries.map((s) => subgraphEnv(s.name).port),
+      ...sandboxVendorEntries.map((v) => sandboxVendorEnv(v.name).port),
+    ];
+    const ports: Record<string, number> = Object.fromEntries(portEnvs.map((name, i) => [name, base + i]));
     const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: root,
@@ -40,7 +39,8 @@ describe('npm start', () => {
         child.stdout.on('data', check);
         child.once('exit', () => reject(new Error(`npm start exited early:\n${out}`)));
       });
-      const gatewayUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
+      const gatewayUrl = `http://127.0.0.1:${ports[gatewayEntry.portEnv]}/graphql`;
+      for (const s of subgraphEntries) expect(out).toContain(`${s.name} :${ports[subgraphEnv(s.name).port]}`);
       expect(out).toContain(gatewayUrl);
       expect(out).toMatch(/curl -s .+ --data '\{"query":"query HomeScreen/);
 
@@ -58,7 +58,6 @@ describe('npm start', () => {
       expect(code).toBe(0);
     }
     // Everything it started has stopped.
-    await expect(fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/healthz`)).rejects.toThrow();
-    await expect(fetch(`http://127.0.0.1:${ports.SANDBOX_REVIEWS_PORT}/__sandbox/health`)).rejects.toThrow();
+    for (const name of portEnvs) await expect(fetch(`http://127.0.0.1:${ports[name]}/healthz`), name).rejects.toThrow();
   }, 60_000);
 });

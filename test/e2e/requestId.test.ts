@@ -15,6 +15,7 @@ describe('request id correlation', () => {
 
     expect(res.headers.get('x-request-id')).toBe('support-ticket-4711');
     expect(res.json.extensions.requestId).toBe('support-ticket-4711');
+    // The three vendors the home screen reaches.
     for (const vendor of [stack.sandbox.commerce, stack.sandbox.reviews, stack.sandbox.identity]) {
       const calls = vendor.control.stats().calls;
       expect(calls.length).toBeGreaterThan(0);

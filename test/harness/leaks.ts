@@ -6,7 +6,7 @@ import type { Sandbox } from '../../vendors/startSandbox.js';
  */
 export function vendorSecrets(sandbox: Sandbox): string[] {
   const out: string[] = [];
-  for (const vendor of [sandbox.commerce, sandbox.reviews, sandbox.identity]) {
+  for (const vendor of sandbox.vendors) {
     const url = new URL(vendor.url);
     out.push(vendor.brand, vendor.brand.toLowerCase(), vendor.apiKey, vendor.url, `:${url.port}`);
   }

@@ -1,15 +1,14 @@
+import { sandboxVendorEntries } from '../../platform/registry/services.js';
+
 /**
  * Secret values the suite knows about (vendor keys, client secrets, signing keys).
  * `test/setup/scanResponses.ts` fails any test file whose HTTP responses contain one.
  */
-const secrets = new Set<string>([
-  // The sandbox's default vendor keys and client secret (what every subgraph holds). Written
-  // out, not imported: this module is loaded in every test file, the sandbox is not.
-  'sandbox-commerce-key',
-  'sandbox-reviews-key',
-  'sandbox-identity-key',
-  'sandbox-accounts-client-secret',
-]);
+const secrets = new Set<string>(
+  // The sandbox's default vendor keys and client secrets (what every subgraph holds), from
+  // the registry: pure data, cheap to load in every test file, unlike the sandbox itself.
+  sandboxVendorEntries.flatMap((vendor) => [vendor.defaultKey, ...(vendor.secrets ?? [])]),
+);
 
 function registerSecret(value: string | undefined): void {
   // Short values would match by accident; real keys are long.

@@ -4,23 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { createGateway } from '../../gateway/src/createGateway.js';
 import { parseGatewayConfig } from '../../gateway/src/config.js';
 import { loadPersistedQueryManifest } from '../../gateway/src/persistedQueries/loadPersistedQueryManifest.js';
-import { parseAccountsConfig } from '../../subgraphs/accounts/config.js';
-import { createAccountsSubgraph } from '../../subgraphs/accounts/server.js';
 import { createIdentitySigner } from '../../platform/identity/createIdentitySigner.js';
 import { generateIdentityKeys, type IdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
 import type { Viewer } from '../../platform/identity/Viewer.js';
 import { createCacheStore, type CacheStore } from '../../platform/store/createCacheStore.js';
-import { parseCatalogConfig } from '../../subgraphs/catalog/config.js';
-import { createCatalogSubgraph } from '../../subgraphs/catalog/server.js';
 import { createLogger, type LogLevel } from '../../platform/log/createLogger.js';
 import { startHttpServer, type RunningHttpServer } from '../../platform/http/startHttpServer.js';
 import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService.js';
-import { parseReviewsConfig } from '../../subgraphs/reviews/config.js';
-import { createReviewsSubgraph } from '../../subgraphs/reviews/server.js';
+import { subgraphEntry, subgraphEnv } from '../../platform/registry/services.js';
+import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
 import { registerPrivateJwk } from './secrets.js';
 import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
 
-export type SubgraphName = 'catalog' | 'reviews' | 'accounts';
+/** A subgraph's name in the registry (platform/registry/services.ts). */
+export type SubgraphName = string;
 
 export interface StackOptions {
   /** Extra environment for the subgraphs and the gateway, e.g. { REVIEWS_CACHE_TTL_MS: '0' }. */
@@ -46,10 +43,21 @@ export interface GraphQLResult {
   readonly ms: number;
 }
 
+export interface RunningSubgraph {
+  readonly name: SubgraphName;
+  /** Its GraphQL endpoint. */
+  readonly url: string;
+  readonly service: SubgraphService;
+  readonly http: RunningHttpServer;
+}
+
 export interface Stack {
   readonly gatewayUrl: string;
   readonly sandbox: Sandbox;
-  readonly subgraphs: Readonly<Record<SubgraphName, { url: string; service: SubgraphService; http: RunningHttpServer }>>;
+  /** Every subgraph of the registry, in its order. */
+  readonly subgraphs: readonly RunningSubgraph[];
+  /** A subgraph by name; throws for a name the registry does not have. */
+  subgraph(name: SubgraphName): RunningSubgraph;
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult>;
   post(body: string, headers?: Record<string, string>): Promise<GraphQLResult>;
   /** A GET with `params` in the query string (objects as JSON), as CDNs and persisted-query clients send. */
@@ -72,7 +80,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * The whole system in this process, every server on 127.0.0.1 port 0: the vendor
- * sandbox, the three subgraphs and the gateway, wired exactly as in production
+ * sandbox, every subgraph of the registry and the gateway, wired exactly as in production
  * (real HTTP between all of them). Config goes through the same parsers as main.ts.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -86,18 +94,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   registerPrivateJwk(identityKeys.privateJwk);
   const identitySigner = createIdentitySigner({ privateJwk: identityKeys.privateJwk });
   const redisEnv: Record<string, string> = options.redisUrl ? { REDIS_URL: options.redisUrl } : {};
+  const modules = await loadSubgraphModules();
+  // Every subgraph of the registry on port 0, pointed at its vendor in this sandbox.
+  const wiring: Record<string, string> = {};
+  for (const { name } of modules) {
+    const names = subgraphEnv(name);
+    const vendor = sandbox.vendor(subgraphEntry(name).vendor);
+    Object.assign(wiring, { [names.port]: '0', [names.vendorUrl]: vendor.url, [names.vendorKey]: vendor.apiKey });
+  }
   const env: Record<string, string> = {
     LOG_LEVEL: logLevel,
     GATEWAY_IDENTITY_JWKS: identityKeys.publicJwks,
-    CATALOG_PORT: '0',
-    REVIEWS_PORT: '0',
-    ACCOUNTS_PORT: '0',
-    CATALOG_VENDOR_URL: sandbox.commerce.url,
-    CATALOG_VENDOR_KEY: sandbox.commerce.apiKey,
-    REVIEWS_VENDOR_URL: sandbox.reviews.url,
-    REVIEWS_VENDOR_KEY: sandbox.reviews.apiKey,
-    ACCOUNTS_VENDOR_URL: sandbox.identity.url,
-    ACCOUNTS_VENDOR_KEY: sandbox.identity.apiKey,
+    ...wiring,
     ...redisEnv,
     ...options.env,
   };
@@ -114,15 +122,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let gatewayHttp: RunningHttpServer | undefined;
   let gateway: ReturnType<typeof createGateway> | undefined;
   try {
-    const catalogConfig = parseCatalogConfig(env);
-    const reviewsConfig = parseReviewsConfig(env);
-    const accountsConfig = parseAccountsConfig(env);
-    const services: [SubgraphName, SubgraphService][] = [
-      ['catalog', createCatalogSubgraph({ config: catalogConfig, logger: logger('catalog'), cache: cacheFor('catalog', catalogConfig.redisUrl) })],
-      ['reviews', createReviewsSubgraph({ config: reviewsConfig, logger: logger('reviews'), cache: cacheFor('reviews', reviewsConfig.redisUrl) })],
-      ['accounts', createAccountsSubgraph({ config: accountsConfig, logger: logger('accounts'), cache: cacheFor('accounts', accountsConfig.redisUrl) })],
-    ];
-    for (const [name, service] of services) {
+    // Every config is parsed before anything starts, as each main.ts would refuse to start.
+    const configs = modules.map((module) => ({ module, config: module.parseConfig(env) }));
+    for (const { module, config } of configs) {
+      const { name } = module;
+      const service = module.create({ config, logger: logger(name), cache: cacheFor(name, config.redisUrl) });
       await service.server.start();
       const http = await startHttpServer(service.server.handler, { host: '127.0.0.1', port: 0 });
       started.push({ name, service, http });
@@ -154,6 +158,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   const gatewayUrl = `${gatewayHttp.origin}/graphql`;
+  const runningSubgraphs: readonly RunningSubgraph[] = Object.freeze(
+    started.map((s) => ({ name: s.name, url: `${s.http.origin}/graphql`, service: s.service, http: s.http })),
+  );
   const runningGateway = gateway;
   const runningGatewayHttp = gatewayHttp;
 
@@ -176,7 +183,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     gatewayUrl,
     sandbox,
-    subgraphs: Object.fromEntries(started.map((s) => [s.name, { url: `${s.http.origin}/graphql`, service: s.service, http: s.http }])) as Stack['subgraphs'],
+    subgraphs: runningSubgraphs,
+    subgraph(name) {
+      const found = runningSubgraphs.find((s) => s.name === name);
+      if (found === undefined) throw new Error(`the stack has no subgraph named "${name}"`);
+      return found;
+    },
     post,
     query: (query, variables, headers) => post(JSON.stringify({ query, variables }), headers),
     get: (params, headers = {}) => {
@@ -186,7 +198,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     signIdentity: (viewer, audience) => identitySigner.sign({ viewer, audience, requestId: `test-${randomUUID()}` }),
     identityKeys,
     resetVendorStats() {
-      for (const vendor of [sandbox.commerce, sandbox.reviews, sandbox.identity]) vendor.control.resetStats();
+      for (const vendor of sandbox.vendors) vendor.control.resetStats();
     },
     async close() {
       // Outside in, and every step attempted even if one fails, so a test never leaks a server.

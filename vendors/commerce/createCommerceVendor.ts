@@ -1,3 +1,4 @@
+import { sandboxVendorEntry } from '../../platform/registry/services.js';
 import { createVendorServer } from '../sandbox/createVendorServer.js';
 import type { RunningVendor } from '../sandbox/types.js';
 import { commerceRoutes } from './routes.js';
@@ -12,7 +13,8 @@ export interface CommerceVendorOptions {
   latencyMs?: number;
 }
 
-export const COMMERCE_BRAND = 'ShopCore';
+/** From the registry, where the leak scanner finds it too. */
+export const COMMERCE_BRAND = sandboxVendorEntry('commerce').brand;
 
 /** "ShopCore", the commerce platform behind the catalog subgraph. Auth: `x-api-key`. */
 export function createCommerceVendor(options: CommerceVendorOptions): Promise<RunningVendor> {

@@ -1,3 +1,4 @@
+import { sandboxVendorEntry } from '../../platform/registry/services.js';
 import { createVendorServer } from '../sandbox/createVendorServer.js';
 import type { RunningVendor } from '../sandbox/types.js';
 import type { OAuthClientConfig } from './oidc/clients.js';
@@ -33,7 +34,8 @@ export interface RunningIdentityVendor extends RunningVendor {
   readonly oidc: IdentityIssuerControl;
 }
 
-export const IDENTITY_BRAND = 'IdentiCo';
+/** From the registry, where the leak scanner finds it too. */
+export const IDENTITY_BRAND = sandboxVendorEntry('identity').brand;
 
 /**
  * "IdentiCo", the identity provider: its user API (auth `authorization: Bearer <key>`) and,

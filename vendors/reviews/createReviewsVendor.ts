@@ -1,3 +1,4 @@
+import { sandboxVendorEntry } from '../../platform/registry/services.js';
 import { createVendorServer } from '../sandbox/createVendorServer.js';
 import type { RateLimit, RunningVendor } from '../sandbox/types.js';
 import { reviewsRoutes } from './routes.js';
@@ -14,7 +15,8 @@ export interface ReviewsVendorOptions {
   rateLimit?: RateLimit | null;
 }
 
-export const REVIEWS_BRAND = 'StarPulse';
+/** From the registry, where the leak scanner finds it too. */
+export const REVIEWS_BRAND = sandboxVendorEntry('reviews').brand;
 export const REVIEWS_DEFAULT_RATE_LIMIT: Readonly<RateLimit> = Object.freeze({ limit: 100, windowMs: 1000 });
 
 /** "StarPulse", the rate-limited reviews vendor. Auth: `authorization: Bearer <key>`. */

@@ -12,7 +12,7 @@ const verify = async (token: string, opts: { audience?: string; issuer?: string 
 const signIn = async () => (await passwordSignIn(sandbox.identity, { username: email, password: PASSWORD })).access_token;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ reviews: { rateLimit: null } });
+  sandbox = await startSandbox({ vendors: { reviews: { rateLimit: null } } });
   email = uniqueEmail('keys');
   await signUp(sandbox.identity, { email, password: PASSWORD, name: 'Kim Keys' });
 });

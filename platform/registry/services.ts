@@ -1,0 +1,129 @@
+/**
+ * The one registry of services. `npm start`, the test harness, the docs generator, the
+ * sandbox, the leak and secret scanners, the benchmark, the wiring check
+ * (docker-compose) and `npm run new:subgraph` all read it; nothing else lists services.
+ *
+ * An entry holds only what cannot be derived. Everything else follows from the name by
+ * convention (see the helpers below): a subgraph `weather` lives in `subgraphs/weather/`
+ * (`main.ts`, `subgraph.ts`, `schema.graphql`), reads `WEATHER_*` settings and calls the
+ * sandbox vendor it names; a sandbox vendor `forecasts` lives in `vendors/forecasts/`
+ * (`sandbox.ts`) and reads `SANDBOX_FORECASTS_*`.
+ *
+ * Pure data: the gateway and the sandbox may read it without importing any subgraph.
+ */
+
+export interface SubgraphEntry {
+  /** Its name in the supergraph and in SUBGRAPH_URLS; lower case, `a-z0-9-`. */
+  readonly name: string;
+  /** Default port (npm start, docker-compose); `<NAME>_PORT` overrides it. */
+  readonly port: number;
+  /** The sandbox vendor (an entry of `sandboxVendors`) it wraps. */
+  readonly vendor: string;
+  /** One line for docs and the start banner: what it owns. */
+  readonly owns: string;
+}
+
+export interface SandboxVendorEntry {
+  /** Lower case, `a-z0-9-`. */
+  readonly name: string;
+  /** Default port; `SANDBOX_<NAME>_PORT` overrides it. */
+  readonly port: number;
+  /** The imitated third party's brand: it must never reach a client (the leak scanner looks for it). */
+  readonly brand: string;
+  /** The sandbox's default API key, which the subgraph holds by default: a secret to scan every response for. */
+  readonly defaultKey: string;
+  /** Other default secrets of this vendor (client secrets, signing secrets), scanned for too. */
+  readonly secrets?: readonly string[];
+  /** This vendor is the OAuth 2.0 / OIDC issuer of the app's access tokens (at most one is). */
+  readonly issuer?: boolean;
+}
+
+export const gatewayEntry = Object.freeze({ name: 'gateway', port: 4000, entry: 'gateway/src/main.ts', portEnv: 'GATEWAY_PORT' });
+
+/** Every subgraph the gateway composes, in composition order. */
+export const subgraphEntries: readonly SubgraphEntry[] = Object.freeze([
+  { name: 'catalog', port: 4001, vendor: 'commerce', owns: 'Product (listing, search, lookup)' },
+  { name: 'reviews', port: 4002, vendor: 'reviews', owns: 'Product.rating, Product.reviews, Review, addReview' },
+  { name: 'accounts', port: 4003, vendor: 'identity', owns: 'User, me, sign-up and sign-in' },
+  // new:subgraph (npm run new:subgraph adds entries above this line)
+]);
+
+/** Every vendor of the sandbox (`vendors/main.ts` runs them all in one process). */
+export const sandboxVendorEntries: readonly SandboxVendorEntry[] = Object.freeze([
+  { name: 'commerce', port: 4101, brand: 'ShopCore', defaultKey: 'sandbox-commerce-key' },
+  { name: 'reviews', port: 4102, brand: 'StarPulse', defaultKey: 'sandbox-reviews-key' },
+  {
+    name: 'identity',
+    port: 4103,
+    brand: 'IdentiCo',
+    defaultKey: 'sandbox-identity-key',
+    secrets: ['sandbox-accounts-client-secret'],
+    issuer: true,
+  },
+  // new:vendor (npm run new:subgraph adds entries above this line)
+]);
+
+/** `reviews` → `REVIEWS`, `order-history` → `ORDER_HISTORY`: the prefix of a service's settings. */
+export function envPrefix(name: string): string {
+  return name.toUpperCase().replace(/-/g, '_');
+}
+
+/** Where a subgraph's files are, from its name. Paths are relative to the project root. */
+export function subgraphPaths(name: string) {
+  const dir = `subgraphs/${name}`;
+  return {
+    dir,
+    /** Runs it alone (reads the environment, listens). */
+    entry: `${dir}/main.ts`,
+    /** Exports `subgraph`: its settings, config parser and factory (see the kit's SubgraphModule). */
+    module: `${dir}/subgraph.ts`,
+    /** The team's contract. */
+    schema: `${dir}/schema.graphql`,
+    readme: `${dir}/README.md`,
+  };
+}
+
+/** Where a sandbox vendor's files are, from its name. */
+export function sandboxVendorPaths(name: string) {
+  const dir = `vendors/${name}`;
+  return {
+    dir,
+    /** Exports `sandboxVendor`: its settings and how to start it (see vendors/sandbox/SandboxVendorModule.ts). */
+    module: `${dir}/sandbox.ts`,
+  };
+}
+
+/** The settings that wire a subgraph to its vendor and place it: `<NAME>_PORT`, `<NAME>_VENDOR_URL`, `<NAME>_VENDOR_KEY`. */
+export function subgraphEnv(name: string) {
+  const p = envPrefix(name);
+  return { port: `${p}_PORT`, host: `${p}_HOST`, vendorUrl: `${p}_VENDOR_URL`, vendorKey: `${p}_VENDOR_KEY` };
+}
+
+/** `SANDBOX_<NAME>_PORT`, `SANDBOX_<NAME>_KEY`. */
+export function sandboxVendorEnv(name: string) {
+  const p = `SANDBOX_${envPrefix(name)}`;
+  return { port: `${p}_PORT`, key: `${p}_KEY` };
+}
+
+export function subgraphEntry(name: string): SubgraphEntry {
+  const entry = subgraphEntries.find((s) => s.name === name);
+  if (entry === undefined) throw new Error(`no subgraph named "${name}" in platform/registry/services.ts`);
+  return entry;
+}
+
+export function sandboxVendorEntry(name: string): SandboxVendorEntry {
+  const entry = sandboxVendorEntries.find((v) => v.name === name);
+  if (entry === undefined) throw new Error(`no sandbox vendor named "${name}" in platform/registry/services.ts`);
+  return entry;
+}
+
+/** The sandbox vendor a subgraph calls by default, at its default port on this machine. */
+export function sandboxDefaults(subgraphName: string): { readonly baseUrl: string; readonly apiKey: string } {
+  const vendor = sandboxVendorEntry(subgraphEntry(subgraphName).vendor);
+  return { baseUrl: `http://127.0.0.1:${vendor.port}`, apiKey: vendor.defaultKey };
+}
+
+/** The vendor that issues the app's access tokens, if the sandbox has one. */
+export function issuerVendorEntry(): SandboxVendorEntry | undefined {
+  return sandboxVendorEntries.find((v) => v.issuer === true);
+}

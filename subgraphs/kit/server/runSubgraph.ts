@@ -1,0 +1,26 @@
+import { exitOnConfigError } from '../../../platform/config/exitOnConfigError.js';
+import type { Env } from '../../../platform/config/setting.js';
+import type { LogLevel } from '../../../platform/log/createLogger.js';
+import { createLogger } from '../../../platform/log/createLogger.js';
+import { createCacheStore } from '../../../platform/store/createCacheStore.js';
+import { serveSubgraph } from './serveSubgraph.js';
+import type { SubgraphModule } from './SubgraphModule.js';
+
+interface RunnableConfig {
+  readonly redisUrl?: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly host: string;
+  readonly port: number;
+  readonly shutdownGraceMs: number;
+}
+
+/**
+ * Everything a subgraph's main.ts does: parse its config (exit listing every problem),
+ * make its logger and shared cache, then serve it until SIGTERM. `env` is process.env.
+ */
+export async function runSubgraph<TConfig extends RunnableConfig>(module: SubgraphModule<TConfig>, env: Env): Promise<void> {
+  const config = exitOnConfigError(() => module.parseConfig(env));
+  const logger = createLogger({ service: module.name, level: config.logLevel });
+  const cache = createCacheStore({ redisUrl: config.redisUrl, namespace: module.name, logger });
+  await serveSubgraph(module.create({ config, logger, cache }), { ...config, logger, cache });
+}
