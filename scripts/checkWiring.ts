@@ -1,0 +1,216 @@
+import { Kind, parse, type EnumTypeDefinitionNode } from 'graphql';
+import { parse as parseYaml } from 'yaml';
+import {
+  sandboxVendorEnv,
+  sandboxVendorPaths,
+  subgraphEnv,
+  subgraphPaths,
+  type SandboxVendorEntry,
+  type SubgraphEntry,
+} from '../platform/registry/services.js';
+
+/** Everything the wiring check compares, read beforehand (readWiringInput) so that the check itself is pure. */
+export interface WiringInput {
+  /** The registry (platform/registry/services.ts). */
+  readonly subgraphs: readonly SubgraphEntry[];
+  readonly vendors: readonly SandboxVendorEntry[];
+  /** Names of the folders `subgraphs/<name>/` that hold a schema.graphql (kit excluded). */
+  readonly subgraphFolders: readonly string[];
+  /** Whether a project-relative file exists. */
+  readonly exists: (path: string) => boolean;
+  /** docker-compose.yml's text. */
+  readonly compose: string;
+  /** schema/supergraph.graphql's text. */
+  readonly supergraph: string;
+}
+
+const REGISTRY = 'platform/registry/services.ts';
+const COMPOSE = 'docker-compose.yml';
+const SUPERGRAPH = 'schema/supergraph.graphql';
+
+/** The routing URL composed into the supergraph for a registry subgraph (as schema/subgraphs.ts makes it). */
+const supergraphUrl = (s: SubgraphEntry) => `http://localhost:${s.port}/graphql`;
+/** How the gateway container reaches a subgraph container. */
+const composeUrl = (s: SubgraphEntry) => `http://${s.name}:${s.port}/graphql`;
+
+/**
+ * Every place that must name each service agrees with the registry: the folders, each
+ * service's conventional files, docker-compose.yml (a service per subgraph, the gateway's
+ * SUBGRAPH_URLS and depends_on, each subgraph's vendor URL, the sandbox's vendor keys) and
+ * the supergraph's list of subgraphs. Returns every problem (empty when all agree).
+ */
+export function checkWiring(input: WiringInput): string[] {
+  return [...checkFolders(input), ...checkCompose(input), ...checkSupergraph(input)];
+}
+
+function checkFolders({ subgraphs, vendors, subgraphFolders, exists }: WiringInput): string[] {
+  const problems: string[] = [];
+  const registered = new Set(subgraphs.map((s) => s.name));
+  for (const folder of subgraphFolders) {
+    if (!registered.has(folder)) problems.push(`subgraphs/${folder}/ has a schema.graphql but "${folder}" is not a subgraph in ${REGISTRY}`);
+  }
+  for (const s of subgraphs) {
+    const paths = subgraphPaths(s.name);
+    for (const file of [paths.entry, paths.module, paths.schema, paths.readme]) {
+      if (!exists(file)) problems.push(`subgraph "${s.name}": ${file} is missing`);
+    }
+    if (!vendors.some((v) => v.name === s.vendor)) problems.push(`subgraph "${s.name}": its vendor "${s.vendor}" is not a sandbox vendor in ${REGISTRY}`);
+  }
+  for (const v of vendors) {
+    const file = sandboxVendorPaths(v.name).module;
+    if (!exists(file)) problems.push(`sandbox vendor "${v.name}": ${file} is missing`);
+  }
+  return problems;
+}
+
+interface ComposeService {
+  readonly command?: unknown;
+  readonly environment?: unknown;
+  readonly depends_on?: unknown;
+}
+
+function checkCompose({ subgraphs, vendors, compose }: WiringInput): string[] {
+  let services: Record<string, ComposeService>;
+  try {
+    const doc = parseYaml(compose, { merge: true }) as { services?: Record<string, ComposeService> } | null;
+    services = doc?.services ?? {};
+  } catch (err) {
+    return [`${COMPOSE}: not valid YAML (${(err as Error).message.split('\n')[0]})`];
+  }
+  const problems: string[] = [];
+  const registered = new Map(subgraphs.map((s) => [s.name, s]));
+
+  for (const s of subgraphs) {
+    const service = services[s.name];
+    if (service === undefined) {
+      problems.push(`${COMPOSE}: no service "${s.name}" for subgraph "${s.name}"`);
+      continue;
+    }
+    const entry = subgraphPaths(s.name).entry;
+    if (!commandOf(service).includes(entry)) problems.push(`${COMPOSE}: service "${s.name}" does not run ${entry}`);
+    const vendor = vendors.find((v) => v.name === s.vendor);
+    const variable = subgraphEnv(s.name).vendorUrl;
+    const url = valueOf(environmentOf(service)[variable]);
+    const expected = vendor ? `http://sandbox:${vendor.port}` : undefined;
+    if (expected !== undefined && !sameOrigin(url, expected)) {
+      problems.push(`${COMPOSE}: service "${s.name}": ${variable} is ${url === undefined ? 'unset' : `"${url}"`}, expected ${expected} (the sandbox's ${s.vendor} vendor)`);
+    }
+  }
+  // A service that runs a subgraph's entry the registry does not know is a subgraph nobody composes.
+  for (const [name, service] of Object.entries(services)) {
+    const runs = /subgraphs\/([a-z0-9-]+)\/main\.ts/.exec(commandOf(service).join(' '))?.[1];
+    if (runs !== undefined && !registered.has(runs)) problems.push(`${COMPOSE}: service "${name}" runs subgraph "${runs}", which is not in ${REGISTRY}`);
+  }
+
+  const gateway = services.gateway;
+  if (gateway === undefined) {
+    problems.push(`${COMPOSE}: no service "gateway"`);
+  } else {
+    const urls = valueOf(environmentOf(gateway).SUBGRAPH_URLS) ?? '';
+    const listed = new Map(
+      urls
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter((pair) => pair !== '')
+        .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()] as const),
+    );
+    for (const s of subgraphs) {
+      const url = listed.get(s.name);
+      if (url === undefined) problems.push(`${COMPOSE}: gateway SUBGRAPH_URLS lacks subgraph "${s.name}" (expected ${s.name}=${composeUrl(s)})`);
+      else if (url !== composeUrl(s)) problems.push(`${COMPOSE}: gateway SUBGRAPH_URLS has ${s.name}=${url}, expected ${s.name}=${composeUrl(s)}`);
+    }
+    for (const name of listed.keys()) {
+      if (!registered.has(name)) problems.push(`${COMPOSE}: gateway SUBGRAPH_URLS names "${name}", which is not a subgraph in ${REGISTRY}`);
+    }
+    const dependsOn = dependenciesOf(gateway);
+    for (const s of subgraphs) {
+      if (!dependsOn.includes(s.name)) problems.push(`${COMPOSE}: gateway depends_on lacks subgraph "${s.name}"`);
+    }
+  }
+
+  const sandbox = services.sandbox;
+  if (sandbox === undefined) {
+    problems.push(`${COMPOSE}: no service "sandbox"`);
+  } else {
+    const env = environmentOf(sandbox);
+    for (const v of vendors) {
+      const key = sandboxVendorEnv(v.name).key;
+      if (!(key in env)) problems.push(`${COMPOSE}: service "sandbox" lacks ${key} (the key of sandbox vendor "${v.name}")`);
+    }
+  }
+  return problems;
+}
+
+function checkSupergraph({ subgraphs, supergraph }: WiringInput): string[] {
+  let graphs: Map<string, string | undefined>;
+  try {
+    graphs = joinGraphs(supergraph);
+  } catch (err) {
+    return [`${SUPERGRAPH}: cannot read its join__Graph enum (${(err as Error).message})`];
+  }
+  const problems: string[] = [];
+  for (const s of subgraphs) {
+    if (!graphs.has(s.name)) problems.push(`${SUPERGRAPH}: lacks subgraph "${s.name}" (run npm run compose)`);
+    else if (graphs.get(s.name) !== supergraphUrl(s)) problems.push(`${SUPERGRAPH}: subgraph "${s.name}" has url ${String(graphs.get(s.name))}, expected ${supergraphUrl(s)} (run npm run compose)`);
+  }
+  for (const name of graphs.keys()) {
+    if (!subgraphs.some((s) => s.name === name)) problems.push(`${SUPERGRAPH}: has subgraph "${name}", which is not in ${REGISTRY} (run npm run compose)`);
+  }
+  return problems;
+}
+
+/** `join__Graph` values of a supergraph: subgraph name → routing url. */
+function joinGraphs(supergraph: string): Map<string, string | undefined> {
+  const enumNode = parse(supergraph).definitions.find(
+    (d): d is EnumTypeDefinitionNode => d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === 'join__Graph',
+  );
+  if (enumNode === undefined) throw new Error('no enum join__Graph');
+  const graphs = new Map<string, string | undefined>();
+  for (const value of enumNode.values ?? []) {
+    const directive = value.directives?.find((d) => d.name.value === 'join__graph');
+    const arg = (name: string) => {
+      const node = directive?.arguments?.find((a) => a.name.value === name)?.value;
+      return node?.kind === Kind.STRING ? node.value : undefined;
+    };
+    graphs.set(arg('name') ?? value.name.value.toLowerCase(), arg('url'));
+  }
+  return graphs;
+}
+
+function commandOf(service: ComposeService): string[] {
+  const command = service.command;
+  if (Array.isArray(command)) return command.map(String);
+  return typeof command === 'string' ? command.split(/\s+/) : [];
+}
+
+/** `environment:` as a map, whether written as a map or as a list of `KEY=value`. */
+function environmentOf(service: ComposeService): Record<string, unknown> {
+  const env = service.environment;
+  if (Array.isArray(env)) {
+    return Object.fromEntries(env.map(String).map((item) => (item.includes('=') ? [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)] : [item, undefined])));
+  }
+  return typeof env === 'object' && env !== null ? (env as Record<string, unknown>) : {};
+}
+
+function dependenciesOf(service: ComposeService): string[] {
+  const deps = service.depends_on;
+  if (Array.isArray(deps)) return deps.map(String);
+  return typeof deps === 'object' && deps !== null ? Object.keys(deps) : [];
+}
+
+/** A compose value with `${VAR:-default}` (or `${VAR-default}`) read as its default: what runs when .env does not override it. */
+function valueOf(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const text = String(raw);
+  const interpolated = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$/.exec(text);
+  return interpolated ? interpolated[1] : text;
+}
+
+function sameOrigin(url: string | undefined, expected: string): boolean {
+  if (url === undefined) return false;
+  try {
+    return new URL(url).origin === new URL(expected).origin;
+  } catch {
+    return false;
+  }
+}
