@@ -6,11 +6,9 @@ import {
   type PersistedQueryManifest,
 } from '../gateway/src/persistedQueries/PersistedQueryManifest.js';
 import { parseErrorMessage } from './parseErrorMessage.js';
-import type { DriftCheck } from './writeGeneratedFile.js';
 
-/** Where the app's operations live and where their manifest is committed (project-relative). */
+/** Where the app's operations (the build being developed) live, project-relative. */
 export const OPERATIONS_DIR = 'test/operations';
-export const MANIFEST_FILE = 'schema/persisted-queries.json';
 
 export interface OperationFile {
   /** Project-relative, for messages. */
@@ -21,7 +19,8 @@ export interface OperationFile {
 export type ManifestBuild = { readonly ok: true; readonly manifest: PersistedQueryManifest } | { readonly ok: false; readonly errors: readonly string[] };
 
 /**
- * The persisted query manifest of a set of `.graphql` files: one entry per named
+ * The operations of a set of `.graphql` files as written (no client transform: see
+ * appBuilds/manifestAsApolloClientSends.ts for the manifest an app build registers): one entry per named
  * operation, whose body is the operation and the fragments it uses (from any file),
  * printed by graphql-js (the canonical form Apollo's tooling and clients send), and
  * whose id is the SHA-256 of that body. Sorted by name, so the output only changes
@@ -99,37 +98,4 @@ function usedFragments(
     });
   }
   return [...used.keys()].sort().map((name) => used.get(name) as FragmentDefinitionNode);
-}
-
-/** The committed file's content: two-space JSON and one final newline (stable: no timestamp). */
-export function renderManifest(manifest: PersistedQueryManifest): string {
-  return `${JSON.stringify(manifest, null, 2)}\n`;
-}
-
-/**
- * Compares the committed manifest with what the operations produce now. `committed`
- * undefined = the file does not exist. Line endings do not count. The reason names the
- * operations added, removed or changed, and what to run.
- */
-export function checkManifestDrift(expected: PersistedQueryManifest, committed: string | undefined, file: string): DriftCheck {
-  if (committed === undefined) return { upToDate: false, reason: `${file} does not exist: run npm run manifest` };
-  const normalised = committed.replace(/\r\n/g, '\n');
-  if (normalised === renderManifest(expected)) return { upToDate: true };
-  let old: PersistedQueryManifest | undefined;
-  try {
-    old = JSON.parse(normalised) as PersistedQueryManifest;
-  } catch {
-    return { upToDate: false, reason: `${file} is not valid JSON: run npm run manifest` };
-  }
-  const before = new Map((Array.isArray(old?.operations) ? old.operations : []).map((op) => [op.name, op.id]));
-  const after = new Map(expected.operations.map((op) => [op.name, op.id]));
-  const added = [...after.keys()].filter((name) => !before.has(name));
-  const removed = [...before.keys()].filter((name) => !after.has(name));
-  const changed = [...after.keys()].filter((name) => before.has(name) && before.get(name) !== after.get(name));
-  const parts = [
-    added.length > 0 ? `added ${added.join(', ')}` : '',
-    removed.length > 0 ? `removed ${removed.join(', ')}` : '',
-    changed.length > 0 ? `changed ${changed.join(', ')}` : '',
-  ].filter((p) => p !== '');
-  return { upToDate: false, reason: `${file} is stale (${parts.length > 0 ? parts.join('; ') : 'formatting'}): run npm run manifest` };
 }

@@ -154,8 +154,9 @@ export const gatewaySettings = {
     description: 'apq = automatic persisted queries; safelist = only the operations of PERSISTED_QUERY_MANIFEST run; off = none.',
   }),
   persistedQueryManifest: string('PERSISTED_QUERY_MANIFEST', {
-    default: 'schema/persisted-queries.json',
-    description: 'Persisted query manifest of the app builds (made by `npm run manifest`), read at start-up in safelist mode.',
+    default: 'schema/app-builds',
+    description:
+      'Safelist of safelist mode, read at start-up: a folder of persisted query manifests, one per supported app build (`npm run app-build:register` / `app-build:retire`), served as their union; or one manifest file.',
   }),
   apqTtlS: int('APQ_TTL_S', {
     default: 86_400,

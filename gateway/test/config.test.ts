@@ -32,7 +32,7 @@ describe('parseGatewayConfig', () => {
       limitMaxCost: 5000,
       maxBatchOperations: 0,
       persistedQueries: 'apq',
-      persistedQueryManifest: 'schema/persisted-queries.json',
+      persistedQueryManifest: 'schema/app-builds',
       apqTtlS: 86400,
       rateLimitPerIp: 600,
       rateLimitPerUser: 300,

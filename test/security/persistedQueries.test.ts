@@ -66,10 +66,11 @@ describe('automatic persisted queries (default: PERSISTED_QUERIES=apq)', () => {
   });
 });
 
-describe('safelist mode (PERSISTED_QUERIES=safelist): only the manifest’s operations run', () => {
+describe('safelist mode (PERSISTED_QUERIES=safelist): only the supported app builds’ operations run', () => {
   let stack: Stack;
-  const manifest = JSON.parse(readFileSync(new URL('../../schema/persisted-queries.json', import.meta.url), 'utf8')) as PersistedQueryManifest;
-  const entry = (name: string) => manifest.operations.find((op) => op.name === name)!;
+  const build = (name: string) => JSON.parse(readFileSync(new URL(`../../schema/app-builds/${name}.json`, import.meta.url), 'utf8')) as PersistedQueryManifest;
+  const current = build('ios-3.2.0');
+  const entry = (name: string, manifest = current) => manifest.operations.find((op) => op.name === name)!;
   beforeAll(async () => {
     stack = await startStack({ env: { PERSISTED_QUERIES: 'safelist' } });
   });
@@ -81,6 +82,12 @@ describe('safelist mode (PERSISTED_QUERIES=safelist): only the manifest’s oper
     expect(res.json.errors).toEqual([{ message: 'This operation is not registered for this app.', extensions: { code: 'OPERATION_NOT_ALLOWED' } }]);
     if (secret) expect(JSON.stringify(res.json)).not.toContain(secret);
   };
+  const expectNotFound = (res: GraphQLResult) => {
+    expect(res.status).toBe(200);
+    expect(res.json.data).toBeUndefined();
+    expect(res.json.errors).toEqual([{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }]);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+  };
 
   it('a manifest operation by its id (hash only, POST and GET) runs the registered body', async () => {
     const home = entry('HomeScreen');
@@ -89,19 +96,28 @@ describe('safelist mode (PERSISTED_QUERIES=safelist): only the manifest’s oper
     expect(res.json.errors).toBeUndefined();
     expect(res.json.data.products.edges).toHaveLength(20);
 
-    const page = await stack.get({ variables: { id: 'prod_0004' }, extensions: persisted(entry('ProductPage').id) }, PREFLIGHT);
+    const page = await stack.get({ operationName: 'ProductPage', variables: { id: 'prod_0004' }, extensions: persisted(entry('ProductPage').id) }, PREFLIGHT);
     expect(page.status).toBe(200);
     expect(page.json.errors).toBeUndefined();
     expect(page.json.data).toMatchObject({ product: { id: 'prod_0004' } });
   });
 
-  it('a manifest operation by its full text runs: the registered body exactly, or the app’s file (same operation, other whitespace)', async () => {
+  it('the safelist is the union of the builds: an older build’s HomeScreen (another body, same name) runs too', async () => {
+    const old = entry('HomeScreen', build('ios-3.1.0'));
+    expect(old.id).not.toBe(entry('HomeScreen').id);
+    const res = await stack.post(JSON.stringify({ operationName: 'HomeScreen', extensions: persisted(old.id) }));
+    expect(res.json.errors).toBeUndefined();
+    expect(res.json.data.products.edges).toHaveLength(10);
+    expect(res.json.data.products.edges[0]).toMatchObject({ cursor: expect.any(String), __typename: 'ProductEdge' });
+  });
+
+  it('a manifest operation by its full text runs: the registered body exactly, or with other whitespace', async () => {
     const exact = await stack.query(entry('HomeScreen').body);
     expect(exact.json.errors).toBeUndefined();
-    const asWritten = await stack.query(operation('BrowseCategory'), { first: 3 });
-    expect(asWritten.status).toBe(200);
-    expect(asWritten.json.errors).toBeUndefined();
-    expect(asWritten.json.data.products.edges).toHaveLength(3);
+    const reformatted = await stack.query(entry('BrowseCategory').body.replace(/\n\s*/g, ' '), { first: 3 });
+    expect(reformatted.status).toBe(200);
+    expect(reformatted.json.errors).toBeUndefined();
+    expect(reformatted.json.data.products.edges).toHaveLength(3);
     // Text and its id together, as Apollo clients retry.
     const both = await stack.post(JSON.stringify({ query: entry('HomeScreen').body, extensions: persisted(entry('HomeScreen').id) }));
     expect(both.json.errors).toBeUndefined();
@@ -110,16 +126,24 @@ describe('safelist mode (PERSISTED_QUERIES=safelist): only the manifest’s oper
   it('an operation that is not in the manifest → 400 OPERATION_NOT_ALLOWED, its text not echoed', async () => {
     expectNotAllowed(await stack.query('{ products(first: 100) { edges { node { secretField: description } } } }'), 'secretField');
     // A registered operation, changed: not the same operation any more.
-    expectNotAllowed(await stack.query(operation('HomeScreen').replace('first: 20', 'first: 100')));
+    expectNotAllowed(await stack.query(entry('HomeScreen').body.replace('first: 20', 'first: 100')));
+    // The app's file as written, without the __typename fields Apollo clients add: not what any build sends.
+    expectNotAllowed(await stack.query(operation('HomeScreen')));
     expectNotAllowed(await stack.query('{ __schema { types { name } } }'), '__schema');
   });
 
-  it('an unknown id, or an id with another operation’s text → 400 OPERATION_NOT_ALLOWED; registering (APQ) is impossible', async () => {
-    expectNotAllowed(await stack.post(JSON.stringify({ extensions: persisted(sha256('{ __typename }')) })));
+  it('an unknown id alone → PERSISTED_QUERY_NOT_FOUND (clients resend the text); with a text not registered → OPERATION_NOT_ALLOWED; registering (APQ) is impossible', async () => {
+    expectNotFound(await stack.post(JSON.stringify({ extensions: persisted(sha256('{ __typename }')) })));
     expectNotAllowed(await stack.post(JSON.stringify({ query: entry('HomeScreen').body, extensions: persisted(entry('ProductPage').id) })));
     const query = '{ products(first: 1) { edges { node { id } } } }';
     expectNotAllowed(await stack.post(JSON.stringify({ query, extensions: persisted(sha256(query)) })));
-    expectNotAllowed(await stack.post(JSON.stringify({ extensions: persisted(sha256(query)) })));
+    expectNotFound(await stack.post(JSON.stringify({ extensions: persisted(sha256(query)) })));
+  });
+
+  it('the operation name a client sends never turns a refusal into 400 "Unknown operation named …"', async () => {
+    const unknown = sha256('query HomeScreen { products(first: 1) { edges { cursor } } }');
+    expectNotFound(await stack.get({ operationName: 'HomeScreen', extensions: persisted(unknown) }, PREFLIGHT));
+    expectNotAllowed(await stack.post(JSON.stringify({ operationName: 'HomeScreen', query: operation('HomeScreen'), extensions: persisted(unknown) })));
   });
 });
 

@@ -40,8 +40,8 @@ export interface PersistedQueries {
  *   or in Redis when REDIS_URL is set, shared by every replica. The Redis cache may
  *   degrade: unreachable or slow (> 200 ms), a lookup is a miss and the client resends
  *   the text, which still runs.
- * - `safelist`: only the operations of the manifest run (see `safelistPlugin`); Apollo's
- *   APQ is off, so no client can register anything.
+ * - `safelist`: only the operations of the supported app builds' manifests run (see
+ *   `safelistPlugin`); Apollo's APQ is off, so no client can register anything.
  * - `off`: no persisted queries; a hash answers PERSISTED_QUERY_NOT_SUPPORTED, which
  *   makes Apollo clients fall back to sending text.
  */

@@ -21,8 +21,19 @@ export interface SafelistOptions {
  *   (`print(parse(text))`: whitespace, commas and comments do not count; field order,
  *   names and arguments do) is a registered body, which is how the manifest stores them;
  *   the registered body is what runs;
- * - hash and text → both must name the same registered operation;
+ * - hash and text → both must name the same registered operation (or, when the hash is
+ *   unknown, the text alone decides: a client that hashes differently still gets through
+ *   with the registered text);
+ * - hash only, unknown → PERSISTED_QUERY_NOT_FOUND (HTTP 200, message
+ *   `PersistedQueryNotFound`, as Apollo's APQ answers): Apollo clients' persisted-queries
+ *   links react to it by resending the full text with the hash, which then runs if it is
+ *   registered and is refused below if not;
  * - anything else → 400 OPERATION_NOT_ALLOWED, without parsing or echoing the text.
+ *
+ * A refusal never depends on the request's `operationName`: it is dropped with the text,
+ * so a client naming its operation (every Apollo client does) gets one of these two codes,
+ * not Apollo's 400 "Unknown operation named …", which no client can act on. Refusals are
+ * `cache-control: private, no-store`, so that a CDN in front of GET never keeps one.
  *
  * It works on the request in `requestDidStart`, before Apollo reads it: an accepted
  * request continues as a plain query (Apollo's own APQ is off in this mode, so nobody
@@ -60,15 +71,23 @@ export function safelistPlugin(options: SafelistOptions): ApolloServerPlugin<Bas
         return;
       }
       const operation = resolve(request);
+      const hashOnly = request.query === undefined || request.query === '';
       request.extensions = withoutPersistedQuery(request.extensions);
       if (operation) {
         request.query = operation.body;
         return;
       }
       request.query = PLACEHOLDER;
+      request.operationName = undefined;
+      const refusal = hashOnly
+        ? new AppError('PERSISTED_QUERY_NOT_FOUND', undefined, { extensions: { http: { status: 200 } } })
+        : new AppError('OPERATION_NOT_ALLOWED', undefined, { extensions: { http: { status: 400 } } });
       return {
         async didResolveOperation() {
-          throw new AppError('OPERATION_NOT_ALLOWED', undefined, { extensions: { http: { status: 400 } } });
+          throw refusal;
+        },
+        async willSendResponse({ response }) {
+          response.http.headers.set('cache-control', 'private, no-store');
         },
       };
     },

@@ -1,0 +1,20 @@
+import { checkSchema } from './check/checkSchema.js';
+import { formatSchemaCheck } from './check/formatSchemaCheck.js';
+import { readSchemaCheckInput } from './check/readSchemaCheckInput.js';
+import { SUPERGRAPH_FILE } from './subgraphs.js';
+
+/**
+ * `npm run schema:check`: would the subgraphs as they are now break an app build in the
+ * field? Classifies every API schema change against the committed supergraph, validates
+ * every supported app build's operations (schema/app-builds/) and the app's own
+ * (test/operations/), applies the nullable rule, and exits 1 on anything not approved in
+ * schema/approved-changes.json. See schema/README.md.
+ */
+const read = readSchemaCheckInput();
+if (!read.ok) {
+  for (const e of read.errors) process.stderr.write(`error: ${e}\n`);
+  process.exit(1);
+}
+const report = await checkSchema(read.input);
+for (const line of formatSchemaCheck(report, SUPERGRAPH_FILE)) (report.ok ? process.stdout : process.stderr).write(`${line}\n`);
+process.exit(report.ok ? 0 : 1);
