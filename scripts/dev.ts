@@ -1,0 +1,134 @@
+/**
+ * `npm run dev -- <name>`: one subgraph with only its own sandbox vendor, for the team
+ * that owns it. The vendor runs in this process (from `vendors/<vendor>/sandbox.ts`), the
+ * subgraph in its own, from its `main.ts`, pointed at that vendor exactly as in production
+ * (`<NAME>_VENDOR_URL`, `<NAME>_VENDOR_KEY`). It verifies `x-gateway-identity` like a
+ * deployed subgraph: with GATEWAY_IDENTITY_JWKS from the environment when both halves of a
+ * pair are set there (`npm run keys:identity`), else with a key pair made for this run, whose
+ * private half the banner prints for `npm run token:identity`.
+ * Ports: `<NAME>_PORT` and `SANDBOX_<VENDOR>_PORT` (registry defaults). Ctrl-C stops both.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
+import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.js';
+import { subgraphEnv, subgraphPaths } from '../platform/registry/services.js';
+import { parseSandboxConfig, sandboxOptionsFrom } from '../vendors/config.js';
+import { loadSandboxVendors } from '../vendors/loadSandboxVendors.js';
+import { subgraphArgument } from './subgraphArgument.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const named = subgraphArgument(process.argv[2], 'npm run dev -- <name>');
+if (!named.ok) {
+  console.error(`dev: ${named.message}`);
+  process.exit(1);
+}
+const subgraph = named.subgraph;
+const names = subgraphEnv(subgraph.name);
+
+// Only this subgraph's vendor, with the sandbox's own settings (SANDBOX_<VENDOR>_PORT, _KEY, …).
+const module = (await loadSandboxVendors()).find((m) => m.name === subgraph.vendor)!;
+const sandbox = sandboxOptionsFrom(exitOnConfigError(() => parseSandboxConfig(process.env, [module])), [module]);
+const { port: vendorPort, apiKey, ...own } = sandbox.vendors![module.name]!;
+const vendor = await module.start({ host: sandbox.host!, latencyMs: sandbox.latencyMs!, port: vendorPort ?? 0, apiKey: apiKey! }, own);
+
+const envKeys = process.env.GATEWAY_IDENTITY_PRIVATE_KEY && process.env.GATEWAY_IDENTITY_JWKS;
+const keys = envKeys
+  ? { privateJwk: process.env.GATEWAY_IDENTITY_PRIVATE_KEY!, publicJwks: process.env.GATEWAY_IDENTITY_JWKS! }
+  : await generateIdentityKeys();
+const host = process.env[names.host] ?? '127.0.0.1';
+const port = Number(process.env[names.port] ?? subgraph.port);
+const origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+
+// Its own process group: Ctrl-C reaches this process only, which stops the subgraph (drain) and then the vendor.
+const child = spawn(process.execPath, ['--import', 'tsx', subgraphPaths(subgraph.name).entry], {
+  cwd: root,
+  detached: true,
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: {
+    ...process.env,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    APOLLO_TELEMETRY_DISABLED: '1',
+    [names.vendorUrl]: vendor.url,
+    [names.vendorKey]: apiKey,
+    GATEWAY_IDENTITY_JWKS: keys.publicJwks,
+  },
+});
+const relay = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) =>
+  stream?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) out.write(`[${subgraph.name}] ${line}\n`);
+  });
+relay(child.stdout, process.stdout);
+relay(child.stderr, process.stderr);
+
+let stopping = false;
+const childExited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+// Should this process end any other way, the subgraph does not outlive it.
+process.on('exit', () => {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+async function stop(code: number): Promise<never> {
+  stopping = true;
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await childExited;
+    clearTimeout(force);
+  }
+  await vendor.close();
+  process.exit(code);
+}
+
+const onSignal = () => {
+  if (stopping) return;
+  console.log(`\nstopping ${subgraph.name} and its sandbox vendor`);
+  void stop(0);
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+void childExited.then((code) => {
+  if (stopping) return;
+  console.error(`dev: ${subgraph.name} exited (code ${code}); stopping its sandbox vendor`);
+  void stop(1);
+});
+
+async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+if (!(await waitReady(`${origin}/readyz`, 60_000))) {
+  if (!stopping) {
+    console.error(`dev: ${subgraph.name} did not become ready at ${origin}/readyz within 60 s`);
+    await stop(1);
+  }
+} else {
+  const body = JSON.stringify({ query: '{ _service { sdl } }' });
+  const keyLine = envKeys
+    ? `It verifies x-gateway-identity with GATEWAY_IDENTITY_JWKS from your environment; token:identity signs with GATEWAY_IDENTITY_PRIVATE_KEY from it.`
+    : `It verifies x-gateway-identity with a key pair made for this run. To mint tokens for it (each valid 60 s):\n\n  export GATEWAY_IDENTITY_PRIVATE_KEY='${keys.privateJwk}'`;
+  console.log(`
+${subgraph.name} is up (development), with only its sandbox vendor.
+
+  Subgraph   ${origin}/graphql
+  Vendor     ${vendor.name} (${vendor.brand}) ${vendor.url}   faults: PUT ${vendor.url}/__sandbox/faults
+
+${keyLine}
+
+curl -s ${origin}/graphql -H 'content-type: application/json' \\
+  -H "x-gateway-identity: $(npm run -s token:identity -- ${subgraph.name})" \\
+  --data '${body}'
+
+A signed-in caller: npm run -s token:identity -- ${subgraph.name} --user <id> --scope "<scopes>"
+Ctrl-C stops both.
+`);
+}
