@@ -28,6 +28,7 @@ describe('import rules', () => {
       { path: 'platform/log/createLogger.ts', text: "import '../../gateway/src/config.js';" },
       { path: 'schema/compose.ts', text: "import { w } from '../gateway/src/createGateway.js';" },
       { path: 'gateway/test/x.test.ts', text: "import { v } from '../../vendors/startSandbox.js';" },
+      { path: 'schema/check/y.ts', text: "import { l } from '../../test/harness/runEntry.js';" },
       { path: 'templates/stub.ts', text: '' },
     ];
     const problems = findForbiddenImports(files).map(formatForbiddenImport);
@@ -40,6 +41,7 @@ describe('import rules', () => {
       expect.stringMatching(/^platform\/log\/createLogger\.ts imports gateway\/src\/config\.ts /),
       expect.stringMatching(/^schema\/compose\.ts imports gateway\/src\/createGateway\.ts /),
       expect.stringMatching(/^gateway\/test\/x\.test\.ts imports vendors\/startSandbox\.ts /),
+      expect.stringMatching(/^schema\/check\/y\.ts imports test\/harness\/runEntry\.ts /),
       expect.stringMatching(/^templates\/stub\.ts: no import rule covers this location/),
     ]);
   });
@@ -52,6 +54,7 @@ describe('import rules', () => {
       { path: 'subgraphs/loadSubgraphModules.ts', text: "import type { M } from './kit/server/SubgraphModule.js';" },
       { path: 'gateway/test/a.test.ts', text: "import { g } from '../../test/harness/testSubgraphs.js';\nimport { h } from '../../schema/subgraphs.js';" },
       { path: 'schema/appBuild.ts', text: "import type { P } from '../gateway/src/persistedQueries/PersistedQueryManifest.js';" },
+      { path: 'schema/check/x.test.ts', text: "import { k } from '../../test/harness/runEntry.js';" },
       { path: 'test/harness/startStack.ts', text: "import { i } from '../../subgraphs/reviews/subgraph.js';" },
       { path: 'scripts/start.ts', text: "import { j } from '../gateway/src/main.js';" },
     ];
