@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { gatewayEntry, sandboxVendorEntries, subgraphEntries } from '../../platform/registry/services.js';
+import { addToComposeFile } from './editComposeFile.js';
+import { addToEnvExample } from './editEnvExample.js';
+import { addToRegistry } from './editRegistry.js';
+import { nameProblem, namesOf } from './names.js';
+import { planSubgraph } from './planSubgraph.js';
+import { fill } from './renderTemplates.js';
+
+const registry = { subgraphs: subgraphEntries, vendors: sandboxVendorEntries, gatewayPort: gatewayEntry.port };
+const nothingExists = () => false;
+const root = new URL('../../', import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+
+describe('names', () => {
+  it('spells a name for folders, fields, types and settings', () => {
+    expect(namesOf('price-alerts')).toEqual({ name: 'price-alerts', camel: 'priceAlerts', pascal: 'PriceAlerts', prefix: 'PRICE_ALERTS' });
+  });
+
+  it.each(['Loyalty', 'loyalty_points', '1up', '-x', 'a--b', 'x'.repeat(31), '', 'kit', 'gateway'])('refuses %j', (name) => {
+    expect(nameProblem(name)).toEqual(expect.any(String));
+  });
+});
+
+describe('planSubgraph', () => {
+  it('takes the next free ports, keys the vendor like the others and fills every template', () => {
+    const plan = planSubgraph({ name: 'loyalty' }, registry, nothingExists);
+    expect(plan.subgraph).toEqual({ name: 'loyalty', port: 4004, vendor: 'loyalty', owns: 'Product.loyalty' });
+    expect(plan.vendor).toEqual({ name: 'loyalty', port: 4104, brand: 'LoyaltyWorks', defaultKey: 'sandbox-loyalty-key' });
+    expect([...plan.files.keys()]).toEqual(
+      expect.arrayContaining([
+        'subgraphs/loyalty/schema.graphql',
+        'subgraphs/loyalty/subgraph.ts',
+        'subgraphs/loyalty/main.ts',
+        'subgraphs/loyalty/loyaltyVendorClient.ts',
+        'subgraphs/loyalty/resolvers/Product.ts',
+        'subgraphs/loyalty/loyalty.test.ts',
+        'subgraphs/loyalty/README.md',
+        'vendors/loyalty/sandbox.ts',
+        'vendors/loyalty/createLoyaltyVendor.ts',
+      ]),
+    );
+    for (const content of plan.files.values()) expect(content).not.toMatch(/__(name|camel|Pascal|PREFIX|vendor|Brand|port)__/);
+  });
+
+  it('lists every problem at once', () => {
+    expect(() => planSubgraph({ name: 'reviews', vendor: 'identity', port: 4001, vendorPort: 80, brand: 'lower' }, registry, nothingExists)).toThrow(
+      /subgraph named "reviews" already exists[\s\S]*vendor named "identity" already exists[\s\S]*port 4001 is already used[\s\S]*vendor port 80: expected[\s\S]*brand "lower"/,
+    );
+  });
+
+  it('refuses a folder that exists without a registry entry', () => {
+    expect(() => planSubgraph({ name: 'coupons' }, registry, (path) => path === 'subgraphs/coupons')).toThrow(/"coupons" already exists/);
+  });
+});
+
+describe('the edits', () => {
+  const names = namesOf('loyalty');
+  const wiring = { subgraph: names, port: 4004, vendor: names, vendorPort: 4104, vendorKey: 'sandbox-loyalty-key' };
+
+  it('docker-compose.yml gets the service, its route, the gateway waiting for it and its vendor key', () => {
+    const compose = parse(addToComposeFile(read('docker-compose.yml'), wiring), { merge: true }) as {
+      services: Record<string, { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown> }>;
+    };
+    expect(compose.services.loyalty?.command).toEqual(['node', '--import', 'tsx', 'subgraphs/loyalty/main.ts']);
+    expect(compose.services.loyalty?.environment?.LOYALTY_VENDOR_URL).toBe('${LOYALTY_VENDOR_URL:-http://sandbox:4104}');
+    expect(compose.services.gateway?.environment?.SUBGRAPH_URLS).toMatch(/,loyalty=http:\/\/loyalty:4004\/graphql$/);
+    expect(compose.services.gateway?.depends_on).toHaveProperty('loyalty');
+    expect(compose.services.sandbox?.environment?.SANDBOX_LOYALTY_KEY).toBe('${LOYALTY_VENDOR_KEY:-sandbox-loyalty-key}');
+  });
+
+  it('a compose file laid out differently stops the generator instead of half-editing it', () => {
+    expect(() => addToComposeFile('services:\n  gw:\n    image: x\n', wiring)).toThrow(/could not find the sandbox service/);
+  });
+
+  it('.env.example gets a block and the vendor port', () => {
+    const out = addToEnvExample(read('.env.example'), wiring);
+    expect(out).toContain('# Loyalty → loyalty vendor\nLOYALTY_PORT=4004\nLOYALTY_VENDOR_URL=http://127.0.0.1:4104');
+    expect(out).toMatch(/SANDBOX_IDENTITY_PORT=4103\nSANDBOX_LOYALTY_PORT=4104/);
+  });
+
+  it('the registry gets both entries above its markers, and refuses a source without them', () => {
+    const plan = planSubgraph({ name: 'loyalty' }, registry, nothingExists);
+    const out = addToRegistry(read('platform/registry/services.ts'), plan.subgraph, plan.vendor);
+    expect(out).toContain("  { name: 'loyalty', port: 4004, vendor: 'loyalty', owns: 'Product.loyalty' },\n  // new:subgraph");
+    expect(out).toContain("  { name: 'loyalty', port: 4104, brand: 'LoyaltyWorks', defaultKey: 'sandbox-loyalty-key' },\n  // new:vendor");
+    expect(() => addToRegistry('export const x = [];', plan.subgraph, plan.vendor)).toThrow(/new:subgraph/);
+  });
+
+  it('a template token without a value is a template bug, not silent output', () => {
+    expect(() => fill('type __Pascal__ {}', {})).toThrow(/__Pascal__ has no value/);
+    expect(fill('__typename __Pascal__', { Pascal: 'Loyalty' })).toBe('__typename Loyalty');
+  });
+});

@@ -1,0 +1,80 @@
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/*
+ * The generator end to end, in a throwaway copy of the project (the real tree is never
+ * touched): generate a subgraph, then everything CI would run on it — composition, the
+ * wiring and schema checks, the type check, lint, and the generated tests, which start
+ * the whole stack with the new subgraph and query it through the gateway. So the
+ * templates cannot rot without this failing.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let copy: string;
+
+function run(command: string, args: readonly string[]): SpawnSyncReturns<string> {
+  // A clean environment for the child tools: no vitest worker state, no test-only variables.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST'));
+  return spawnSync(command, args, { cwd: copy, env: { ...env, APOLLO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+const tsx = (script: string, ...args: string[]) => run(process.execPath, ['--import', 'tsx', script, ...args]);
+const bin = (name: string, ...args: string[]) => run(process.execPath, [join(root, 'node_modules', name), ...args]);
+// eslint-disable-next-line no-control-regex -- terminal colour codes
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+const output = (r: SpawnSyncReturns<string>) => plain(`${r.stdout}\n${r.stderr}`);
+
+beforeAll(() => {
+  copy = mkdtempSync(join(tmpdir(), 'mobile-graph-generator-'));
+  // The project as a fresh clone would have it (tracked and new files, nothing ignored), sharing node_modules.
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+  for (const file of files) if (existsSync(join(root, file))) cpSync(join(root, file), join(copy, file));
+  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+});
+afterAll(() => {
+  if (copy) rmSync(copy, { recursive: true, force: true });
+});
+
+describe('npm run new:subgraph, end to end in a copy of the project', () => {
+  it('generates a subgraph that composes, passes every check and its own tests, and serves 20 products with one vendor call', () => {
+    const generated = tsx('scripts/newSubgraph.ts', 'loyalty', '--brand', 'Pointly');
+    expect(generated.status, output(generated)).toBe(0);
+    expect(generated.stdout).toContain('The loyalty subgraph is in the graph');
+
+    // Registered, composed and wired: nothing else for the team to touch.
+    expect(readFileSync(join(copy, 'platform/registry/services.ts'), 'utf8')).toContain("{ name: 'loyalty', port: 4004, vendor: 'loyalty', owns: 'Product.loyalty' }");
+    expect(readFileSync(join(copy, 'schema/supergraph.graphql'), 'utf8')).toMatch(/LOYALTY @join__graph\(name: "loyalty", url: "http:\/\/localhost:4004\/graphql"\)/);
+    expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('`LOYALTY_VENDOR_URL`');
+    expect(readFileSync(join(copy, 'docker-compose.yml'), 'utf8')).toContain('loyalty=http://loyalty:4004/graphql');
+
+    // What CI checks, as package.json names it (type check included).
+    const scripts = (JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const checks = ['compose:check', 'schema:check', 'manifest:check', 'docs:check', 'wiring:check', 'typecheck'].filter((name) => scripts[name] !== undefined);
+    expect(checks).toContain('typecheck');
+    for (const check of checks) {
+      const result = run('npm', ['run', '--silent', check]);
+      expect(result.status, `npm run ${check}: ${output(result)}`).toBe(0);
+    }
+    const lint = bin('eslint/bin/eslint.js', 'subgraphs/loyalty', 'vendors/loyalty');
+    expect(lint.status, output(lint)).toBe(0);
+
+    // Its generated tests: the kit's promises counted at its sandbox vendor, and the gateway query.
+    const tests = bin('vitest/vitest.mjs', 'run', 'subgraphs/loyalty', 'vendors/loyalty');
+    expect(tests.status, output(tests)).toBe(0);
+    expect(plain(tests.stdout)).toMatch(/Test Files\s+4 passed/);
+    expect(plain(tests.stdout)).toContain('adds loyalty to 20 products with one call to its vendor');
+  }, 300_000);
+
+  it('refuses a name that is taken or malformed, and a port in use, writing nothing', () => {
+    const before = readFileSync(join(copy, 'platform/registry/services.ts'), 'utf8');
+    for (const args of [['reviews'], ['Bad_Name'], ['coupons', '--port', '4001'], ['coupons', '--vendor', 'identity'], []]) {
+      const result = tsx('scripts/newSubgraph.ts', ...args);
+      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(/new:subgraph: /);
+    }
+    expect(readFileSync(join(copy, 'platform/registry/services.ts'), 'utf8')).toBe(before);
+    expect(existsSync(join(copy, 'subgraphs/coupons'))).toBe(false);
+  }, 60_000);
+});
