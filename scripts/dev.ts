@@ -30,7 +30,10 @@ const names = subgraphEnv(subgraph.name);
 const module = (await loadSandboxVendors()).find((m) => m.name === subgraph.vendor)!;
 const sandbox = sandboxOptionsFrom(exitOnConfigError(() => parseSandboxConfig(process.env, [module])), [module]);
 const { port: vendorPort, apiKey, ...own } = sandbox.vendors![module.name]!;
-const vendor = await module.start({ host: sandbox.host!, latencyMs: sandbox.latencyMs!, port: vendorPort ?? 0, apiKey: apiKey! }, own);
+const vendor = await module.start({ host: sandbox.host!, latencyMs: sandbox.latencyMs!, port: vendorPort ?? 0, apiKey: apiKey! }, own).catch((err: unknown) => {
+  console.error(`dev: the ${module.name} sandbox vendor could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
 
 const envKeys = process.env.GATEWAY_IDENTITY_PRIVATE_KEY && process.env.GATEWAY_IDENTITY_JWKS;
 const keys = envKeys
