@@ -33,7 +33,7 @@ export const errorCodes = {
   OPERATION_NOT_ALLOWED: {
     message: 'This operation is not registered for this app.',
     description:
-      'The gateway runs in safelist mode and the operation is not in the persisted-query manifest of the app builds. Ship the operation in the manifest (`npm run manifest`).',
+      'The gateway runs in safelist mode and the operation is not in the persisted-query manifest of any supported app build. Register the build that sends it (`npm run app-build:register`).',
   },
   PERSISTED_QUERY_NOT_FOUND: {
     message: 'PersistedQueryNotFound',
