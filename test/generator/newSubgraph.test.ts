@@ -61,7 +61,7 @@ describe('npm run new:subgraph, end to end in a copy of the project', () => {
     expect(lint.status, output(lint)).toBe(0);
 
     // Its generated tests: the kit's promises counted at its sandbox vendor, and the gateway query.
-    const tests = bin('vitest/vitest.mjs', 'run', 'subgraphs/loyalty', 'vendors/loyalty');
+    const tests = bin('vitest/vitest.mjs', 'run', '--reporter=verbose', 'subgraphs/loyalty', 'vendors/loyalty');
     expect(tests.status, output(tests)).toBe(0);
     expect(plain(tests.stdout)).toMatch(/Test Files\s+4 passed/);
     expect(plain(tests.stdout)).toContain('adds loyalty to 20 products with one call to its vendor');
