@@ -72,6 +72,9 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     formatError,
     plugins: [requestIdPlugin<TContext>(describeVendorError), ...(options.plugins ?? [])],
     logger: options.logger,
+    // serveSubgraph owns the signals: it drains HTTP first, then stops Apollo. Apollo's own
+    // handler would stop it under in-flight requests and make the kit see a second signal.
+    stopOnTerminationSignals: false,
   });
   let ready = false;
   const verifier = options.identityJwks === undefined ? undefined : createIdentityVerifier({ jwks: options.identityJwks, audience: options.name });
