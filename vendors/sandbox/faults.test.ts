@@ -32,8 +32,9 @@ describe('faults', () => {
     vendor.control.setFaults({ latencyMs: 150 });
     const slow = await timed(() => get());
     expect(slow.res.status).toBe(200);
+    // A lower bound only: a busy machine makes answers slower, never faster than the latency applied.
     expect(slow.ms).toBeGreaterThanOrEqual(140);
-    expect(fast.ms).toBeLessThan(slow.ms);
+    expect(fast.res.status).toBe(200);
   });
 
   it('jitter stays within latency..latency+jitter', async () => {
@@ -41,7 +42,6 @@ describe('faults', () => {
     for (let i = 0; i < 3; i++) {
       const { ms } = await timed(() => get());
       expect(ms).toBeGreaterThanOrEqual(15);
-      expect(ms).toBeLessThan(1000);
     }
     // Wall-clock times cannot pin the upper bound without flaking; the delays drawn can.
     const delays = new FaultController({ latencyMs: 20, jitterMs: 60 });
@@ -189,14 +189,13 @@ describe('hang', () => {
 
     const pending = vendorFetch(hung, '/v1/products', { signal: AbortSignal.timeout(10_000) }).then(
       () => 'answered',
-      () => 'failed',
+      // The client's own 10 s timeout would be a TimeoutError; close() destroying the socket is not.
+      (err: unknown) => (err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'cut by close'),
     );
     await new Promise((r) => setTimeout(r, 100));
     expect(hung.control.stats().calls.map((c) => c.status)).toEqual([0, 0]);
-    const start = performance.now();
     await hung.close();
-    expect(performance.now() - start).toBeLessThan(1000);
-    expect(await pending).toBe('failed');
+    expect(await pending).toBe('cut by close');
     await hung.close(); // idempotent
   });
 });

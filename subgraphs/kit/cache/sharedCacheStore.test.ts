@@ -105,6 +105,9 @@ describe('redis cache that is unreachable or hung', () => {
     hung.close();
   });
 
+  /** Far above every budget here (200 ms), far below the test timeout: "it gave up", not "it was quick". */
+  const UNBOUNDED_MS = 5_000;
+
   it('degrades to misses at a dead port without throwing or hanging, and closes', async () => {
     const store = createCacheStore({ redisUrl: 'redis://127.0.0.1:1', namespace: 'dead', logger, opTimeoutMs: 200 });
     const started = performance.now();
@@ -114,7 +117,9 @@ describe('redis cache that is unreachable or hung', () => {
     await expect(store.delete('k')).resolves.toBeUndefined();
     await expect(store.deleteMany(['k', 'j'])).resolves.toBeUndefined();
     expect(await cachedCall(store, 'k', policy, async () => 'from vendor')).toBe('from vendor');
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Bounded, not fast: unbounded operations on a dead Redis would never finish. A generous
+    // multiple of the 200 ms budget keeps a busy machine from failing this.
+    expect(performance.now() - started).toBeLessThan(UNBOUNDED_MS);
     await store.close();
     expect(await store.get('k')).toBeUndefined();
   });
@@ -131,11 +136,11 @@ describe('redis cache that is unreachable or hung', () => {
       await store.set('k', 'v', policy);
       const elapsed = performance.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(2 * 200 - 10); // both really waited for the hung server…
-      expect(elapsed).toBeLessThan(2 * 200 + 300); // …and no longer than the bound
+      expect(elapsed).toBeLessThan(UNBOUNDED_MS); // …and gave up (a hung Redis would hold them forever)
     } finally {
       const closing = performance.now();
       await store.close();
-      expect(performance.now() - closing).toBeLessThan(500);
+      expect(performance.now() - closing).toBeLessThan(UNBOUNDED_MS);
     }
   });
 });
