@@ -12,6 +12,10 @@ export interface RequestInfo {
   readonly requestId: string;
   /** What `authenticate` returned; null (anonymous) without that hook. */
   readonly viewer: Viewer | null;
+  /** When the handler first saw the request (`Date.now()`), before auth or the body: where a request budget starts. */
+  readonly receivedAt: number;
+  /** Aborts when the client goes away (connection closed) before its answer was sent: work for it need not start. */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -26,9 +30,15 @@ export type Authenticate = (info: { readonly req: IncomingMessage; readonly requ
  */
 export interface Admission {
   /** Every GraphQL HTTP request, before `authenticate` and before the body is read. */
-  request?(info: { readonly req: IncomingMessage; readonly requestId: string }): Promise<void>;
+  request?(info: { readonly req: IncomingMessage; readonly requestId: string; readonly receivedAt: number }): Promise<void>;
   /** After `authenticate`, once the body is parsed (a JSON array is a batch), before Apollo. */
-  operations?(info: { readonly req: IncomingMessage; readonly requestId: string; readonly viewer: Viewer | null; readonly body: unknown }): Promise<void>;
+  operations?(info: {
+    readonly req: IncomingMessage;
+    readonly requestId: string;
+    readonly receivedAt: number;
+    readonly viewer: Viewer | null;
+    readonly body: unknown;
+  }): Promise<void>;
 }
 
 /** A route outside GraphQL (health, a page). Return false to fall through to 404. */
@@ -63,16 +73,17 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
 
   return (req, res) => {
+    const receivedAt = Date.now();
     const requestId = resolveRequestId(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    handle(req, res, requestId).catch((err: unknown) => {
+    handle(req, res, requestId, receivedAt).catch((err: unknown) => {
       options.logger.error({ err, requestId }, 'unhandled error in HTTP handler');
       if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', requestId);
       else res.destroy();
     });
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
@@ -90,9 +101,14 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
       return sendError(res, 503, 'SERVICE_UNAVAILABLE', requestId);
     }
 
+    const callerGone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) callerGone.abort(new Error('the client closed the connection before the answer was sent'));
+    });
+
     const { request: admitRequest, operations: admitOperations } = options.admission ?? {};
     const authenticate = options.authenticate;
-    if (admitRequest && (await orRefusal(() => admitRequest({ req, requestId }), res, requestId)) === REFUSED) return;
+    if (admitRequest && (await orRefusal(() => admitRequest({ req, requestId, receivedAt }), res, requestId)) === REFUSED) return;
 
     const viewer = authenticate ? await orRefusal(() => authenticate({ req, requestId }), res, requestId) : null;
     if (viewer === REFUSED) return;
@@ -126,11 +142,14 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
       }
     }
 
-    if (admitOperations && (await orRefusal(() => admitOperations({ req, requestId, viewer, body }), res, requestId)) === REFUSED) return;
+    if (admitOperations && (await orRefusal(() => admitOperations({ req, requestId, receivedAt, viewer, body }), res, requestId)) === REFUSED) return;
+
+    // Nobody is left to read the answer (e.g. a gateway that gave up on this fetch): do not start the work.
+    if (callerGone.signal.aborted) return;
 
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-      context: () => options.context({ req, requestId, viewer }),
+      context: () => options.context({ req, requestId, viewer, receivedAt, signal: callerGone.signal }),
     });
     await writeResponse(res, response);
   }

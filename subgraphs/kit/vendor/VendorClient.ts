@@ -1,10 +1,19 @@
 import type { BreakerState } from '../breaker/createBreaker.js';
 import type { VendorRequest } from '../http/VendorRequest.js';
 
-/** Per call: the request id (sent to the vendor, on every log line) and an optional cancel signal. */
+/**
+ * Per call: the request id (sent to the vendor, on every log line), the deadline of the
+ * GraphQL request the call serves, and an optional cancel signal. The subgraph's context
+ * has one ready-made (`ctx.call`, `LoaderDeps.call`): pass that, not `{ requestId }`.
+ */
 export interface CallContext {
   readonly requestId: string;
-  /** The caller going away (e.g. the mobile client disconnected) aborts the in-flight request. */
+  /**
+   * When the request's budget runs out (epoch ms, `Date.now()` clock). The call's deadline is
+   * the earlier of this and its own `deadlineMs`; a call with no budget left is not started.
+   */
+  readonly deadlineAt?: number;
+  /** The caller going away (e.g. the gateway gave up on the fetch) aborts the in-flight request. */
   readonly signal?: AbortSignal;
 }
 
@@ -15,7 +24,9 @@ export interface VendorOperationDef<I, O> {
   readonly idempotent: boolean;
   readonly request: (input: I) => VendorRequest;
   /** Validates the vendor's shape and maps it; throwing → `VendorError('bad_response')`. `json` is undefined on 204. */
-  readonly parse: (json: unknown, status: number) => O;
+  readonly parse: (json: unknown, status: number, input: I) => O;
+  /** Caps the 2xx body this operation reads (bytes); overrides the client's `maxBodyBytes`. */
+  readonly maxBodyBytes?: number;
   /** Overrides the client's `deadlineMs` for this operation. */
   readonly deadlineMs?: number;
 }

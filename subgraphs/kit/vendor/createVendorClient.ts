@@ -53,13 +53,14 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
     });
     breakers.set(opName, breaker);
     const deadlineMs = def.deadlineMs ?? options.deadlineMs;
+    const maxBodyBytes = def.maxBodyBytes ?? options.maxBodyBytes;
 
-    async function attemptOnce(req: VendorRequest, ctx: CallContext, signal: AbortSignal, attemptNo: number): Promise<O> {
+    async function attemptOnce(input: I, req: VendorRequest, ctx: CallContext, signal: AbortSignal, attemptNo: number): Promise<O> {
       const started = Date.now();
       try {
-        const res = await http.request(opName, req, { signal, requestId: ctx.requestId });
+        const res = await http.request(opName, req, { signal, requestId: ctx.requestId, read: def.idempotent, maxBodyBytes });
         try {
-          return def.parse(res.json, res.status);
+          return def.parse(res.json, res.status, input);
         } catch (err) {
           if (err instanceof VendorError) throw err;
           throw new VendorError('bad_response', {
@@ -101,6 +102,9 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
         throw fail('rate_limited', opName, `rate limited by the vendor for another ${waitMs} ms`, { retryAfterMs: waitMs });
       }
       if (ctx.signal?.aborted) throw fail('timeout', opName, 'cancelled by the caller before the call started');
+      // The request's budget caps the call's own; with nothing left the call is not started (and the breaker not fired).
+      const callBudgetMs = Math.min(deadlineMs, ctx.deadlineAt === undefined ? deadlineMs : Math.floor(ctx.deadlineAt - Date.now()));
+      if (callBudgetMs <= 0) throw fail('timeout', opName, 'the request budget was spent before the call started');
       let req: VendorRequest;
       try {
         req = def.request(input);
@@ -109,16 +113,16 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
         throw err instanceof VendorError ? err : fail('rejected', opName, `could not build the request: ${String(err)}`, { cause: err });
       }
 
-      const deadlineAt = Date.now() + deadlineMs;
+      const deadlineAt = Date.now() + callBudgetMs;
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new Error(`deadline of ${deadlineMs} ms exceeded`)), deadlineMs);
+      const timer = setTimeout(() => controller.abort(new Error(`deadline of ${callBudgetMs} ms exceeded`)), callBudgetMs);
       const onCallerAbort = () => controller.abort(new Error('cancelled by the caller'));
       ctx.signal?.addEventListener('abort', onCallerAbort, { once: true });
       const signal = controller.signal;
 
       const run = (): Promise<O> =>
         def.idempotent && options.retry.maxAttempts > 1
-          ? withRetry((n) => attemptOnce(req, ctx, signal, n), {
+          ? withRetry((n) => attemptOnce(input, req, ctx, signal, n), {
               options: options.retry,
               deadlineAt,
               budget,
@@ -127,7 +131,7 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
               retryAfterMs: (err) => (err instanceof VendorError ? err.retryAfterMs : undefined),
               ...(internals.random ? { random: internals.random } : {}),
             })
-          : attemptOnce(req, ctx, signal, 1);
+          : attemptOnce(input, req, ctx, signal, 1);
 
       try {
         return (await breaker.fire(run)) as O;
