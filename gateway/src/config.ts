@@ -140,7 +140,21 @@ export const gatewaySettings = {
     min: 1,
     max: 10_000_000,
     unit: 'cost points',
-    description: 'Highest estimated cost of one operation (the home screen costs 1663); more → 400 QUERY_TOO_COMPLEX.',
+    description: 'Highest estimated cost of one operation, counted with its variables (the home screen costs 1663); more → 400 QUERY_TOO_COMPLEX.',
+  }),
+  limitMaxMutationFields: int('LIMIT_MAX_MUTATION_FIELDS', {
+    default: 1,
+    min: 1,
+    max: 100,
+    unit: 'fields',
+    description: 'Most root mutation fields one operation may hold (aliases count), so one request cannot multiply sign-ups or payments; more → 400 QUERY_TOO_COMPLEX, nothing runs.',
+  }),
+  limitMaxErrors: int('LIMIT_MAX_ERRORS', {
+    default: 5,
+    min: 1,
+    max: 100,
+    unit: 'errors',
+    description: 'Most errors an answer that refuses a request (no data: parse, validation, variables) lists; the rest are counted in extensions.errorsOmitted.',
   }),
   maxBatchOperations: int('MAX_BATCH_OPERATIONS', {
     default: 0,
@@ -230,6 +244,10 @@ export interface GatewayConfig extends AuthConfig {
   readonly limitMaxTokens: number;
   /** graphql-armor cost points */
   readonly limitMaxCost: number;
+  /** root fields of one mutation operation */
+  readonly limitMaxMutationFields: number;
+  /** errors in an answer without data */
+  readonly limitMaxErrors: number;
   /** 0 = batching off */
   readonly maxBatchOperations: number;
   readonly persistedQueries: PersistedQueryMode;

@@ -11,10 +11,14 @@ import type { GatewayConfig } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource.js';
 import { withSecurityHeaders } from './http/securityHeaders.js';
+import { listSizes } from './limits/listSizes.js';
+import { operationLimitsPlugin } from './limits/operationLimitsPlugin.js';
 import { queryLimits } from './limits/queryLimits.js';
 import { createPersistedQueries } from './persistedQueries/createPersistedQueries.js';
 import type { PersistedQueryManifest } from './persistedQueries/PersistedQueryManifest.js';
+import { answerShapingPlugin } from './plugins/answerShaping.js';
 import { maskGatewayError } from './plugins/errorMasking.js';
+import { introspectionPlugin } from './plugins/introspection.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
 import { noStorePlugin } from './plugins/noStore.js';
 import { operationResolutionPlugin } from './plugins/operationResolution.js';
@@ -103,7 +107,6 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     maxAliases: config.limitMaxAliases,
     maxDirectives: config.limitMaxDirectives,
     maxTokens: config.limitMaxTokens,
-    maxCost: config.limitMaxCost,
     blockFieldSuggestions: config.nodeEnv === 'production',
   });
   const persisted = createPersistedQueries({
@@ -148,6 +151,9 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
       ...telemetryOffPlugins(),
       landingPagePlugin(config.nodeEnv),
       ...limits.plugins,
+      operationLimitsPlugin<GatewayContext>({ maxCost: config.limitMaxCost, maxMutationFields: config.limitMaxMutationFields, listSizes }),
+      introspectionPlugin<GatewayContext>(),
+      answerShapingPlugin<GatewayContext>({ maxErrors: config.limitMaxErrors, logger }),
       ...persisted.plugins,
       noStorePlugin<GatewayContext>(),
     ],

@@ -30,6 +30,8 @@ describe('parseGatewayConfig', () => {
       limitMaxDirectives: 10,
       limitMaxTokens: 2000,
       limitMaxCost: 5000,
+      limitMaxMutationFields: 1,
+      limitMaxErrors: 5,
       maxBatchOperations: 0,
       persistedQueries: 'apq',
       persistedQueryManifest: 'schema/app-builds',

@@ -12,29 +12,12 @@ export interface QueryLimitsConfig {
   readonly maxDirectives: number;
   /** Lexical tokens in the document; the parser stops at the first one past it. */
   readonly maxTokens: number;
-  /** Estimated cost, see `COST_WEIGHTS`. */
-  readonly maxCost: number;
   /** Strip "Did you mean …" from every error (production). */
   readonly blockFieldSuggestions: boolean;
 }
 
-/**
- * graphql-armor's cost model: a leaf costs `scalarCost`, a field with a selection set
- * `objectCost` plus its children, each child level weighted by `depthCostFactor`, and a
- * literal `first:`/`last:` argument multiplies its field's subtree. With these weights
- * the app's operations cost (measured on the supergraph): HomeScreen 1663, ProductPage 37
- * (903 with `reviews: 50` written literally), BrowseCategory 29 (2852 with `first: 100`
- * written literally), so the default limit of 5000 leaves room for three home screens.
- *
- * A `first` given as a variable is unknown at validation time (and a validated document
- * is cached for every later request), so armor counts it as 1: the resolvers bound those
- * lists instead (`products(first ≤ 100)`, `reviews(first ≤ 50)`, else BAD_USER_INPUT),
- * and the cost limit bounds the shape around them.
- */
-const COST_WEIGHTS = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.2 } as const;
-
 export interface QueryLimits {
-  /** Apollo Server `validationRules`: depth, aliases, directives, cost. */
+  /** Apollo Server `validationRules`: depth, aliases, directives (cost: `operationLimitsPlugin`). */
   readonly validationRules: ValidationRule[];
   /** Apollo Server `parseOptions`: the token limit. */
   readonly parseOptions: ParseOptions;
@@ -66,7 +49,8 @@ export function queryLimits(config: QueryLimitsConfig): QueryLimits {
     // An empty allow list: armor would otherwise not count `__typename` aliases, the cheapest alias bomb.
     maxAliases: { n: config.maxAliases, allowList: [], ...refuse('aliases', config.maxAliases) },
     maxDirectives: { n: config.maxDirectives, ...refuse('directives', config.maxDirectives) },
-    costLimit: { maxCost: config.maxCost, ...COST_WEIGHTS, ignoreIntrospection: true, flattenFragments: false, ...refuse('cost', config.maxCost) },
+    // Cost is counted per request with the variables (operationLimitsPlugin), not here: a validated document is cached.
+    costLimit: { enabled: false },
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: config.blockFieldSuggestions, mask: '' },
   });

@@ -69,6 +69,23 @@ function internal(formatted: GraphQLFormattedError): GraphQLFormattedError {
   return shape(formatted, errorCodes.INTERNAL_SERVER_ERROR.message, 'INTERNAL_SERVER_ERROR', {});
 }
 
+/** A quoted value longer than this in a message is cut to an excerpt of EXCERPT_CHARS. */
+const MAX_QUOTED_CHARS = 40;
+const EXCERPT_CHARS = 24;
+/** No message is longer than this, whatever it quotes (a 95 KB list of numbers, say). */
+const MAX_MESSAGE_CHARS = 300;
+const QUOTED = new RegExp(`"((?:[^"\\\\]|\\\\.){${MAX_QUOTED_CHARS + 1},})"`, 'g');
+
+/**
+ * graphql-js quotes the client's value in its messages ('Variable "$x" got invalid value
+ * "…"; Int cannot represent …: "…"'), so a 95 KB variable came back twice. A message keeps a
+ * short excerpt of each quoted value, and at most MAX_MESSAGE_CHARS in all.
+ */
+export function excerptMessage(message: string): string {
+  const cut = message.replace(QUOTED, (_, inner: string) => `"${inner.slice(0, EXCERPT_CHARS)}…"`);
+  return cut.length > MAX_MESSAGE_CHARS ? `${cut.slice(0, MAX_MESSAGE_CHARS - 1)}…` : cut;
+}
+
 function shape(formatted: GraphQLFormattedError, message: string, code: string, extensions: Record<string, unknown>): GraphQLFormattedError {
   const safe: Record<string, unknown> = { code };
   for (const key of SAFE_EXTENSIONS) {
@@ -76,7 +93,7 @@ function shape(formatted: GraphQLFormattedError, message: string, code: string, 
     if (typeof value === 'string' || typeof value === 'number') safe[key] = value;
   }
   return {
-    message,
+    message: excerptMessage(message),
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: safe,

@@ -20,6 +20,7 @@ const INTROSPECTION_OFF = 'GraphQL introspection is not allowed';
 export function rephraseRefusal(formatted: GraphQLFormattedError, error: unknown): { code: ErrorCode; message: string } | undefined {
   if (!isGraphQLError(error)) return undefined;
   if (error.originalError instanceof QueryLimitError) return { code: 'QUERY_TOO_COMPLEX', message: error.originalError.message };
+  if (error instanceof QueryLimitError) return { code: 'QUERY_TOO_COMPLEX', message: error.message };
   const code = formatted.extensions?.code;
   if (code === 'GRAPHQL_PARSE_FAILED') {
     const tokens = TOKEN_LIMIT.exec(formatted.message);
