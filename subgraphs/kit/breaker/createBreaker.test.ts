@@ -5,11 +5,11 @@ import { VendorError } from '../errors/VendorError.js';
 import { createLogger } from '../../../platform/log/createLogger.js';
 import { breakerState, createBreaker, isBreakerOpenError } from './createBreaker.js';
 
-const options = { errorThresholdPercentage: 50, volumeThreshold: 2, rollingCountTimeoutMs: 10_000, resetTimeoutMs: 100 };
+const options = { errorThresholdPercentage: 50, volumeThreshold: 2, rollingCountTimeoutMs: 10_000, resetTimeoutMs: 100, consecutiveFailures: 3 };
 const breakers: CircuitBreaker<[Error | null], string>[] = [];
 afterEach(() => breakers.splice(0).forEach((b) => b.shutdown()));
 
-function make(ignore?: (err: unknown) => boolean) {
+function make(ignore?: (err: unknown) => boolean, overrides: Partial<typeof options> = {}) {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _e, cb) {
@@ -20,7 +20,7 @@ function make(ignore?: (err: unknown) => boolean) {
   const breaker = createBreaker(async (err: Error | null) => {
     if (err) throw err;
     return 'ok';
-  }, { name: 'acme.items', options, logger: createLogger({ service: 'test', level: 'info', destination }), ...(ignore ? { ignore } : {}) });
+  }, { name: 'acme.items', options: { ...options, ...overrides }, logger: createLogger({ service: 'test', level: 'info', destination }), ...(ignore ? { ignore } : {}) });
   breakers.push(breaker);
   return { breaker, lines };
 }
@@ -53,6 +53,36 @@ describe('createBreaker', () => {
       [30, 'halfOpen', 'acme.items'],
       [30, 'closed', 'acme.items'],
     ]);
+  });
+
+  it('opens after consecutiveFailures vendor faults in a row, whatever the volume and the successes before them', async () => {
+    const { breaker, lines } = make(undefined, { volumeThreshold: 1000 });
+    for (let i = 0; i < 50; i++) await breaker.fire(null);
+    await expect(breaker.fire(vendorFault())).rejects.toBeInstanceOf(VendorError);
+    await expect(breaker.fire(vendorFault())).rejects.toBeInstanceOf(VendorError);
+    expect(breakerState(breaker)).toBe('closed');
+    await expect(breaker.fire(vendorFault())).rejects.toBeInstanceOf(VendorError);
+    expect(breakerState(breaker)).toBe('open');
+    expect(lines[0]).toMatchObject({ state: 'open', consecutiveFailures: 3 });
+  });
+
+  it('an answer (success or 4xx) ends the streak; a call the caller cancelled does not', async () => {
+    const ignored = new WeakSet<object>();
+    const { breaker } = make((err) => typeof err === 'object' && err !== null && ignored.has(err), { volumeThreshold: 1000 });
+    for (const answer of [null, callerFault()]) {
+      await breaker.fire(vendorFault()).catch(() => undefined);
+      await breaker.fire(vendorFault()).catch(() => undefined);
+      await breaker.fire(answer).catch(() => undefined);
+      expect(breakerState(breaker)).toBe('closed');
+    }
+    await breaker.fire(vendorFault()).catch(() => undefined);
+    await breaker.fire(vendorFault()).catch(() => undefined);
+    const cancelled = vendorFault();
+    ignored.add(cancelled);
+    await breaker.fire(cancelled).catch(() => undefined);
+    expect(breakerState(breaker)).toBe('closed');
+    await breaker.fire(vendorFault()).catch(() => undefined);
+    expect(breakerState(breaker)).toBe('open');
   });
 
   it('does not count errors the ignore hook names', async () => {

@@ -40,9 +40,20 @@ export function breakerState(breaker: { readonly opened: boolean; readonly halfO
  *   errors count as successes, and a filtered result during half-open closes the circuit
  *   (the vendor answered).
  * - Opens when failures / fires > `errorThresholdPercentage` with at least
- *   `volumeThreshold` fires in the rolling window (10 buckets). After `resetTimeoutMs`
+ *   `volumeThreshold` fires in the rolling window (10 buckets), or — whatever the
+ *   volume — after `consecutiveFailures` vendor faults in a row. After `resetTimeoutMs`
  *   it is half-open: opossum lets exactly one trial through (others still fail fast
  *   with EOPENBREAKER); success closes it, failure re-opens it for another reset period.
+ *
+ * Why a streak and not only a shorter window: the rate rule needs volume, and its window
+ * still holds the successes from before a fault, so a hang at low traffic (or just after
+ * busy, healthy traffic) paid the full deadline on every call until enough failures
+ * outweighed them (9 calls in a row in test/chaos/vendorRetryLoad.test.ts). A streak
+ * counts only since the last answer, so it forgets every pre-fault success at once and
+ * trips after the same few calls at any traffic; the rate rule stays for faults that are
+ * interleaved with successes (a vendor failing half its calls never makes a long streak).
+ * opossum 9 has no such option (`maxFailures` is a deprecated alias of the percentage),
+ * so it is counted here from its `failure` and `success` events and tripped with `open()`.
  */
 export function createBreaker<A extends unknown[], R>(fn: (...args: A) => Promise<R>, o: CreateBreakerOptions): CircuitBreaker<A, R> {
   const window = o.options.rollingCountTimeoutMs;
@@ -61,9 +72,21 @@ export function createBreaker<A extends unknown[], R>(fn: (...args: A) => Promis
     errorFilter: (err: unknown) => !(err instanceof VendorError && err.isVendorFault) || (o.ignore?.(err) ?? false),
   });
   const log = o.logger.child({ breaker: o.name });
+  // Vendor faults since the last answer. A filtered error (4xx) is an answer and resets it;
+  // an ignored one (the caller cancelled) says nothing about the vendor and leaves it alone.
+  let streak = 0;
+  const tripAfter = o.options.consecutiveFailures ?? 3;
+  breaker.on('failure', () => {
+    streak++;
+    if (streak >= tripAfter && breaker.closed) breaker.open();
+  });
+  breaker.on('success', (result: unknown) => {
+    if (!(o.ignore?.(result) ?? false)) streak = 0;
+  });
   breaker.on('open', () => {
     const { fires, failures } = breaker.stats;
-    log.warn({ state: 'open', fires, failures, resetTimeoutMs: o.options.resetTimeoutMs }, 'circuit breaker opened');
+    log.warn({ state: 'open', fires, failures, consecutiveFailures: streak, resetTimeoutMs: o.options.resetTimeoutMs }, 'circuit breaker opened');
+    streak = 0;
   });
   breaker.on('halfOpen', () => log.info({ state: 'halfOpen' }, 'circuit breaker half-open: letting one trial call through'));
   breaker.on('close', () => log.info({ state: 'closed' }, 'circuit breaker closed'));

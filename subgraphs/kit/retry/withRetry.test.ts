@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { VendorError } from '../errors/VendorError.js';
-import { RetryBudget } from './RetryBudget.js';
+import { RetryBudget, type RetryTokens } from './RetryBudget.js';
 import { abortableSleep, withRetry, type WithRetryOptions } from './withRetry.js';
 
 const options = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
+
+/** A budget that never refuses, and remembers the outcomes it was told. */
+function unlimited(): RetryTokens & { outcomes: boolean[] } {
+  const outcomes: boolean[] = [];
+  return { outcomes, recordAttempt: () => undefined, recordOutcome: (ok) => void outcomes.push(ok), tryAcquire: () => true };
+}
+
+/** A budget whose window already holds `successes` answers. */
+function earned(successes: number, o: { ratio: number; now: () => number }): RetryBudget {
+  const budget = new RetryBudget({ ratio: o.ratio, windowMs: 10_000, now: o.now });
+  for (let i = 0; i < successes; i++) budget.recordOutcome(true);
+  return budget;
+}
 
 function serverError(retryAfterMs?: number): VendorError {
   return new VendorError('server', { vendor: 'v', operation: 'op', status: 503, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
@@ -16,7 +29,7 @@ function harness(overrides: Partial<WithRetryOptions> = {}) {
   const o: WithRetryOptions = {
     options,
     deadlineAt: clock + 60_000,
-    budget: new RetryBudget({ ratio: 1, minPerSecond: 100, now: () => clock }),
+    budget: unlimited(),
     shouldRetry: (err) => err instanceof VendorError && err.isRetryable,
     retryAfterMs: (err) => (err instanceof VendorError ? err.retryAfterMs : undefined),
     sleep: async (ms) => {
@@ -126,8 +139,8 @@ describe('withRetry', () => {
 
   it('gives up when the retry budget is spent', async () => {
     let clock = 0;
-    // ratio 0 and 0.1/s over 10 s → exactly one retry in the window.
-    const budget = new RetryBudget({ ratio: 0, minPerSecond: 0.1, windowMs: 10_000, now: () => clock });
+    // 10 answers at ratio 0.1 → exactly one retry in the window.
+    const budget = earned(10, { ratio: 0.1, now: () => clock });
     const { o } = harness({ budget, now: () => clock, sleep: async () => undefined });
     const first = script(serverError(), serverError(), serverError());
     await expect(withRetry(first.fn, o)).rejects.toBeInstanceOf(VendorError);
@@ -135,9 +148,42 @@ describe('withRetry', () => {
     const second = script(serverError());
     await expect(withRetry(second.fn, o)).rejects.toBeInstanceOf(VendorError);
     expect(second.calls).toEqual([1]);
-    clock += 10_001; // the window slides past the spent token
+    clock += 10_001; // the window slides past the spent token, and past the answers that earned it
     const third = script(serverError());
-    await expect(withRetry(third.fn, o)).resolves.toBe('ok after 2');
+    await expect(withRetry(third.fn, o)).rejects.toBeInstanceOf(VendorError);
+    expect(third.calls).toEqual([1]);
+  });
+
+  it('tells the budget how every attempt ended (isFailure, default shouldRetry)', async () => {
+    const budget = unlimited();
+    const { o } = harness({ budget });
+    const notFound = new VendorError('not_found', { vendor: 'v', operation: 'op', status: 404 });
+    await withRetry(script(serverError(), serverError()).fn, o);
+    await withRetry(script(notFound).fn, o).catch(() => undefined);
+    const timeout = new VendorError('timeout', { vendor: 'v', operation: 'op' });
+    await withRetry(script(timeout).fn, { ...o, isFailure: (err) => err === timeout }).catch(() => undefined);
+    expect(budget.outcomes).toEqual([false, false, true, true, false]);
+  });
+
+  it('waits at least minDelayMs before retrying a 429 that says Retry-After 0, or nothing', async () => {
+    const rateLimited = (retryAfterMs?: number) =>
+      new VendorError('rate_limited', { vendor: 'v', operation: 'op', status: 429, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+    for (const err of [rateLimited(0), rateLimited()]) {
+      const { o, sleeps } = harness({ random: () => 0, minDelayMs: (e) => (e instanceof VendorError && e.kind === 'rate_limited' ? 500 : 0) });
+      const { fn, calls } = script(err, serverError());
+      await withRetry(fn, o);
+      expect(calls).toEqual([1, 2, 3]);
+      expect(sleeps).toEqual([500, 0]); // the 503 after it keeps its plain jitter
+    }
+  });
+
+  it('does not retry a 429 whose minimum wait would end past the deadline', async () => {
+    const { o, sleeps, now } = harness({ minDelayMs: () => 500 });
+    const err = new VendorError('rate_limited', { vendor: 'v', operation: 'op', status: 429, retryAfterMs: 0 });
+    const { fn, calls } = script(err);
+    await expect(withRetry(fn, { ...o, deadlineAt: now() + 400 })).rejects.toBe(err);
+    expect(calls).toEqual([1]);
+    expect(sleeps).toEqual([]);
   });
 
   it('stops waiting when the signal aborts and throws the last error', async () => {
@@ -148,7 +194,7 @@ describe('withRetry', () => {
     const p = withRetry(script(err).fn, {
       options: { maxAttempts: 3, baseDelayMs: 5000, maxDelayMs: 5000 },
       deadlineAt: Date.now() + 60_000,
-      budget: new RetryBudget({ ratio: 1, minPerSecond: 10 }),
+      budget: unlimited(),
       shouldRetry: () => true,
       retryAfterMs: () => undefined,
       random: () => 1,

@@ -14,6 +14,8 @@ export interface BreakerOptions {
   readonly rollingCountTimeoutMs: number;
   /** How long the breaker stays open before letting a trial call through (half-open). Default 10000 (ms). */
   readonly resetTimeoutMs: number;
+  /** Vendor faults in a row (timeouts included) that open the breaker whatever the volume. Default 3 (calls). */
+  readonly consecutiveFailures?: number;
 }
 
 export interface RetryOptions {
@@ -23,10 +25,17 @@ export interface RetryOptions {
   readonly baseDelayMs: number;
   /** Cap of one backoff wait (also caps a vendor's Retry-After we are willing to wait inside one call). Default 500 (ms). */
   readonly maxDelayMs: number;
-  /** Retries allowed as a fraction of first attempts over the last 10 s, so retries cannot multiply an outage. Default 0.2. */
+  /** Shortest wait before retrying a 429 that gave no Retry-After, or 0. Default 500 (ms). */
+  readonly rateLimitedMinDelayMs?: number;
+  /**
+   * Retries allowed as a fraction of successful attempts over the last 10 s (so at most that
+   * fraction of extra calls); none while most recent attempts fail. Default 0.1.
+   */
   readonly budgetRatio: number;
-  /** Retries always allowed per second regardless of the ratio (for low traffic). Default 10. */
-  readonly budgetMinPerSecond: number;
+  /** Longest a vendor's Retry-After may close the rate-limit gate; the client also caps it at the breaker's reset. Default 60000 (ms). */
+  readonly retryAfterMaxMs?: number;
+  /** @deprecated Ignored: a per-second reserve let retries exceed the ratio during a fault. Remove it from your options. */
+  readonly budgetMinPerSecond?: number;
 }
 
 export interface VendorClientOptions {

@@ -57,7 +57,9 @@ afterEach(async () => {
   logLines = [];
 });
 
-function makeClient(overrides: { deadlineMs?: number; breaker?: Partial<VendorClientOptions['breaker']>; retry?: Partial<VendorClientOptions['retry']> } = {}) {
+function makeClient(
+  overrides: { deadlineMs?: number; breaker?: Partial<VendorClientOptions['breaker']>; retry?: Partial<VendorClientOptions['retry']>; now?: () => number } = {},
+) {
   const destination = new Writable({
     write(chunk: Buffer, _enc, cb) {
       logLines.push(chunk.toString());
@@ -71,11 +73,12 @@ function makeClient(overrides: { deadlineMs?: number; breaker?: Partial<VendorCl
       auth: { kind: 'header', header: 'x-api-key', value: API_KEY },
       deadlineMs: overrides.deadlineMs ?? 2000,
       connections: 8,
-      breaker: { errorThresholdPercentage: 50, volumeThreshold: 4, rollingCountTimeoutMs: 10_000, resetTimeoutMs: 300, ...overrides.breaker },
-      retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100, budgetRatio: 0.2, budgetMinPerSecond: 10, ...overrides.retry },
+      // A streak long enough not to hide the rate rule these tests are about; the streak has its own tests.
+      breaker: { errorThresholdPercentage: 50, volumeThreshold: 4, rollingCountTimeoutMs: 10_000, resetTimeoutMs: 300, consecutiveFailures: 1000, ...overrides.breaker },
+      retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100, rateLimitedMinDelayMs: 500, budgetRatio: 0.2, retryAfterMaxMs: 60_000, ...overrides.retry },
       logger: createLogger({ service: 'test', level: 'debug', destination }),
     },
-    { random: () => 1 },
+    { random: () => 1, ...(overrides.now ? { now: overrides.now } : {}) },
   );
   clients.push(client);
   return client;
@@ -103,12 +106,54 @@ async function failure(p: Promise<unknown>): Promise<VendorError> {
 
 const ok = (body: unknown = { ok: true }) => ({ status: 200, body }) satisfies Reply;
 
+/**
+ * Retries are a share of recent successes: `n` answered calls on another operation of the
+ * same vendor earn budgetRatio·n retries (and fill the "most calls fail" window with answers).
+ */
+async function earnRetries(client: VendorClient, n = 10): Promise<void> {
+  routes.set('/warm', () => ok());
+  const warm = getOp(client, `warm${warmups++}`, '/warm');
+  for (let i = 0; i < n; i++) await warm.call(undefined, ctx);
+}
+let warmups = 0;
+
 describe('vendor client: retries', () => {
   it('retries a 503 and then succeeds', async () => {
     routes.set('/items', (n) => (n === 1 ? { status: 503, body: { error: 'busy' } } : ok({ id: 1 })));
-    const op = getOp(makeClient(), 'items');
+    const client = makeClient();
+    await earnRetries(client);
+    const op = getOp(client, 'items');
     await expect(op.call(undefined, ctx)).resolves.toEqual({ id: 1 });
     expect(hitCount('/items')).toBe(2);
+  });
+
+  it('does not retry without recent successes: the budget is a share of answers, with no reserve', async () => {
+    routes.set('/items', (n) => (n === 1 ? { status: 503, body: { error: 'busy' } } : ok({ id: 1 })));
+    const op = getOp(makeClient(), 'items');
+    expect((await failure(op.call(undefined, ctx))).kind).toBe('server');
+    expect(hitCount('/items')).toBe(1);
+  });
+
+  it('waits a minimum backoff before retrying a 429 with Retry-After 0 or none (no immediate retry)', async () => {
+    const variants: [string, Record<string, string>][] = [
+      ['zero', { 'retry-after': '0' }],
+      ['none', {}],
+    ];
+    for (const [name, headers] of variants) {
+      const [short, roomy] = [`/${name}-short`, `/${name}-roomy`];
+      for (const path of [short, roomy]) routes.set(path, (n) => (n === 1 ? { status: 429, headers, body: {} } : ok()));
+      // The 500 ms minimum does not fit in a 300 ms deadline: the call ends with the 429, and the vendor saw one call.
+      const tight = makeClient({ deadlineMs: 300, retry: { rateLimitedMinDelayMs: 500 } });
+      await earnRetries(tight);
+      expect((await failure(getOp(tight, 'items', short).call(undefined, ctx))).kind).toBe('rate_limited');
+      expect(hitCount(short)).toBe(1);
+      // With room for it, the retry comes after the minimum wait.
+      const loose = makeClient({ deadlineMs: 5000, retry: { rateLimitedMinDelayMs: 200 } });
+      await earnRetries(loose);
+      await expect(getOp(loose, 'items', roomy).call(undefined, ctx)).resolves.toEqual({ ok: true });
+      const [first, second] = hits.get(roomy)!;
+      expect(second! - first!).toBeGreaterThanOrEqual(195);
+    }
   });
 
   it('never retries a non-idempotent operation', async () => {
@@ -121,7 +166,9 @@ describe('vendor client: retries', () => {
 
   it('honours Retry-After: the retry comes no sooner than the vendor asked', async () => {
     routes.set('/items', (n) => (n === 1 ? { status: 503, headers: { 'retry-after': '1' }, body: {} } : ok()));
-    const op = getOp(makeClient({ deadlineMs: 5000, retry: { maxDelayMs: 2000 } }), 'items');
+    const client = makeClient({ deadlineMs: 5000, retry: { maxDelayMs: 2000 }, breaker: { resetTimeoutMs: 10_000 } });
+    await earnRetries(client);
+    const op = getOp(client, 'items');
     await expect(op.call(undefined, ctx)).resolves.toEqual({ ok: true });
     const [first, second] = hits.get('/items')!;
     expect(second! - first!).toBeGreaterThanOrEqual(990);
@@ -130,7 +177,9 @@ describe('vendor client: retries', () => {
   it('stops retrying before the deadline', async () => {
     routes.set('/items', () => ({ status: 503, body: {} }));
     // random = 1: waits 200 then 200; the second wait would end past the 300 ms deadline.
-    const op = getOp(makeClient({ deadlineMs: 300, retry: { baseDelayMs: 200, maxDelayMs: 200, maxAttempts: 5 } }), 'items');
+    const client = makeClient({ deadlineMs: 300, retry: { baseDelayMs: 200, maxDelayMs: 200, maxAttempts: 5 } });
+    await earnRetries(client);
+    const op = getOp(client, 'items');
     const started = performance.now();
     const err = await failure(op.call(undefined, ctx));
     expect(err.kind).toBe('server');
@@ -249,7 +298,7 @@ describe('vendor client: rate-limit gate', () => {
   it('after a 429 with Retry-After: 1 fails fast without calling the vendor, then lets calls through', async () => {
     routes.set('/items', (n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' }, body: {} } : ok()));
     routes.set('/other', () => ok());
-    const client = makeClient();
+    const client = makeClient({ breaker: { resetTimeoutMs: 10_000 } });
     const op = getOp(client, 'items');
     const other = getOp(client, 'other');
     const first = await failure(op.call(undefined, ctx));
@@ -267,6 +316,71 @@ describe('vendor client: rate-limit gate', () => {
     await expect(op.call(undefined, ctx)).resolves.toEqual({ ok: true });
     await expect(other.call(undefined, ctx)).resolves.toEqual({ ok: true });
     expect(hitCount('/items')).toBe(2);
+  });
+});
+
+describe('vendor client: Retry-After cap', () => {
+  for (const [status, seconds] of [
+    [429, 3600],
+    [503, 86_400],
+  ] as const) {
+    it(`a ${status} with Retry-After ${seconds} closes the gate for at most retryAfterMaxMs, and says so`, async () => {
+      let clock = 1_000_000;
+      routes.set('/items', (n) => (n === 1 ? { status, headers: { 'retry-after': String(seconds) }, body: {} } : ok()));
+      const client = makeClient({ now: () => clock, retry: { retryAfterMaxMs: 5000 }, breaker: { resetTimeoutMs: 60_000 } });
+      const op = getOp(client, 'items');
+      const first = await failure(op.call(undefined, ctx));
+      expect(first).toMatchObject({ status, retryAfterMs: 5000 }); // what the app is told, too
+      const refused = await failure(op.call(undefined, ctx));
+      expect(refused).toMatchObject({ kind: 'rate_limited', retryAfterMs: 5000 });
+      clock += 4999;
+      expect((await failure(op.call(undefined, ctx))).retryAfterMs).toBe(1);
+      expect(hitCount('/items')).toBe(1);
+      clock += 1;
+      await expect(op.call(undefined, ctx)).resolves.toEqual({ ok: true });
+      expect(hitCount('/items')).toBe(2);
+    });
+  }
+
+  it("never closes the gate longer than the breaker's reset", async () => {
+    let clock = 1_000_000;
+    routes.set('/items', (n) => (n === 1 ? { status: 429, headers: { 'retry-after': '3600' }, body: {} } : ok()));
+    const client = makeClient({ now: () => clock, retry: { retryAfterMaxMs: 60_000 }, breaker: { resetTimeoutMs: 2000 } });
+    const op = getOp(client, 'items');
+    expect((await failure(op.call(undefined, ctx))).retryAfterMs).toBe(2000);
+    clock += 2000;
+    await expect(op.call(undefined, ctx)).resolves.toEqual({ ok: true });
+  });
+});
+
+describe('vendor client: breaker and retries together', () => {
+  it('opens after consecutiveFailures vendor faults in a row, even with a window full of earlier successes', async () => {
+    routes.set('/items', (n) => (n <= 20 ? ok() : { status: 500, body: {} }));
+    const client = makeClient({ retry: { maxAttempts: 1 }, breaker: { volumeThreshold: 1000, consecutiveFailures: 3 } });
+    const op = getOp(client, 'items');
+    for (let i = 0; i < 20; i++) await op.call(undefined, ctx);
+    for (let i = 0; i < 3; i++) expect((await failure(op.call(undefined, ctx))).kind).toBe('server');
+    expect(client.breakerState('items')).toBe('open');
+    expect((await failure(op.call(undefined, ctx))).kind).toBe('breaker_open');
+    expect(hitCount('/items')).toBe(23);
+  });
+
+  it('never retries the half-open trial: one call reaches the vendor, and its failure re-opens the breaker', async () => {
+    let failing = true;
+    routes.set('/items', () => (failing ? { status: 500, body: {} } : ok()));
+    const client = makeClient({ breaker: { consecutiveFailures: 3, resetTimeoutMs: 200 } });
+    const op = getOp(client, 'items');
+    for (let i = 0; i < 3; i++) await failure(op.call(undefined, ctx));
+    expect(client.breakerState('items')).toBe('open');
+    // Budget and recent answers are plentiful: only the half-open state may stop the retry.
+    await earnRetries(client, 20);
+    await vi.waitFor(() => expect(client.breakerState('items')).toBe('halfOpen'), { timeout: 5000, interval: 10 });
+    const before = hitCount('/items');
+    routes.set('/items', (n) => (n === before + 1 ? { status: 503, body: {} } : ok()));
+    failing = false;
+    expect((await failure(op.call(undefined, ctx))).kind).toBe('server');
+    expect(hitCount('/items')).toBe(before + 1);
+    expect(client.breakerState('items')).toBe('open');
   });
 });
 
@@ -304,7 +418,9 @@ describe('vendor client: errors and logs', () => {
 
   it('logs each failed attempt with vendor, operation, kind, status, attempt and request id, never the key', async () => {
     routes.set('/items', (n) => (n < 3 ? { status: 502, body: { error: 'upstream' } } : ok()));
-    const op = getOp(makeClient(), 'items');
+    const client = makeClient();
+    await earnRetries(client);
+    const op = getOp(client, 'items');
     await op.call(undefined, { requestId: 'req-log' });
     const failures = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.kind === 'server');
     expect(failures).toHaveLength(2);

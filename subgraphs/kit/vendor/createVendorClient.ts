@@ -15,9 +15,16 @@ export type { CallContext, VendorClient, VendorOperation, VendorOperationDef } f
 export interface VendorClientInternals {
   /** [0, 1) for the backoff jitter. Default `Math.random`. */
   readonly random?: () => number;
+  /** The rate-limit gate's clock. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 type Run = () => Promise<unknown>;
+
+function withRetryAfter(err: VendorError, retryAfterMs: number): VendorError {
+  const { kind, vendor, operation, message, status, body } = err;
+  return new VendorError(kind, { vendor, operation, message, retryAfterMs, cause: err.cause, ...(status !== undefined ? { status } : {}), ...(body !== undefined ? { body } : {}) });
+}
 
 /**
  * Ties http + breaker + retry into named operations. Inside `call`, outermost first:
@@ -29,8 +36,13 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
   const vendor = options.name;
   const logger = options.logger.child({ vendor });
   const http = createHttpClient({ vendor, baseUrl: options.baseUrl, auth: options.auth, connections: options.connections, logger });
-  const budget = new RetryBudget({ ratio: options.retry.budgetRatio, minPerSecond: options.retry.budgetMinPerSecond });
-  const gate = new RateLimitGate();
+  const budget = new RetryBudget({ ratio: options.retry.budgetRatio });
+  // A vendor's Retry-After never closes the gate past the cap, nor past the breaker's reset
+  // (the breaker would let a trial through by then anyway).
+  const gate = new RateLimitGate({
+    maxMs: Math.min(options.retry.retryAfterMaxMs ?? 60_000, options.breaker.resetTimeoutMs),
+    ...(internals.now ? { now: internals.now } : {}),
+  });
   const breakers = new Map<string, CircuitBreaker<[Run], unknown>>();
   // Failures caused by the caller cancelling say nothing about the vendor's health. (opossum
   // counts an ignored error as a success, so a cancelled half-open trial closes the breaker;
@@ -72,8 +84,12 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
           });
         }
       } catch (err) {
-        const ve = err instanceof VendorError ? err : fail('network', opName, `unexpected failure: ${String(err)}`, { cause: err });
-        if ((ve.status === 429 || ve.status === 503) && ve.retryAfterMs !== undefined && ve.retryAfterMs > 0) gate.closeFor(ve.retryAfterMs);
+        let ve = err instanceof VendorError ? err : fail('network', opName, `unexpected failure: ${String(err)}`, { cause: err });
+        if ((ve.status === 429 || ve.status === 503) && ve.retryAfterMs !== undefined && ve.retryAfterMs > 0) {
+          gate.closeFor(ve.retryAfterMs);
+          // The client is told the wait we keep, not the vendor's uncapped figure.
+          if (ve.retryAfterMs > gate.maxMs) ve = withRetryAfter(ve, gate.maxMs);
+        }
         if (ctx.signal?.aborted) cancelled.add(ve);
         // A 404 or a refused input is an answer, not an incident: info. Everything else needs eyes: warn.
         const level = ve.kind === 'not_found' || ve.kind === 'rejected' ? 'info' : 'warn';
@@ -127,8 +143,11 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
               deadlineAt,
               budget,
               signal,
-              shouldRetry: (err) => err instanceof VendorError && err.isRetryable,
+              // Only while the breaker is closed: a half-open trial is one call, not three.
+              shouldRetry: (err) => err instanceof VendorError && err.isRetryable && breaker.closed,
+              isFailure: (err) => err instanceof VendorError && (err.isVendorFault || err.kind === 'rate_limited') && !cancelled.has(err),
               retryAfterMs: (err) => (err instanceof VendorError ? err.retryAfterMs : undefined),
+              minDelayMs: (err) => (err instanceof VendorError && err.kind === 'rate_limited' ? (options.retry.rateLimitedMinDelayMs ?? 500) : 0),
               ...(internals.random ? { random: internals.random } : {}),
             })
           : attemptOnce(input, req, ctx, signal, 1);

@@ -32,9 +32,13 @@ describe('vendorSettings', () => {
       breakerVolume: 10,
       breakerWindowMs: 10_000,
       breakerResetMs: 10_000,
+      breakerConsecutiveFailures: 3,
       retryMaxAttempts: 3,
       retryBaseMs: 50,
       retryMaxDelayMs: 500,
+      retryRateLimitedMinMs: 500,
+      retryBudgetPercent: 10,
+      retryAfterMaxMs: 60_000,
       cacheTtlMs: 30_000,
       cacheMaxStaleMs: 300_000,
       batching: true,
@@ -62,11 +66,16 @@ describe('vendorSettings', () => {
       CATALOG_RETRY_MAX_ATTEMPTS: '1',
       CATALOG_RETRY_BASE_MS: '20',
       CATALOG_RETRY_MAX_DELAY_MS: '200',
+      CATALOG_BREAKER_CONSECUTIVE_FAILURES: '5',
+      CATALOG_RETRY_RATE_LIMITED_MIN_MS: '250',
+      CATALOG_RETRY_BUDGET_PERCENT: '20',
+      CATALOG_RETRY_AFTER_MAX_MS: '30000',
       CATALOG_CACHE_TTL_MS: '0',
       CATALOG_CACHE_MAX_STALE_MS: '60000',
       CATALOG_BATCHING: 'false',
     });
     expect(config).toMatchObject({ vendorUrl: 'https://api.example.com/v2', vendorKey: 'live-key', deadlineMs: 800, cacheTtlMs: 0, batching: false, retryMaxAttempts: 1 });
+    expect(config).toMatchObject({ breakerConsecutiveFailures: 5, retryRateLimitedMinMs: 250, retryBudgetPercent: 20, retryAfterMaxMs: 30_000 });
   });
 
   it('reports every bad value at once, with variable names, never echoing the secret', () => {
@@ -106,8 +115,8 @@ describe('vendorSettings', () => {
       auth: { kind: 'header', header: 'x-api-key', value: 'k-1' },
       deadlineMs: 1000,
       connections: 32,
-      breaker: { errorThresholdPercentage: 50, volumeThreshold: 10, rollingCountTimeoutMs: 10_000, resetTimeoutMs: 10_000 },
-      retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 500, budgetRatio: 0.2, budgetMinPerSecond: 10 },
+      breaker: { errorThresholdPercentage: 50, volumeThreshold: 10, rollingCountTimeoutMs: 10_000, resetTimeoutMs: 10_000, consecutiveFailures: 3 },
+      retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 500, rateLimitedMinDelayMs: 500, budgetRatio: 0.1, retryAfterMaxMs: 60_000 },
     });
     expect(toCachePolicy(config)).toEqual({ ttlMs: 30_000, maxStaleMs: 300_000 });
   });

@@ -73,6 +73,13 @@ export function vendorSettings(prefix: string, defaults: VendorDefaults) {
       unit: 'ms',
       description: 'How long an open circuit breaker fails fast before letting one trial call through.',
     }),
+    breakerConsecutiveFailures: int(`${p}_BREAKER_CONSECUTIVE_FAILURES`, {
+      default: 3,
+      min: 1,
+      max: 100_000,
+      unit: 'calls',
+      description: 'Vendor faults in a row (timeouts included) that open the circuit breaker whatever the volume, so a hang costs a few calls even at low traffic.',
+    }),
     retryMaxAttempts: int(`${p}_RETRY_MAX_ATTEMPTS`, {
       default: 3,
       min: 1,
@@ -93,6 +100,27 @@ export function vendorSettings(prefix: string, defaults: VendorDefaults) {
       max: 60_000,
       unit: 'ms',
       description: "Longest wait before one retry; a vendor Retry-After longer than this fails the call instead (and closes the rate-limit gate).",
+    }),
+    retryRateLimitedMinMs: int(`${p}_RETRY_RATE_LIMITED_MIN_MS`, {
+      default: 500,
+      min: 0,
+      max: 60_000,
+      unit: 'ms',
+      description: 'Shortest wait before retrying a 429 whose Retry-After is 0 or missing (instead of retrying at once).',
+    }),
+    retryBudgetPercent: int(`${p}_RETRY_BUDGET_PERCENT`, {
+      default: 10,
+      min: 0,
+      max: 100,
+      unit: '%',
+      description: 'Retries allowed, as a share of the successful vendor calls of the last 10 s (so at most that share of extra load); no retries while most recent calls fail.',
+    }),
+    retryAfterMaxMs: int(`${p}_RETRY_AFTER_MAX_MS`, {
+      default: 60_000,
+      min: 0,
+      max: DAY_MS,
+      unit: 'ms',
+      description: "Longest a vendor's Retry-After (429/503) makes the subgraph stop calling it; never longer than the breaker reset either.",
     }),
     cacheTtlMs: int(`${p}_CACHE_TTL_MS`, {
       default: defaults.cacheTtlMs,
@@ -119,16 +147,12 @@ export type VendorSettings = ReturnType<typeof vendorSettings>;
 /** The parsed values of `vendorSettings`; a subgraph's config that spread them satisfies it. */
 export type VendorConfig = ConfigOf<VendorSettings>;
 
-/** Defaults of the options that have no env variable. */
-export const retryBudgetDefaults = { budgetRatio: 0.2, budgetMinPerSecond: 10 } as const;
-
 /** Builds the vendor client's options from the parsed config. */
 export function toVendorClientOptions(
   name: string,
   config: VendorConfig,
   logger: Logger,
   auth: (key: string) => VendorAuth,
-  overrides: { budgetRatio?: number; budgetMinPerSecond?: number } = {},
 ): VendorClientOptions {
   return {
     name,
@@ -141,13 +165,15 @@ export function toVendorClientOptions(
       volumeThreshold: config.breakerVolume,
       rollingCountTimeoutMs: config.breakerWindowMs,
       resetTimeoutMs: config.breakerResetMs,
+      consecutiveFailures: config.breakerConsecutiveFailures,
     },
     retry: {
       maxAttempts: config.retryMaxAttempts,
       baseDelayMs: config.retryBaseMs,
       maxDelayMs: config.retryMaxDelayMs,
-      budgetRatio: overrides.budgetRatio ?? retryBudgetDefaults.budgetRatio,
-      budgetMinPerSecond: overrides.budgetMinPerSecond ?? retryBudgetDefaults.budgetMinPerSecond,
+      rateLimitedMinDelayMs: config.retryRateLimitedMinMs,
+      budgetRatio: config.retryBudgetPercent / 100,
+      retryAfterMaxMs: config.retryAfterMaxMs,
     },
     logger,
   };
