@@ -9,6 +9,7 @@ import { gatewaySettings } from '../gateway/src/config.js';
 import { errorCodes } from '../platform/errors/errorCodes.js';
 import type { Setting } from '../platform/config/setting.js';
 import { loadSubgraphModules } from '../subgraphs/loadSubgraphModules.js';
+import { startSettings } from './start/startSettings.js';
 import { sandboxSettings } from '../vendors/config.js';
 import { loadSandboxVendors } from '../vendors/loadSandboxVendors.js';
 
@@ -38,6 +39,7 @@ const groups: [string, Readonly<Record<string, Setting<unknown>>>][] = [
   ['gateway', gatewaySettings],
   ...(await loadSubgraphModules()).map((s): [string, Readonly<Record<string, Setting<unknown>>>] => [s.name, s.settings]),
   ['sandbox', sandboxSettings(await loadSandboxVendors())],
+  ['npm start', startSettings],
 ];
 
 function configTable(): string {

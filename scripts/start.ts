@@ -2,11 +2,13 @@
  * `npm start`: the whole system on embedded defaults, one process per service as in
  * production (sandbox vendors, every subgraph of the registry, gateway), then a
  * ready-to-paste curl.
- * Ctrl-C (or SIGTERM) stops every service gracefully.
+ * Ctrl-C, SIGTERM or SIGHUP stops every service gracefully: the signal is forwarded once
+ * to each (they drain in-flight requests), npm start waits for them and leaves none behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.js';
 import {
   gatewayEntry,
@@ -17,7 +19,10 @@ import {
   subgraphEnv,
   subgraphPaths,
 } from '../platform/registry/services.js';
+import { waitReady } from './start/probeReady.js';
+import { parseStartConfig } from './start/startSettings.js';
 
+const config = exitOnConfigError(() => parseStartConfig(process.env));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const host = '127.0.0.1';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -62,11 +67,25 @@ const sandbox: Service = { name: 'sandbox', entry: 'vendors/main.ts', health: `$
 const subgraphServices: Service[] = subgraphs.map((s) => ({ name: s.name, entry: subgraphPaths(s.name).entry, health: `http://${host}:${s.port}/readyz` }));
 const gateway: Service = { name: 'gateway', entry: gatewayEntry.entry, health: `http://${host}:${gatewayPort}/readyz` };
 
+// Every service watches its stdin, a pipe from this process: should this process die without
+// a chance to stop them (SIGKILL, a crash), the pipe closes and they stop themselves.
+const exitWithParent = pathToFileURL(fileURLToPath(new URL('./start/exitWithParent.ts', import.meta.url))).href;
 const children = new Map<string, ChildProcess>();
-let stopping = false;
+/** Services that did not exit cleanly (code 0) once asked to stop. */
+const unclean: string[] = [];
+let stopping: Promise<void> | undefined;
+const stopped = new AbortController();
 
 function startService(service: Service): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', service.entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `detached`: each service in its own process group, so that Ctrl-C in a terminal (SIGINT
+  // to the foreground group) reaches only this process, which forwards it exactly once.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', exitWithParent, service.entry], {
+    cwd: root,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdin?.on('error', () => undefined);
   const prefix = `[${service.name}] `;
   const relay = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) =>
     stream?.on('data', (chunk: Buffer) => {
@@ -76,60 +95,86 @@ function startService(service: Service): ChildProcess {
   relay(child.stderr, process.stderr);
   child.on('exit', (code, signal) => {
     children.delete(service.name);
-    if (!stopping) {
+    if (stopping === undefined) {
       console.error(`${service.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything.`);
-      void stop(1);
+      void stop('SIGTERM', 1);
+    } else if (code !== 0) {
+      unclean.push(`${service.name} (${signal ?? `code ${code}`})`);
     }
   });
   children.set(service.name, child);
   return child;
 }
 
-async function waitReady(name: string, url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (stopping) return;
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 150));
+/** Sends `signal` to a service's own process group (itself and anything it started); false when it is gone already. */
+function signalService(child: ChildProcess, signal: NodeJS.Signals): boolean {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return false;
+  try {
+    process.kill(-child.pid, signal);
+    return true;
+  } catch {
+    return false;
   }
-  throw new Error(`${name} did not become ready at ${url} within ${timeoutMs / 1000} s`);
 }
 
-async function stop(code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  const exits = [...children.values()].map((child) => new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  }));
-  const force = setTimeout(() => {
-    for (const child of children.values()) child.kill('SIGKILL');
-  }, 15_000);
-  await Promise.all(exits);
-  clearTimeout(force);
-  process.exit(code);
+/**
+ * Stops every service once: `signal` is forwarded to each, exactly once, then each is
+ * waited for (they drain in-flight requests); past START_STOP_TIMEOUT_MS the rest are
+ * killed. Exit 0 only when every service stopped cleanly.
+ */
+function stop(signal: NodeJS.Signals, code: number): Promise<void> {
+  stopping ??= (async () => {
+    stopped.abort();
+    const running = [...children.values()];
+    const exits = running.map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+    }));
+    for (const child of running) signalService(child, signal);
+    const force = setTimeout(() => {
+      const names = [...children.keys()];
+      console.error(`still running after ${config.stopTimeoutMs / 1000} s (START_STOP_TIMEOUT_MS): ${names.join(', ')}; killing.`);
+      for (const child of children.values()) signalService(child, 'SIGKILL');
+    }, config.stopTimeoutMs);
+    await Promise.all(exits);
+    clearTimeout(force);
+    if (unclean.length > 0) console.error(`did not stop cleanly: ${unclean.join(', ')}`);
+    process.exit(unclean.length > 0 ? 1 : code);
+  })();
+  return stopping;
 }
 
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
+let repeated = false;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (stopping !== undefined) {
+    // The same Ctrl-C can arrive twice (from the terminal and from npm, which forwards it):
+    // the services were told once and are draining; START_STOP_TIMEOUT_MS bounds the wait.
+    if (!repeated) console.error(`${signal}: already stopping; services still running are killed after ${config.stopTimeoutMs / 1000} s.`);
+    repeated = true;
+    return;
+  }
+  // A closed terminal (SIGHUP) stops the services like SIGTERM: they do not handle SIGHUP.
+  void stop(signal === 'SIGHUP' ? 'SIGTERM' : signal, 0);
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+// Last resort (an exception here, a process.exit elsewhere): no service outlives this process.
+process.on('exit', () => {
+  for (const child of children.values()) signalService(child, 'SIGKILL');
+});
 
 try {
   for (const wave of [[sandbox], subgraphServices, [gateway]]) {
+    if (stopping !== undefined) break;
     for (const service of wave) startService(service);
-    await Promise.all(wave.map((s) => waitReady(s.name, s.health)));
+    await Promise.all(wave.map((s) => waitReady(s.name, s.health, config.readyTimeoutMs, stopped.signal)));
   }
 } catch (err) {
   console.error((err as Error).message);
-  await stop(1);
+  await stop('SIGTERM', 1);
 }
 
-// A service that died during start-up has already begun stopping everything.
-if (stopping) await new Promise(() => undefined);
+// A service that died during start-up, or a signal, has already begun stopping everything.
+if (stopping !== undefined) await stopping;
 
 const gatewayUrl = `http://${host}:${gatewayPort}/graphql`;
 const homeScreen = readFileSync(new URL('../test/operations/HomeScreen.graphql', import.meta.url), 'utf8').replace(/\s+/g, ' ').trim();
