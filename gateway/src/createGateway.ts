@@ -72,6 +72,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     algorithms: config.authAlgorithms,
     clockToleranceS: config.authClockSkewS,
     jwksCooldownMs: config.authJwksCooldownMs,
+    jwksUnknownKidFetchesPerMinute: config.authJwksUnknownKidFetchesPerMin,
     jwksMaxAgeMs: config.authJwksMaxAgeMs,
     jwksMaxStaleMs: config.authJwksMaxStaleMs,
     onStaleKeys: (err, ageMs) => logger.warn({ err, ageMs, jwksUrl: config.authJwksUrl }, 'issuer keys unavailable: using the last ones fetched'),

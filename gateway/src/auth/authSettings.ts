@@ -84,7 +84,14 @@ export const authSettings = {
     min: 0,
     max: 3_600_000,
     unit: 'ms',
-    description: 'Least time between two JWKS refetches triggered by a token with an unknown `kid` (so such tokens cannot flood the issuer).',
+    description: 'Least time between two JWKS refetches triggered by the same unknown `kid`; another kid (a key rotation) is fetched at once, within AUTH_JWKS_UNKNOWN_KID_FETCHES_PER_MIN.',
+  }),
+  authJwksUnknownKidFetchesPerMin: int('AUTH_JWKS_UNKNOWN_KID_FETCHES_PER_MIN', {
+    default: 10,
+    min: 1,
+    max: 600,
+    unit: 'fetches per minute',
+    description: 'JWKS refetches that tokens with unknown kids may trigger, all kids together (a burst of this many, then evenly), so made-up kids cannot flood the issuer.',
   }),
   authJwksMaxAgeMs: int('AUTH_JWKS_MAX_AGE_MS', {
     default: 600_000,
@@ -113,6 +120,8 @@ export interface AuthConfig {
   readonly authClockSkewS: number;
   /** ms */
   readonly authJwksCooldownMs: number;
+  /** fetches per minute */
+  readonly authJwksUnknownKidFetchesPerMin: number;
   /** ms */
   readonly authJwksMaxAgeMs: number;
   /** ms */
@@ -130,6 +139,7 @@ export function resolveAuthConfig(parsed: ConfigOf<typeof authSettings>): AuthCo
     authAlgorithms: parsed.authAlgorithms,
     authClockSkewS: parsed.authClockSkewS,
     authJwksCooldownMs: parsed.authJwksCooldownMs,
+    authJwksUnknownKidFetchesPerMin: parsed.authJwksUnknownKidFetchesPerMin,
     authJwksMaxAgeMs: parsed.authJwksMaxAgeMs,
     authJwksMaxStaleMs: parsed.authJwksMaxStaleMs,
     identityPrivateKey: parsed.identityPrivateKey,

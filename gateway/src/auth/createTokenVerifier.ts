@@ -14,8 +14,12 @@ export interface TokenVerifierOptions {
   readonly algorithms: readonly string[];
   /** Tolerance on `exp`/`nbf` (s). */
   readonly clockToleranceS: number;
-  /** Least time between two refetches caused by an unknown `kid` (ms). */
+  /** Least time between two refetches caused by the same unknown `kid` (ms). */
   readonly jwksCooldownMs: number;
+  /** Refetches for unknown kids, all together, per minute. Default 10. */
+  readonly jwksUnknownKidFetchesPerMinute?: number;
+  /** For tests: the key set's clock (epoch ms). */
+  readonly now?: () => number;
   /** Keys are refetched when older than this (ms). */
   readonly jwksMaxAgeMs: number;
   /** While the issuer cannot be reached, keys past their max age are still used this long (ms). */
@@ -34,8 +38,9 @@ export interface TokenVerifier {
 /**
  * Verifies OAuth 2.0 access tokens (JWTs) against the issuer's JWKS with jose. The key
  * set is fetched on first use, kept `jwksMaxAgeMs`, and refetched when a token names a
- * `kid` it does not have (at most once per `jwksCooldownMs`): a key the issuer rotates in
- * works without a restart, and a stream of made-up kids cannot flood the issuer. While
+ * `kid` it does not have (the same kid at most once per `jwksCooldownMs`, all kids within
+ * `jwksUnknownKidFetchesPerMinute`): a key the issuer rotates in works at once, and a
+ * stream of made-up kids cannot flood the issuer. While
  * the issuer is unreachable, known keys keep working for `jwksMaxStaleMs`.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
@@ -44,6 +49,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     maxAgeMs: options.jwksMaxAgeMs,
     maxStaleMs: options.jwksMaxStaleMs,
     cooldownMs: options.jwksCooldownMs,
+    unknownKidFetchesPerMinute: options.jwksUnknownKidFetchesPerMinute ?? 10,
+    now: options.now,
     timeoutMs: options.jwksTimeoutMs ?? 2_000,
     onStale: options.onStaleKeys,
   });
