@@ -4,7 +4,7 @@ import type { Viewer } from '../identity/Viewer.js';
 import { errorCodes, type ErrorCode } from '../errors/errorCodes.js';
 import type { Logger } from '../log/createLogger.js';
 import { HttpRefusal } from './HttpRefusal.js';
-import { BodyTooLargeError, readBody } from './readBody.js';
+import { BodyTooLargeError, ClientGoneError, readBody } from './readBody.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './requestId.js';
 
 export interface RequestInfo {
@@ -128,6 +128,8 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
           res.setHeader('connection', 'close');
           return sendError(res, 413, 'PAYLOAD_TOO_LARGE', requestId, `Request body is larger than the limit of ${maxBodyBytes} bytes.`);
         }
+        // Flaky mobile networks do this all day: worth a line, not an alarm.
+        if (err instanceof ClientGoneError) return options.logger.info({ requestId, status: 499 }, 'client went away before sending its whole request');
         throw err;
       }
       const contentType = headers.get('content-type') ?? '';

@@ -7,6 +7,14 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The client closed the connection before its request body was complete: nobody to answer, nothing wrong here. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('The client closed the connection before its request body was complete.');
+    this.name = 'ClientGoneError';
+  }
+}
+
 /** Reads a request body, refusing (and stopping to read) past `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -28,7 +36,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    let ended = false;
+    req.on('end', () => {
+      ended = true;
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    // A client hanging up mid-body: `aborted` (an ECONNRESET error) and/or `close` before `end`.
+    req.on('error', (err: NodeJS.ErrnoException) => reject(req.destroyed || err.code === 'ECONNRESET' ? new ClientGoneError() : err));
+    req.on('close', () => {
+      if (!ended) reject(new ClientGoneError());
+    });
   });
 }

@@ -1,0 +1,45 @@
+import { connect } from 'node:net';
+import { Writable } from 'node:stream';
+import { ApolloServer } from '@apollo/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../log/createLogger.js';
+import { createHttpHandler } from './createHttpHandler.js';
+import { startHttpServer, type RunningHttpServer } from './startHttpServer.js';
+
+/** A client hanging up mid-body (a phone going into a tunnel) is routine: one info line, nothing at error level. */
+describe('a client that hangs up before its request body is complete', () => {
+  const lines: { level: number; msg: string }[] = [];
+  const logger = createLogger({
+    service: 'test',
+    level: 'info',
+    destination: new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
+        done();
+      },
+    }),
+  });
+  const apollo = new ApolloServer({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'hi' } }, logger });
+  let http: RunningHttpServer;
+  beforeAll(async () => {
+    await apollo.start();
+    http = await startHttpServer(createHttpHandler({ apollo, logger, isReady: () => true, context: async () => ({}) }), { host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await http.close(0);
+    await apollo.stop();
+  });
+
+  it('is logged once at info, not as an unhandled error', async () => {
+    const socket = connect({ host: '127.0.0.1', port: http.port });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"query":');
+    // Hang up once the partial body is on its way.
+    await new Promise<void>((resolve) => socket.write('', () => resolve()));
+    socket.destroy();
+    const deadline = Date.now() + 30_000;
+    while (lines.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 30, msg: 'client went away before sending its whole request' });
+  });
+});
