@@ -55,6 +55,17 @@ describe('a vendor failing half its calls (errorRate 0.5)', () => {
     expect(firstAttempts).toBe(240); // every query reached the vendor once per operation
     expect(extra).toBeLessThanOrEqual(0.1);
   });
+
+  it('barely retries an outage that starts after healthy traffic (a handful of calls, then none)', async () => {
+    for (let i = 0; i < 20; i++) await productQuery(suite, i);
+    suite.sandbox.reviews.control.resetStats();
+    suite.sandbox.reviews.control.setFaults({ outage: true });
+    for (let i = 0; i < 30; i++) await productQuery(suite, i);
+    const { received, firstAttempts } = vendorLoad(suite.sandbox);
+    console.info(`outage: ${received} vendor calls for ${firstAttempts} first attempts`);
+    expect(firstAttempts).toBe(60);
+    expect(received - firstAttempts).toBeLessThanOrEqual(5);
+  });
 });
 
 describe('a hanging vendor and one sequential client', () => {
