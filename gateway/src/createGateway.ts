@@ -17,6 +17,7 @@ import { queryLimits } from './limits/queryLimits.js';
 import { createPersistedQueries } from './persistedQueries/createPersistedQueries.js';
 import type { PersistedQueryManifest } from './persistedQueries/PersistedQueryManifest.js';
 import { answerShapingPlugin } from './plugins/answerShaping.js';
+import { accessLogPlugin } from './plugins/accessLog.js';
 import { maskGatewayError } from './plugins/errorMasking.js';
 import { introspectionPlugin } from './plugins/introspection.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
@@ -148,6 +149,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     stopOnTerminationSignals: false,
     plugins: [
       requestIdPlugin<GatewayContext>(),
+      accessLogPlugin(),
       operationResolutionPlugin(),
       ...telemetryOffPlugins(),
       landingPagePlugin(config.nodeEnv),

@@ -8,7 +8,7 @@ import { createIdentitySigner } from '../../platform/identity/createIdentitySign
 import { generateIdentityKeys, type IdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
 import type { Viewer } from '../../platform/identity/Viewer.js';
 import { createCacheStore, type CacheStore } from '../../platform/store/createCacheStore.js';
-import { createLogger, type LogLevel } from '../../platform/log/createLogger.js';
+import { createLogger, type Logger, type LogLevel } from '../../platform/log/createLogger.js';
 import { startHttpServer, type RunningHttpServer } from '../../platform/http/startHttpServer.js';
 import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService.js';
 import { subgraphEntry, subgraphEnv } from '../../platform/registry/services.js';
@@ -32,6 +32,8 @@ export interface StackOptions {
   /** Reuse an already running sandbox (several gateway replicas against one vendor set). */
   readonly sandbox?: Sandbox;
   readonly logLevel?: LogLevel;
+  /** A service's logger (e.g. a capturing one for log tests); default: stdout at `logLevel`. */
+  readonly logger?: (service: string) => Logger | undefined;
 }
 
 export interface GraphQLResult {
@@ -112,7 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const caches: CacheStore[] = [];
   const started: { name: SubgraphName; service: SubgraphService; http: RunningHttpServer }[] = [];
-  const logger = (service: string) => createLogger({ service, level: logLevel });
+  const logger = (service: string) => options.logger?.(service) ?? createLogger({ service, level: logLevel });
   const cacheFor = (name: string, redisUrl: string | undefined) => {
     const cache = createCacheStore({ redisUrl, namespace: `${namespace}:${name}`, logger: logger(name) });
     caches.push(cache);
@@ -139,6 +141,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       GATEWAY_IDENTITY_PRIVATE_KEY: identityKeys.privateJwk,
       // Access tokens come from the sandbox identity vendor (an OIDC issuer).
       AUTH_ISSUER: sandbox.identity.url,
+      // Generous on purpose: tests of other things must not lose fields to a busy machine's cold
+      // start. Tests of the request budget set REQUEST_BUDGET_MS themselves (production default: 1 s).
+      REQUEST_BUDGET_MS: '5000',
+      SUBGRAPH_TIMEOUT_MS: '5000',
       ...redisEnv,
       ...options.env,
     });
