@@ -6,6 +6,7 @@ ENV NODE_ENV=production \
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY tsconfig.json ./
+COPY platform ./platform
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY schema ./schema

@@ -1,6 +1,7 @@
 import { Kind, parse, type EnumTypeDefinitionNode } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import {
+  gatewayEntry,
   sandboxVendorEnv,
   sandboxVendorPaths,
   subgraphEnv,
@@ -22,6 +23,8 @@ export interface WiringInput {
   readonly compose: string;
   /** schema/supergraph.graphql's text. */
   readonly supergraph: string;
+  /** The Dockerfile's text: the one image every service runs from. */
+  readonly dockerfile: string;
 }
 
 const REGISTRY = 'platform/registry/services.ts';
@@ -40,7 +43,7 @@ const composeUrl = (s: SubgraphEntry) => `http://${s.name}:${s.port}/graphql`;
  * the supergraph's list of subgraphs. Returns every problem (empty when all agree).
  */
 export function checkWiring(input: WiringInput): string[] {
-  return [...checkFolders(input), ...checkCompose(input), ...checkSupergraph(input)];
+  return [...checkFolders(input), ...checkCompose(input), ...checkSupergraph(input), ...checkDockerfile(input)];
 }
 
 function checkFolders({ subgraphs, vendors, subgraphFolders, exists }: WiringInput): string[] {
@@ -213,4 +216,22 @@ function sameOrigin(url: string | undefined, expected: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The image holds every top-level folder a service runs from: the folders of the registry's
+ * entry points, `platform/` (which every service imports) and `schema/` (the supergraph).
+ * A folder left out builds fine and fails only when a container starts.
+ */
+function checkDockerfile({ subgraphs, dockerfile }: WiringInput): string[] {
+  const copied = new Set<string>();
+  for (const line of dockerfile.split('\n')) {
+    const match = /^COPY\s+(?:--\S+\s+)*(.+)$/i.exec(line.trim());
+    if (!match) continue;
+    const sources = match[1]!.split(/\s+/).slice(0, -1);
+    for (const source of sources) copied.add(source.replace(/^\.\//, '').replace(/\/$/, '').split('/')[0]!);
+  }
+  if (copied.has('.')) return [];
+  const needed = new Set(['platform', 'schema', 'vendors', gatewayEntry.entry.split('/')[0]!, ...subgraphs.map((s) => subgraphPaths(s.name).dir.split('/')[0]!)]);
+  return [...needed].filter((dir) => !copied.has(dir)).map((dir) => `Dockerfile does not COPY ${dir}/, which the services run from`);
 }

@@ -19,5 +19,6 @@ export function readWiringInput(): WiringInput {
     exists: (path) => existsSync(fromRoot(path)),
     compose: readFileSync(fromRoot('docker-compose.yml'), 'utf8'),
     supergraph: readFileSync(fromRoot('schema/supergraph.graphql'), 'utf8'),
+    dockerfile: readFileSync(fromRoot('Dockerfile'), 'utf8'),
   };
 }

@@ -14,5 +14,5 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `wiring: ${subgraphEntries.length} subgraphs (${subgraphEntries.map((s) => s.name).join(', ')}) and ${sandboxVendorEntries.length} sandbox vendors agree with their folders, docker-compose.yml and schema/supergraph.graphql`,
+  `wiring: ${subgraphEntries.length} subgraphs (${subgraphEntries.map((s) => s.name).join(', ')}) and ${sandboxVendorEntries.length} sandbox vendors agree with their folders, docker-compose.yml, the Dockerfile and schema/supergraph.graphql`,
 );

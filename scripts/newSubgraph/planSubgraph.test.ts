@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { gatewayEntry, sandboxVendorEntries, subgraphEntries } from '../../platform/registry/services.js';
 import { addToComposeFile } from './editComposeFile.js';
 import { addToEnvExample } from './editEnvExample.js';
 import { addToRegistry } from './editRegistry.js';
@@ -9,7 +8,20 @@ import { nameProblem, namesOf } from './names.js';
 import { planSubgraph } from './planSubgraph.js';
 import { fill } from './renderTemplates.js';
 
-const registry = { subgraphs: subgraphEntries, vendors: sandboxVendorEntries, gatewayPort: gatewayEntry.port };
+// A fixed registry, so that these tests do not change when a team adds a subgraph.
+const registry = {
+  subgraphs: [
+    { name: 'catalog', port: 4001, vendor: 'commerce', owns: 'Product' },
+    { name: 'reviews', port: 4002, vendor: 'reviews', owns: 'Product.rating' },
+    { name: 'accounts', port: 4003, vendor: 'identity', owns: 'User' },
+  ],
+  vendors: [
+    { name: 'commerce', port: 4101, brand: 'ShopCore', defaultKey: 'sandbox-commerce-key' },
+    { name: 'reviews', port: 4102, brand: 'StarPulse', defaultKey: 'sandbox-reviews-key' },
+    { name: 'identity', port: 4103, brand: 'IdentiCo', defaultKey: 'sandbox-identity-key' },
+  ],
+  gatewayPort: 4000,
+};
 const nothingExists = () => false;
 const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
@@ -26,20 +38,20 @@ describe('names', () => {
 
 describe('planSubgraph', () => {
   it('takes the next free ports, keys the vendor like the others and fills every template', () => {
-    const plan = planSubgraph({ name: 'loyalty' }, registry, nothingExists);
-    expect(plan.subgraph).toEqual({ name: 'loyalty', port: 4004, vendor: 'loyalty', owns: 'Product.loyalty' });
-    expect(plan.vendor).toEqual({ name: 'loyalty', port: 4104, brand: 'LoyaltyWorks', defaultKey: 'sandbox-loyalty-key' });
+    const plan = planSubgraph({ name: 'gift-cards' }, registry, nothingExists);
+    expect(plan.subgraph).toEqual({ name: 'gift-cards', port: 4004, vendor: 'gift-cards', owns: 'Product.giftCards' });
+    expect(plan.vendor).toEqual({ name: 'gift-cards', port: 4104, brand: 'GiftCardsWorks', defaultKey: 'sandbox-gift-cards-key' });
     expect([...plan.files.keys()]).toEqual(
       expect.arrayContaining([
-        'subgraphs/loyalty/schema.graphql',
-        'subgraphs/loyalty/subgraph.ts',
-        'subgraphs/loyalty/main.ts',
-        'subgraphs/loyalty/loyaltyVendorClient.ts',
-        'subgraphs/loyalty/resolvers/Product.ts',
-        'subgraphs/loyalty/loyalty.test.ts',
-        'subgraphs/loyalty/README.md',
-        'vendors/loyalty/sandbox.ts',
-        'vendors/loyalty/createLoyaltyVendor.ts',
+        'subgraphs/gift-cards/schema.graphql',
+        'subgraphs/gift-cards/subgraph.ts',
+        'subgraphs/gift-cards/main.ts',
+        'subgraphs/gift-cards/giftCardsVendorClient.ts',
+        'subgraphs/gift-cards/resolvers/Product.ts',
+        'subgraphs/gift-cards/giftCards.test.ts',
+        'subgraphs/gift-cards/README.md',
+        'vendors/gift-cards/sandbox.ts',
+        'vendors/gift-cards/createGiftCardsVendor.ts',
       ]),
     );
     for (const content of plan.files.values()) expect(content).not.toMatch(/__(name|camel|Pascal|PREFIX|vendor|Brand|port)__/);
@@ -57,18 +69,18 @@ describe('planSubgraph', () => {
 });
 
 describe('the edits', () => {
-  const names = namesOf('loyalty');
-  const wiring = { subgraph: names, port: 4004, vendor: names, vendorPort: 4104, vendorKey: 'sandbox-loyalty-key' };
+  const names = namesOf('gift-cards');
+  const wiring = { subgraph: names, port: 4004, vendor: names, vendorPort: 4104, vendorKey: 'sandbox-gift-cards-key' };
 
   it('docker-compose.yml gets the service, its route, the gateway waiting for it and its vendor key', () => {
     const compose = parse(addToComposeFile(read('docker-compose.yml'), wiring), { merge: true }) as {
       services: Record<string, { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown> }>;
     };
-    expect(compose.services.loyalty?.command).toEqual(['node', '--import', 'tsx', 'subgraphs/loyalty/main.ts']);
-    expect(compose.services.loyalty?.environment?.LOYALTY_VENDOR_URL).toBe('${LOYALTY_VENDOR_URL:-http://sandbox:4104}');
-    expect(compose.services.gateway?.environment?.SUBGRAPH_URLS).toMatch(/,loyalty=http:\/\/loyalty:4004\/graphql$/);
-    expect(compose.services.gateway?.depends_on).toHaveProperty('loyalty');
-    expect(compose.services.sandbox?.environment?.SANDBOX_LOYALTY_KEY).toBe('${LOYALTY_VENDOR_KEY:-sandbox-loyalty-key}');
+    expect(compose.services['gift-cards']?.command).toEqual(['node', '--import', 'tsx', 'subgraphs/gift-cards/main.ts']);
+    expect(compose.services['gift-cards']?.environment?.GIFT_CARDS_VENDOR_URL).toBe('${GIFT_CARDS_VENDOR_URL:-http://sandbox:4104}');
+    expect(compose.services.gateway?.environment?.SUBGRAPH_URLS).toMatch(/,gift-cards=http:\/\/gift-cards:4004\/graphql$/);
+    expect(compose.services.gateway?.depends_on).toHaveProperty('gift-cards');
+    expect(compose.services.sandbox?.environment?.SANDBOX_GIFT_CARDS_KEY).toBe('${GIFT_CARDS_VENDOR_KEY:-sandbox-gift-cards-key}');
   });
 
   it('a compose file laid out differently stops the generator instead of half-editing it', () => {
@@ -77,20 +89,20 @@ describe('the edits', () => {
 
   it('.env.example gets a block and the vendor port', () => {
     const out = addToEnvExample(read('.env.example'), wiring);
-    expect(out).toContain('# Loyalty → loyalty vendor\nLOYALTY_PORT=4004\nLOYALTY_VENDOR_URL=http://127.0.0.1:4104');
-    expect(out).toMatch(/SANDBOX_IDENTITY_PORT=4103\nSANDBOX_LOYALTY_PORT=4104/);
+    expect(out).toContain('# GiftCards → gift-cards vendor\nGIFT_CARDS_PORT=4004\nGIFT_CARDS_VENDOR_URL=http://127.0.0.1:4104');
+    expect(out).toMatch(/SANDBOX_[A-Z_]+_PORT=\d+\nSANDBOX_GIFT_CARDS_PORT=4104/);
   });
 
   it('the registry gets both entries above its markers, and refuses a source without them', () => {
-    const plan = planSubgraph({ name: 'loyalty' }, registry, nothingExists);
+    const plan = planSubgraph({ name: 'gift-cards' }, registry, nothingExists);
     const out = addToRegistry(read('platform/registry/services.ts'), plan.subgraph, plan.vendor);
-    expect(out).toContain("  { name: 'loyalty', port: 4004, vendor: 'loyalty', owns: 'Product.loyalty' },\n  // new:subgraph");
-    expect(out).toContain("  { name: 'loyalty', port: 4104, brand: 'LoyaltyWorks', defaultKey: 'sandbox-loyalty-key' },\n  // new:vendor");
+    expect(out).toContain("  { name: 'gift-cards', port: 4004, vendor: 'gift-cards', owns: 'Product.giftCards' },\n  // new:subgraph");
+    expect(out).toContain("  { name: 'gift-cards', port: 4104, brand: 'GiftCardsWorks', defaultKey: 'sandbox-gift-cards-key' },\n  // new:vendor");
     expect(() => addToRegistry('export const x = [];', plan.subgraph, plan.vendor)).toThrow(/new:subgraph/);
   });
 
   it('a template token without a value is a template bug, not silent output', () => {
     expect(() => fill('type __Pascal__ {}', {})).toThrow(/__Pascal__ has no value/);
-    expect(fill('__typename __Pascal__', { Pascal: 'Loyalty' })).toBe('__typename Loyalty');
+    expect(fill('__typename __Pascal__', { Pascal: 'GiftCards' })).toBe('__typename GiftCards');
   });
 });

@@ -24,7 +24,10 @@ describe('wiring check (npm run wiring:check)', () => {
   it("fails when the gateway's SUBGRAPH_URLS lacks a subgraph, or names one the registry does not know", () => {
     const problems = checkWiring(
       withCompose((doc) =>
-        doc.setIn(['services', 'gateway', 'environment', 'SUBGRAPH_URLS'], 'catalog=http://catalog:4001/graphql,accounts=http://accounts:4003/graphql,weather=http://weather:4009/graphql'),
+        doc.setIn(
+          ['services', 'gateway', 'environment', 'SUBGRAPH_URLS'],
+          [...String(doc.getIn(['services', 'gateway', 'environment', 'SUBGRAPH_URLS'])).split(',').filter((e) => !e.startsWith('reviews=')), 'weather=http://weather:4009/graphql'].join(','),
+        ),
       ),
     );
     expect(problems).toEqual([
@@ -78,5 +81,12 @@ describe('wiring check (npm run wiring:check)', () => {
         'schema/supergraph.graphql: lacks subgraph "weather" (run npm run compose)',
       ]),
     );
+  });
+
+  it('fails when the Dockerfile leaves out a folder the services run from (platform/ was once forgotten)', () => {
+    const real = readWiringInput();
+    const dockerfile = real.dockerfile.split('\n').filter((line) => !/^COPY platform\b/.test(line)).join('\n');
+    expect(checkWiring({ ...real, dockerfile })).toEqual(['Dockerfile does not COPY platform/, which the services run from']);
+    expect(checkWiring({ ...real, dockerfile: 'FROM node:20\nCOPY . .\n' })).toEqual([]);
   });
 });
