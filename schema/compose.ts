@@ -47,7 +47,7 @@ if (committed?.replace(/\r\n/g, '\n') !== content) {
     process.exit(1);
   }
   const report = await checkSchema(read.input);
-  const lines = formatSchemaCheck(report, SUPERGRAPH_FILE);
+  const lines = formatSchemaCheck(report, read.baseline);
   if (check) {
     // Stale: say what the new composition changes, and whether schema:check would take it.
     for (const line of lines) err(line);
