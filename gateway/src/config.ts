@@ -1,6 +1,7 @@
 import { parseConfig } from '../../platform/config/parseConfig.js';
 import { nodeEnvs } from '../../platform/config/serviceSettings.js';
 import { bool, int, oneOf, optionalUrl, string, type Env, type ParseResult, type Setting } from '../../platform/config/setting.js';
+import { defaultSubgraphBreaker } from './datasources/SubgraphBreaker.js';
 import { logLevels, type LogLevel } from '../../platform/log/createLogger.js';
 import { authSettings, resolveAuthConfig, type AuthConfig } from './auth/authSettings.js';
 import { isHttpUrl } from './isHttpUrl.js';
@@ -69,12 +70,42 @@ export const gatewaySettings = {
   subgraphUrls: subgraphUrlMap('SUBGRAPH_URLS', {
     description: 'Overrides of subgraph URLs, `name=url,name=url`; subgraphs not listed use the URL in the supergraph.',
   }),
-  subgraphTimeoutMs: int('SUBGRAPH_TIMEOUT_MS', {
-    default: 3_000,
+  requestBudgetMs: int('REQUEST_BUDGET_MS', {
+    default: 1_000,
     min: 1,
     max: 60_000,
     unit: 'ms',
-    description: 'Budget of one subgraph fetch; past it the fields of that subgraph are null with SERVICE_UNAVAILABLE.',
+    description:
+      'Latency budget of one GraphQL request, from its arrival: every subgraph fetch gets what is left (`x-request-deadline-ms`) and is aborted when it runs out; fields that did not make it are null with a code. A client may shorten it with `x-request-budget-ms`.',
+  }),
+  subgraphTimeoutMs: int('SUBGRAPH_TIMEOUT_MS', {
+    default: 1_000,
+    min: 1,
+    max: 60_000,
+    unit: 'ms',
+    description: 'Upper limit of one subgraph fetch, whatever budget its request has left (raise it with REQUEST_BUDGET_MS); past it the fields of that subgraph are null with SERVICE_UNAVAILABLE.',
+  }),
+  subgraphBreakerFailures: int('SUBGRAPH_BREAKER_FAILURES', {
+    default: defaultSubgraphBreaker.failureThreshold,
+    min: 1,
+    max: 1_000,
+    unit: 'fetches',
+    description:
+      "Consecutive failed fetches of one subgraph (timeout, no connection, 5xx, unreadable answer) that open the gateway's breaker for it: its fields then fail at once with SERVICE_UNAVAILABLE.",
+  }),
+  subgraphBreakerWindowMs: int('SUBGRAPH_BREAKER_WINDOW_MS', {
+    default: defaultSubgraphBreaker.windowMs,
+    min: 100,
+    max: 600_000,
+    unit: 'ms',
+    description: 'Failures of one subgraph count as consecutive only within this time of the first of them.',
+  }),
+  subgraphBreakerResetMs: int('SUBGRAPH_BREAKER_RESET_MS', {
+    default: defaultSubgraphBreaker.resetMs,
+    min: 100,
+    max: 600_000,
+    unit: 'ms',
+    description: "How long a subgraph's breaker stays open before one trial fetch goes through; its success closes the breaker.",
   }),
   subgraphConnections: int('SUBGRAPH_CONNECTIONS', {
     default: 64,
@@ -228,7 +259,15 @@ export interface GatewayConfig extends AuthConfig {
   /** Subgraph name → URL; only the subgraphs whose URL is overridden. */
   readonly subgraphUrls: Readonly<Record<string, string>>;
   /** ms */
+  readonly requestBudgetMs: number;
+  /** ms; cap of one fetch */
   readonly subgraphTimeoutMs: number;
+  /** consecutive failed fetches */
+  readonly subgraphBreakerFailures: number;
+  /** ms */
+  readonly subgraphBreakerWindowMs: number;
+  /** ms */
+  readonly subgraphBreakerResetMs: number;
   readonly subgraphConnections: number;
   /** bytes */
   readonly maxBodyBytes: number;

@@ -2,13 +2,14 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { parse } from 'graphql';
 import type { Logger } from '../../platform/log/createLogger.js';
-import { createHttpHandler, type HttpHandler } from '../../platform/http/createHttpHandler.js';
+import { createHttpHandler, type Admission, type HttpHandler } from '../../platform/http/createHttpHandler.js';
 import { requestIdPlugin } from '../../platform/http/requestIdPlugin.js';
 import { createBearerAuthenticator } from './auth/createBearerAuthenticator.js';
 import { createGatewayIdentitySigner } from './auth/createGatewayIdentitySigner.js';
 import { createTokenVerifier } from './auth/createTokenVerifier.js';
 import type { GatewayConfig } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
+import { refuseMalformedBudget } from './deadline/requestBudget.js';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource.js';
 import { withSecurityHeaders } from './http/securityHeaders.js';
 import { listSizes } from './limits/listSizes.js';
@@ -94,6 +95,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
         name,
         url: target,
         timeoutMs: config.subgraphTimeoutMs,
+        breaker: { failureThreshold: config.subgraphBreakerFailures, windowMs: config.subgraphBreakerWindowMs, resetMs: config.subgraphBreakerResetMs },
         connections: config.subgraphConnections,
         logger: logger.child({ subgraph: name }),
         identity,
@@ -173,8 +175,8 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     isReady,
     maxBodyBytes: config.maxBodyBytes,
     authenticate: createBearerAuthenticator({ verifier: tokenVerifier, logger }),
-    admission: createAdmission({ rateLimiter, trustProxyHops: config.trustProxyHops, maxBatchOperations: config.maxBatchOperations }),
-    context: createContextFactory(logger),
+    admission: withBudgetCheck(createAdmission({ rateLimiter, trustProxyHops: config.trustProxyHops, maxBatchOperations: config.maxBatchOperations })),
+    context: createContextFactory(logger, { requestBudgetMs: config.requestBudgetMs }),
   }), config.nodeEnv);
 
   return {
@@ -200,6 +202,17 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
         }
       })();
       return stopping;
+    },
+  };
+}
+
+/** A malformed client budget is refused (400) once the request has been counted by the rate limits. */
+function withBudgetCheck(admission: Admission): Admission {
+  return {
+    ...admission,
+    async request(info) {
+      await admission.request?.(info);
+      refuseMalformedBudget(info.req);
     },
   };
 }

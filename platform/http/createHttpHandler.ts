@@ -101,10 +101,15 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
       return sendError(res, 503, 'SERVICE_UNAVAILABLE', requestId);
     }
 
+    // The client is gone when the connection closes, or when it half-closes (an HTTP client never
+    // does while it waits for an answer) before the answer was sent.
     const callerGone = new AbortController();
-    res.once('close', () => {
+    const onGone = () => {
       if (!res.writableFinished) callerGone.abort(new Error('the client closed the connection before the answer was sent'));
-    });
+    };
+    res.once('close', onGone);
+    req.socket.once('end', onGone);
+    res.once('close', () => req.socket.off('end', onGone));
 
     const { request: admitRequest, operations: admitOperations } = options.admission ?? {};
     const authenticate = options.authenticate;
@@ -146,7 +151,10 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
 
     if (admitOperations && (await orRefusal(() => admitOperations({ req, requestId, receivedAt, viewer, body }), res, requestId)) === REFUSED) return;
 
-    // Nobody is left to read the answer (e.g. a gateway that gave up on this fetch): do not start the work.
+    // Nobody is left to read the answer (e.g. a gateway that gave up on this fetch): do not start the
+    // work. One turn of the event loop first, so that a close already waiting in the socket is seen:
+    // a process resumed after a freeze reads each backlog request and its connection's end together.
+    await new Promise((resolve) => setImmediate(resolve));
     if (callerGone.signal.aborted) return;
 
     const response = await options.apollo.executeHTTPGraphQLRequest({

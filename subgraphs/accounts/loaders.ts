@@ -13,7 +13,7 @@ export function userCacheKey(userId: string): string {
 export function createUserLoader(identity: IdentityVendorClient, deps: LoaderDeps) {
   return createBatchLoader({
     name: USER_LOADER,
-    fetchBatch: (ids: readonly string[]) => identity.usersByIds.call(ids, { requestId: deps.requestId }),
+    fetchBatch: (ids: readonly string[]) => identity.usersByIds.call(ids, deps.call),
     keyOf: (user) => user.id,
     maxBatchSize: deps.maxBatchSize,
     batching: deps.batching,

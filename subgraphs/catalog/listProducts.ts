@@ -40,7 +40,7 @@ export async function listProducts(args: ListArgs, ctx: CatalogContext): Promise
   const page = await cachedCall(ctx.cache, key, policy, async () => {
     const result = await ctx.commerce.listProducts.call(
       { limit, cursor: start.c, category: args.category, search: args.search },
-      { requestId: ctx.requestId },
+      ctx.call,
     );
     return { ...result, products: result.products.map(toProduct) };
   });

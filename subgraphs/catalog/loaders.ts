@@ -8,7 +8,7 @@ export function createProductLoader(commerce: CommerceClient, deps: LoaderDeps) 
   return createBatchLoader({
     name: 'catalog:product',
     fetchBatch: async (ids: readonly string[]) => {
-      const rows = await commerce.productsByIds.call(ids, { requestId: deps.requestId });
+      const rows = await commerce.productsByIds.call(ids, deps.call);
       return rows.map(toProduct);
     },
     keyOf: (product) => product.id,

@@ -1,9 +1,9 @@
 import type { CacheStore } from '../../platform/store/CacheStore.js';
-import type { SubgraphContext } from '../kit/server/createSubgraphServer.js';
+import type { VendorSubgraphContext } from '../kit/server/createVendorSubgraph.js';
 import type { ReviewsLoaders } from './loaders.js';
 import type { ReviewsVendorClient } from './reviewsVendorClient.js';
 
-export interface ReviewsContext extends SubgraphContext {
+export interface ReviewsContext extends VendorSubgraphContext {
   readonly loaders: ReviewsLoaders;
   /** For writes (reads go through the loaders). */
   readonly reviewsApi: ReviewsVendorClient;

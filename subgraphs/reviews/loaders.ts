@@ -37,8 +37,7 @@ export function reviewCacheKey(reviewId: string): string {
 
 /** Made once per request; the cache behind them is shared. */
 export function createReviewsLoaders(vendor: ReviewsVendorClient, deps: LoaderDeps): ReviewsLoaders {
-  const { cache, policy, maxBatchSize, batching, requestId } = deps;
-  const ctx = { requestId };
+  const { cache, policy, maxBatchSize, batching, call: ctx } = deps;
   const common = { maxBatchSize, batching, cache: { store: cache, policy } };
 
   const ratingByProduct = createBatchLoader({

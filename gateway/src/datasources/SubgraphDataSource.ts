@@ -4,20 +4,25 @@ import { GATEWAY_IDENTITY_HEADER, GATEWAY_IDENTITY_TTL_S } from '../../../platfo
 import { BoundedMap } from '../../../platform/store/BoundedMap.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import { REQUEST_ID_HEADER } from '../../../platform/http/requestId.js';
+import { remainingMs, REQUEST_DEADLINE_HEADER } from '../../../platform/http/requestDeadline.js';
 import type { GatewayContext } from '../context.js';
 import { isGraphQLError } from '../isGraphQLError.js';
 import { createSubgraphFetcher, type SubgraphFetcher } from './createSubgraphFetcher.js';
+import { defaultSubgraphBreaker, SubgraphBreaker, type FetchOutcome, type SubgraphBreakerSettings } from './SubgraphBreaker.js';
 import { SubgraphUnavailableError, type SubgraphFailure } from './SubgraphUnavailableError.js';
 
 type FetchResponse = Parameters<RemoteGraphQLDataSource['didEncounterError']>[2];
 type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource['didReceiveResponse']>>[0];
 type GatewayResponse = ReceivedResponse['response'];
+type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
 
 export interface SubgraphDataSourceOptions {
   readonly name: string;
   readonly url: string;
-  /** Budget of one fetch (ms); the request is aborted when it runs out. */
+  /** Longest any one fetch may take (ms), whatever budget its request has left. */
   readonly timeoutMs: number;
+  /** This subgraph's breaker: consecutive failures that open it, their window, time open before a trial (ms). */
+  readonly breaker?: SubgraphBreakerSettings;
   /** Keep-alive connections to this subgraph. */
   readonly connections: number;
   /** Used when a failure happens outside a request (no request-scoped logger). */
@@ -27,15 +32,20 @@ export interface SubgraphDataSourceOptions {
 }
 
 const BODY_EXCERPT = 512;
+// `GraphQLDataSourceRequestKind.INCOMING_OPERATION`; the enum is not exported from the package root.
+const INCOMING_OPERATION = 'incoming operation';
 // One request may fetch from the same subgraph several times (query plan steps): sign once, reuse while fresh.
 const IDENTITY_REUSE_MS = (GATEWAY_IDENTITY_TTL_S * 1000) / 2;
 
 /**
- * How the gateway talks to one subgraph: a keep-alive pool with a per-fetch deadline
- * (through `fetcher`, so it also applies to requests the gateway makes on its own), the
- * request id and the signed caller identity forwarded, and every transport failure
- * turned into SUBGRAPH_UNAVAILABLE with the details (URL, status, body) logged, never
- * returned. The subgraph request is built from scratch: no client header reaches a subgraph.
+ * How the gateway talks to one subgraph: a keep-alive pool, the request id, the signed
+ * caller identity and the request budget left (`x-request-deadline-ms`) forwarded, the
+ * fetch aborted when that budget runs out (through `fetcher`, capped at `timeoutMs`), and
+ * every transport failure turned into SERVICE_UNAVAILABLE with the details (URL, status,
+ * body) logged, never returned. A fetch does not start when its request has no budget left
+ * or its client has gone, or while this subgraph's breaker is open (consecutive timeouts,
+ * connection failures, 5xx or unreadable answers open it). The subgraph request is built
+ * from scratch: no client header reaches a subgraph.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
@@ -44,6 +54,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly identity: IdentitySigner | null;
   /** Per caller (user and scopes; '' = anonymous): subgraphs remember verified tokens, so reuse saves both sides an ES256 operation. */
   private readonly identityTokens = new BoundedMap<string, { token: Promise<string>; signedAt: number }>(10_000);
+  readonly breaker: SubgraphBreaker;
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
@@ -52,6 +63,34 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.identity = options.identity;
     this.pool = createSubgraphFetcher({ timeoutMs: options.timeoutMs, connections: options.connections });
     this.fetcher = this.pool.fetcher;
+    this.breaker = new SubgraphBreaker({
+      ...(options.breaker ?? defaultSubgraphBreaker),
+      onStateChange: (state, previous) => {
+        const level = state === 'open' ? 'warn' : 'info';
+        this.baseLogger[level]({ subgraph: this.name, state, previous }, `subgraph breaker ${state}`);
+      },
+    });
+  }
+
+  override async process(options: ProcessOptions): Promise<Awaited<ReturnType<RemoteGraphQLDataSource['process']>>> {
+    const context = options.context as Partial<GatewayContext>;
+    // Health checks and schema loads have no client request behind them: no budget, no breaker.
+    if ((options.kind as string) !== INCOMING_OPERATION || typeof context.deadlineAt !== 'number') return super.process(options);
+    if (context.signal?.aborted) this.refuse('cancelled', context);
+    if (remainingMs(context.deadlineAt) < 1) this.refuse('no_budget', context);
+    const permit = this.breaker.acquire();
+    if (!permit) this.refuse('breaker_open', context);
+    let outcome: FetchOutcome = 'neutral';
+    try {
+      const response = await super.process(options);
+      outcome = 'success';
+      return response;
+    } catch (err) {
+      if (err instanceof SubgraphUnavailableError && countsAgainstSubgraph(err)) outcome = 'failure';
+      throw err;
+    } finally {
+      this.breaker.record(permit, outcome);
+    }
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
@@ -60,6 +99,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = options.request.http?.headers;
     if (typeof context.requestId !== 'string' || !headers) return;
     headers.set(REQUEST_ID_HEADER, context.requestId);
+    // Relative ms, so the subgraph's clock need not agree with ours; `fetcher` aborts at the same value.
+    if (typeof context.deadlineAt === 'number') headers.set(REQUEST_DEADLINE_HEADER, String(remainingMs(context.deadlineAt)));
     if (this.identity) headers.set(GATEWAY_IDENTITY_HEADER, await this.identityFor(this.identity, context as GatewayContext));
   }
 
@@ -110,8 +151,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private fail(reason: SubgraphFailure, context: Partial<GatewayContext> | undefined, details: Record<string, unknown>): never {
     const logger = context?.logger ?? this.baseLogger;
     logger.warn({ subgraph: this.name, url: this.url, reason, ...details }, 'subgraph fetch failed');
+    throw new SubgraphUnavailableError(this.name, reason, typeof details.status === 'number' ? details.status : undefined);
+  }
+
+  /** A fetch not started: its fields fail at once. Expected while a budget or breaker does its job, so not a warning. */
+  private refuse(reason: SubgraphFailure, context: Partial<GatewayContext>): never {
+    (context.logger ?? this.baseLogger).debug({ subgraph: this.name, reason }, 'subgraph fetch not started');
     throw new SubgraphUnavailableError(this.name, reason);
   }
+}
+
+/** What says the subgraph itself is unwell: no answer in time, no connection, a 5xx, an unreadable answer. */
+function countsAgainstSubgraph(err: SubgraphUnavailableError): boolean {
+  if (err.reason === 'status') return err.status !== undefined && err.status >= 500;
+  return err.reason === 'timeout' || err.reason === 'connection' || err.reason === 'bad_response';
 }
 
 function classify(error: Error, status: number | undefined): SubgraphFailure {

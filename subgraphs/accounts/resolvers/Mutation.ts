@@ -8,7 +8,7 @@ export const Mutation = {
   /** Creates the account at the provider, then signs it in with the same credentials (password grant). */
   async signUp(_: unknown, args: { input: { email: string; password: string; displayName: string } }, ctx: AccountsContext): Promise<AuthPayload> {
     const input = checkSignUp(args.input);
-    const call = { requestId: ctx.requestId };
+    const call = ctx.call;
     const user = await ctx.identity.signUp(input, call);
     // A lookup of this id before it existed may have cached "no such user".
     await ctx.cache.delete(userCacheKey(user.id));
@@ -18,12 +18,12 @@ export const Mutation = {
   },
 
   async signIn(_: unknown, args: { input: { email: string; password: string } }, ctx: AccountsContext): Promise<AuthPayload> {
-    const session = await ctx.identity.signIn(checkSignIn(args.input), { requestId: ctx.requestId });
+    const session = await ctx.identity.signIn(checkSignIn(args.input), ctx.call);
     return payload(session, await userOf(session, ctx));
   },
 
   async refreshSession(_: unknown, args: { refreshToken: string }, ctx: AccountsContext): Promise<AuthPayload> {
-    const session = await ctx.identity.refresh(checkRefreshToken(args.refreshToken), { requestId: ctx.requestId });
+    const session = await ctx.identity.refresh(checkRefreshToken(args.refreshToken), ctx.call);
     return payload(session, await userOf(session, ctx));
   },
 };

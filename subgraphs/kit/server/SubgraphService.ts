@@ -1,4 +1,4 @@
-import type { VendorClient } from '../vendor/createVendorClient.js';
+import type { CallContext, VendorClient } from '../vendor/createVendorClient.js';
 import type { SubgraphContext, SubgraphServer } from './createSubgraphServer.js';
 
 /** What every subgraph factory returns: a server to mount and the vendor client it owns. */
@@ -12,7 +12,7 @@ export interface SubgraphService {
    * logger, viewer): fresh loaders, shared cache. For in-process tests (`executeAs`).
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subgraph has its own context type
-  readonly createContext: (base: SubgraphContext) => SubgraphContext & any;
+  readonly createContext: (base: SubgraphContext & { readonly call?: CallContext }) => SubgraphContext & any;
   /** Stops Apollo and closes the vendor connection pool. */
   close(): Promise<void>;
 }

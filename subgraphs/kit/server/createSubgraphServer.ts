@@ -13,6 +13,8 @@ import { createHttpHandler, type HttpHandler } from '../../../platform/http/crea
 import { formatError } from './formatError.js';
 import { describeVendorError } from '../errors/describeVendorError.js';
 import { requestIdPlugin, type RequestScoped } from '../../../platform/http/requestIdPlugin.js';
+import type { CallContext } from '../vendor/VendorClient.js';
+import { refuseIfExpired, requestBudget } from './requestBudget.js';
 
 export type SubgraphContext = RequestScoped;
 
@@ -22,8 +24,12 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   readonly typeDefs: DocumentNode;
   readonly resolvers: GraphQLResolverMap<TContext>;
   readonly logger: Logger;
-  /** Builds the per-request context: this is where per-request DataLoaders are made. */
-  readonly createContext: (base: SubgraphContext & { readonly req: IncomingMessage }) => TContext | Promise<TContext>;
+  /**
+   * Builds the per-request context: this is where per-request DataLoaders are made. `call`
+   * is what every vendor call of this request passes (request id, the gateway's deadline,
+   * and a signal that fires when the gateway stops waiting).
+   */
+  readonly createContext: (base: SubgraphContext & { readonly req: IncomingMessage; readonly call: CallContext }) => TContext | Promise<TContext>;
   /** Schema introspection for tools; the gateway itself only needs `_service`. Default true. */
   readonly introspection?: boolean;
   /** Passed to Apollo so that it never reads NODE_ENV itself (production: no landing page). Default 'development'. */
@@ -84,9 +90,16 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     maxBodyBytes: options.maxBodyBytes,
     isReady: () => ready,
     authenticate: gatewayIdentityAuthenticator({ verifier, logger: options.logger }),
-    context: async ({ req, requestId, viewer }) => {
+    // A request whose budget is already spent is not run (checked before the identity is verified and again before Apollo).
+    admission: {
+      request: async ({ req, receivedAt }) => refuseIfExpired(req, receivedAt),
+      operations: async ({ req, receivedAt }) => refuseIfExpired(req, receivedAt),
+    },
+    context: async ({ req, requestId, viewer, receivedAt, signal }) => {
       const logger = options.logger.child({ requestId });
-      return options.createContext({ requestId, logger, viewer, req });
+      const budget = requestBudget(req, receivedAt);
+      const call: CallContext = { requestId, signal, ...(budget ? { deadlineAt: budget.workDeadlineAt } : {}) };
+      return options.createContext({ requestId, logger, viewer, req, call });
     },
   });
   return {

@@ -5,7 +5,7 @@ import type { CacheStore } from '../../../platform/store/CacheStore.js';
 import type { NodeEnv } from '../../../platform/config/serviceSettings.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import { createVendorClient } from '../vendor/createVendorClient.js';
-import type { VendorClient } from '../vendor/VendorClient.js';
+import type { CallContext, VendorClient } from '../vendor/VendorClient.js';
 import type { CachePolicy, VendorAuth } from '../vendor/VendorClientOptions.js';
 import { toCachePolicy, toVendorClientOptions, type VendorConfig } from '../vendor/vendorSettings.js';
 import { createSubgraphServer, type SubgraphContext } from './createSubgraphServer.js';
@@ -18,9 +18,16 @@ export interface LoaderDeps {
   readonly maxBatchSize: number;
   readonly batching: boolean;
   readonly requestId: string;
+  /** What every vendor call of this request passes: request id, deadline, cancel signal. */
+  readonly call: CallContext;
 }
 
-export interface VendorSubgraphOptions<TApi, TContext extends SubgraphContext> {
+/** The context every vendor subgraph's resolvers get: pass `ctx.call` to every vendor call. */
+export interface VendorSubgraphContext extends SubgraphContext {
+  readonly call: CallContext;
+}
+
+export interface VendorSubgraphOptions<TApi, TContext extends VendorSubgraphContext> {
   /** Subgraph name, as in the composition config. */
   readonly name: string;
   /** Internal vendor name, for logs only. */
@@ -43,7 +50,7 @@ export interface VendorSubgraphOptions<TApi, TContext extends SubgraphContext> {
   /** The vendor's API as named kit operations, built once. */
   readonly api: (vendor: VendorClient) => TApi;
   /** The per-request part of the context: make the DataLoaders here, never outside. */
-  readonly context: (api: TApi, deps: LoaderDeps) => Omit<TContext, keyof SubgraphContext>;
+  readonly context: (api: TApi, deps: LoaderDeps) => Omit<TContext, keyof VendorSubgraphContext>;
 }
 
 /**
@@ -52,19 +59,21 @@ export interface VendorSubgraphOptions<TApi, TContext extends SubgraphContext> {
  * shared cache, and the subgraph server. A new vendor subgraph supplies its schema,
  * resolvers, vendor API and loaders; nothing else. Opens no port.
  */
-export function createVendorSubgraph<TApi, TContext extends SubgraphContext>(
+export function createVendorSubgraph<TApi, TContext extends VendorSubgraphContext>(
   options: VendorSubgraphOptions<TApi, TContext>,
 ): SubgraphService {
   const { config, logger, cache } = options;
   const vendor = createVendorClient(toVendorClientOptions(options.vendor, config, logger, options.auth));
   const api = options.api(vendor);
   const policy = toCachePolicy(config);
-  const createContext = ({ requestId, logger: requestLogger, viewer }: SubgraphContext): TContext =>
+  // In-process callers (executeAs) pass no `call`: then only each vendor call's own deadline applies.
+  const createContext = ({ requestId, logger: requestLogger, viewer, call = { requestId } }: SubgraphContext & { readonly call?: CallContext }): TContext =>
     ({
       requestId,
       logger: requestLogger,
       viewer,
-      ...options.context(api, { cache, policy, maxBatchSize: config.maxBatchSize, batching: config.batching, requestId }),
+      call,
+      ...options.context(api, { cache, policy, maxBatchSize: config.maxBatchSize, batching: config.batching, requestId, call }),
     }) as TContext;
 
   const server = createSubgraphServer<TContext>({

@@ -37,7 +37,7 @@ export const Mutation = {
     const body = text(args.body, 'body', MAX_BODY);
 
     const review = { productId: args.productId, userId: ctx.viewer.userId, rating: args.rating, title, body };
-    const created = await ctx.reviewsApi.addReview({ ...review, idempotencyKey: reviewIdempotencyKey(review) }, { requestId: ctx.requestId });
+    const created = await ctx.reviewsApi.addReview({ ...review, idempotencyKey: reviewIdempotencyKey(review) }, ctx.call);
     await ctx.cache.deleteMany([...productReviewCacheKeys(created.productId), reviewCacheKey(created.id)]);
     return created;
   },
