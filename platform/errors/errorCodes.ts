@@ -68,7 +68,12 @@ export const errorCodes = {
   VENDOR_UNAVAILABLE: {
     message: 'This information is temporarily unavailable.',
     description:
-      'An upstream provider failed, is down, answered with something unreadable, or its circuit breaker is open. The rest of the response is still valid; retry later.',
+      'An upstream provider failed, is down, refused our request for data (a provider 4xx on a read: our problem, not a mistake in the request), or its circuit breaker is open. The rest of the response is still valid; retry later.',
+  },
+  VENDOR_BAD_RESPONSE: {
+    message: 'This information is temporarily unavailable.',
+    description:
+      'An upstream provider answered with data that failed our checks (out of range, too long, malformed, more than was asked for, or a body over the size limit), so it was not passed on: the item is null. The rest of the response is still valid; retry later.',
   },
   VENDOR_TIMEOUT: {
     message: 'This information took too long to load.',

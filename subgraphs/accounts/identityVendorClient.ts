@@ -1,34 +1,51 @@
 import { decodeJwt } from 'jose';
 import { AppError } from '../../platform/errors/AppError.js';
+import type { VendorItemError } from '../kit/errors/VendorItemError.js';
 import type { CallContext, VendorClient } from '../kit/vendor/createVendorClient.js';
-import { int, list, obj, str, strOrNull } from '../kit/vendor/shape.js';
+import { parseAnswer, parseBatchItems } from '../kit/vendor/vendorAnswer.js';
 import { vendorRefusal } from '../kit/vendor/vendorErrorBody.js';
+import { imageUrl, line, vendorId, z } from '../kit/vendor/vendorValues.js';
 import { badField, type CredentialField } from './credentials.js';
 import type { Session, UserProfile } from './model.js';
 
-function parseUser(value: unknown, path: string): UserProfile {
-  const o = obj(value, path);
-  return {
-    id: str(o.user_id, `${path}.user_id`),
-    displayName: str(o.name, `${path}.name`),
-    avatarUrl: strOrNull(o.picture, `${path}.picture`),
-    email: str(o.email, `${path}.email`),
-  };
-}
+/** The identity vendor's user id shape: `usr_0001`. */
+const USER_ID = vendorId('usr_');
 
-/** A token response (RFC 6749 §5.1). The access token's `sub` is read, not verified: it came straight from the issuer. */
+/** A profile as it may reach a phone: a one-line name (≤ 80, as sign-up allows), an https avatar or none, an email. */
+const user = z
+  .object({
+    user_id: USER_ID,
+    name: line(80),
+    picture: imageUrl().nullable().optional(),
+    email: z.email().max(254),
+  })
+  .transform((o): UserProfile => ({ id: o.user_id, displayName: o.name, avatarUrl: o.picture ?? null, email: o.email }));
+
+/** RFC 6749 token characters (and JWT's), bounded: a token is never a megabyte or a line break. */
+const token = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9._~+/=-]+$/, { message: 'must be a token' });
+
+/** A token response (RFC 6749 §5.1). */
+const tokenResponse = z.object({
+  access_token: token(8192),
+  refresh_token: token(4096),
+  token_type: z.string().regex(/^bearer$/i, { message: 'must be Bearer' }),
+  expires_in: z.int().min(1).max(86_400),
+  // RFC 6749 §3.3 scope-tokens separated by single spaces.
+  scope: z.string().max(1024).regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, { message: 'must be space-separated scopes' }),
+});
+
+/** The access token's `sub` is read, not verified: it came straight from the issuer. */
 function parseSession(json: unknown): Session {
-  const o = obj(json, 'body');
-  const accessToken = str(o.access_token, 'body.access_token');
-  const sub = decodeJwt(accessToken).sub;
-  if (typeof sub !== 'string' || sub.length === 0) throw new Error('vendor response: the access token has no sub');
+  const o = parseAnswer(tokenResponse, json);
+  const sub = USER_ID.safeParse(decodeJwt(o.access_token).sub);
+  if (!sub.success) throw new Error('vendor answer refused: the access token has no sub in the user id shape');
   return {
-    userId: sub,
-    accessToken,
-    refreshToken: str(o.refresh_token, 'body.refresh_token'),
-    tokenType: str(o.token_type, 'body.token_type'),
-    expiresIn: int(o.expires_in, 'body.expires_in'),
-    scope: str(o.scope, 'body.scope'),
+    userId: sub.data,
+    accessToken: o.access_token,
+    refreshToken: o.refresh_token,
+    tokenType: o.token_type,
+    expiresIn: o.expires_in,
+    scope: o.scope,
   };
 }
 
@@ -88,7 +105,7 @@ export function createIdentityVendorClient(vendor: VendorClient, oauth: OAuthCli
     name: 'users.signup',
     idempotent: false,
     request: (input) => ({ method: 'POST', path: '/dbconnections/signup', body: { email: input.email, password: input.password, name: input.name } }),
-    parse: (json) => parseUser(json, 'body'),
+    parse: (json) => parseAnswer(user, json),
   });
 
   // Sent as JSON (the issuer takes forms or JSON), with client_secret_post.
@@ -101,11 +118,18 @@ export function createIdentityVendorClient(vendor: VendorClient, oauth: OAuthCli
 
   return {
     // A POST, but a read: safe to retry.
-    usersByIds: vendor.operation<readonly string[], UserProfile[]>({
+    /** Each id asked is a profile, a `VendorItemError` (that profile failed its checks) or absent (no such user). */
+    usersByIds: vendor.operation<readonly string[], (UserProfile | VendorItemError)[]>({
       name: 'users.lookup',
       idempotent: true,
       request: (ids) => ({ method: 'POST', path: '/api/users/lookup', body: { ids } }),
-      parse: (json) => list(obj(json, 'body').users, 'body.users', parseUser),
+      parse: (json, _status, ids) =>
+        parseBatchItems(parseAnswer(z.object({ users: z.array(z.unknown()) }), json).users, ids, {
+          source: { vendor: vendor.name, operation: 'users.lookup' },
+          item: user,
+          idField: 'user_id',
+          at: 'body.users',
+        }),
     }),
 
     /** Creates the account; rejects with CONFLICT / BAD_USER_INPUT AppErrors, or a VendorError. */

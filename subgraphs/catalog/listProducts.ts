@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cachedCall } from '../kit/cache/cachedCall.js';
+import { VendorItemError } from '../kit/errors/VendorItemError.js';
 import type { CatalogContext } from './context.js';
 import { decodeCursor, encodeCursor, type ProductCursor } from './productCursor.js';
 import { toProduct, type Product } from './toProduct.js';
@@ -42,7 +43,14 @@ export async function listProducts(args: ListArgs, ctx: CatalogContext): Promise
       { limit, cursor: start.c, category: args.category, search: args.search },
       ctx.call,
     );
-    return { ...result, products: result.products.map(toProduct) };
+    // A product that failed its checks cannot be a null edge (`node: Product!`): it is left out
+    // of the page (and the log says which), the rest of the page is served.
+    const products: Product[] = [];
+    for (const row of result.products) {
+      if (row instanceof VendorItemError) ctx.logger.warn({ vendorOperation: row.operation, key: row.key, reason: row.message }, 'vendor item refused: left out of the listing');
+      else products.push(toProduct(row));
+    }
+    return { ...result, products };
   });
 
   const nodes = page.products.slice(start.s, start.s + args.first);

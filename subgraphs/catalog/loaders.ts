@@ -1,3 +1,4 @@
+import { VendorItemError } from '../kit/errors/VendorItemError.js';
 import { createBatchLoader } from '../kit/loader/createBatchLoader.js';
 import type { LoaderDeps } from '../kit/server/createVendorSubgraph.js';
 import type { CommerceClient } from './commerceClient.js';
@@ -9,7 +10,8 @@ export function createProductLoader(commerce: CommerceClient, deps: LoaderDeps) 
     name: 'catalog:product',
     fetchBatch: async (ids: readonly string[]) => {
       const rows = await commerce.productsByIds.call(ids, deps.call);
-      return rows.map(toProduct);
+      // A product that failed its checks stays an error for its id: null + VENDOR_BAD_RESPONSE.
+      return rows.map((row) => (row instanceof VendorItemError ? row : toProduct(row)));
     },
     keyOf: (product) => product.id,
     maxBatchSize: deps.maxBatchSize,

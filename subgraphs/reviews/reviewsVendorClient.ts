@@ -1,20 +1,55 @@
 import { AppError, badUserInput } from '../../platform/errors/AppError.js';
+import type { VendorItemError } from '../kit/errors/VendorItemError.js';
 import type { CallContext, VendorClient } from '../kit/vendor/createVendorClient.js';
-import { int, list, num, obj, str, strOrNull } from '../kit/vendor/shape.js';
+import { parseAnswer, parseBatchItems } from '../kit/vendor/vendorAnswer.js';
 import { vendorRefusal } from '../kit/vendor/vendorErrorBody.js';
+import { count, line, prose, timestamp, vendorId, z } from '../kit/vendor/vendorValues.js';
 import type { NewReview, ProductRating, ProductReviews, Review } from './model.js';
 
-function parseReview(value: unknown, path: string): Review {
-  const o = obj(value, path);
-  return {
-    id: str(o.id, `${path}.id`),
-    productId: str(o.product_id, `${path}.product_id`),
-    authorId: strOrNull(o.user_id, `${path}.user_id`),
-    rating: int(o.stars, `${path}.stars`),
-    title: str(o.headline, `${path}.headline`),
-    body: str(o.text, `${path}.text`),
-    createdAt: str(o.created_at, `${path}.created_at`),
-  };
+/** The reviews vendor's id shapes: `prod_0001` (the catalog's), `rev_00001`, `usr_0001`. */
+const PRODUCT_ID = vendorId('prod_');
+
+/** One review as it may reach a phone: 1..5 stars, a one-line title (≤ 200), a text (≤ 5000). */
+const review = z
+  .object({
+    id: vendorId('rev_'),
+    product_id: PRODUCT_ID,
+    user_id: vendorId('usr_').nullable(),
+    stars: z.int().min(1).max(5),
+    headline: line(200),
+    text: prose(5000),
+    created_at: timestamp(),
+  })
+  .transform(
+    (o): Review => ({
+      id: o.id,
+      productId: o.product_id,
+      authorId: o.user_id,
+      rating: o.stars,
+      title: o.headline,
+      body: o.text,
+      createdAt: o.created_at,
+    }),
+  );
+
+/** A product's rating: an average of 1.0..5.0 (null without reviews) over a count ≥ 0. */
+const rating = z
+  .object({ product_id: PRODUCT_ID, average: z.number().min(1).max(5).nullable(), count: count() })
+  .transform((o): ProductRating => ({ productId: o.product_id, average: o.count === 0 ? null : o.average, count: o.count }));
+
+/** A product's newest reviews: never more than the `per_product` asked, all of that product, at most `total`. */
+const pages = new Map<number, z.ZodType<ProductReviews>>();
+function reviewsPage(perProduct: number): z.ZodType<ProductReviews> {
+  let schema = pages.get(perProduct);
+  if (schema === undefined) {
+    schema = z
+      .object({ product_id: PRODUCT_ID, total: count(), reviews: z.array(review).max(perProduct) })
+      .refine((p) => p.reviews.every((r) => r.productId === p.product_id), { message: 'has reviews of another product' })
+      .refine((p) => p.total >= p.reviews.length, { message: 'has more reviews than its total' })
+      .transform((p): ProductReviews => ({ productId: p.product_id, total: p.total, reviews: p.reviews }));
+    pages.set(perProduct, schema);
+  }
+  return schema;
 }
 
 /**
@@ -53,8 +88,9 @@ export function createReviewsVendorClient(vendor: VendorClient) {
       headers: { 'idempotency-key': review.idempotencyKey },
       body: { product_id: review.productId, user_id: review.userId, stars: review.rating, headline: review.title, text: review.body },
     }),
-    parse: (json) => parseReview(obj(json, 'body').review, 'body.review'),
+    parse: (json) => parseAnswer(z.object({ review }), json).review,
   });
+  const source = (operation: string) => ({ vendor: vendor.name, operation });
 
   return {
     /** Posts a review; rejects with an `AppError` for the refusals we name, else a `VendorError`. */
@@ -66,23 +102,22 @@ export function createReviewsVendorClient(vendor: VendorClient) {
       }
     },
 
-    ratings: vendor.operation<readonly string[], ProductRating[]>({
+    /** Each id asked is a rating, a `VendorItemError` (that rating failed its checks) or absent (no reviews yet). */
+    ratings: vendor.operation<readonly string[], (ProductRating | VendorItemError)[]>({
       name: 'ratings.batch',
       idempotent: true,
       request: (ids) => ({ method: 'GET', path: '/v2/products/ratings', query: { product_ids: ids.join(',') } }),
-      parse: (json) =>
-        list(obj(json, 'body').ratings, 'body.ratings', (v, path) => {
-          const o = obj(v, path);
-          const count = int(o.count, `${path}.count`);
-          return {
-            productId: str(o.product_id, `${path}.product_id`),
-            average: count === 0 || o.average === null ? null : num(o.average, `${path}.average`),
-            count,
-          };
+      parse: (json, _status, ids) =>
+        parseBatchItems(parseAnswer(z.object({ ratings: z.array(z.unknown()) }), json).ratings, ids, {
+          source: source('ratings.batch'),
+          item: rating,
+          idField: 'product_id',
+          at: 'body.ratings',
         }),
     }),
 
-    topReviews: vendor.operation<{ ids: readonly string[]; perProduct: number }, ProductReviews[]>({
+    /** Per product asked: its page (≤ `perProduct` reviews), a `VendorItemError`, or absent (no reviews yet). */
+    topReviews: vendor.operation<{ ids: readonly string[]; perProduct: number }, (ProductReviews | VendorItemError)[]>({
       name: 'reviews.batch',
       idempotent: true,
       request: ({ ids, perProduct }) => ({
@@ -90,22 +125,25 @@ export function createReviewsVendorClient(vendor: VendorClient) {
         path: '/v2/reviews',
         query: { product_ids: ids.join(','), per_product: perProduct },
       }),
-      parse: (json) =>
-        list(obj(json, 'body').results, 'body.results', (v, path) => {
-          const o = obj(v, path);
-          return {
-            productId: str(o.product_id, `${path}.product_id`),
-            total: int(o.total, `${path}.total`),
-            reviews: list(o.reviews, `${path}.reviews`, parseReview),
-          };
+      parse: (json, _status, { ids, perProduct }) =>
+        parseBatchItems(parseAnswer(z.object({ results: z.array(z.unknown()) }), json).results, ids, {
+          source: source('reviews.batch'),
+          item: reviewsPage(perProduct),
+          idField: 'product_id',
+          at: 'body.results',
         }),
     }),
 
+    /** One review; a review that fails its checks, or is another review, fails the call. */
     reviewById: vendor.operation<string, Review>({
       name: 'reviews.get',
       idempotent: true,
       request: (id) => ({ method: 'GET', path: `/v2/reviews/${encodeURIComponent(id)}` }),
-      parse: (json) => parseReview(json, 'body'),
+      parse: (json, _status, id) => {
+        const found = parseAnswer(review, json);
+        if (found.id !== id) throw new Error(`vendor answer refused: body.id is not the id asked (${id})`);
+        return found;
+      },
     }),
   };
 }

@@ -9,9 +9,10 @@ export type VendorErrorKind =
   | 'server' // vendor 5xx
   | 'rate_limited' // vendor 429, or our own Retry-After gate is closed
   | 'not_found' // vendor 404
-  | 'rejected' // vendor 400/409/422: the request (i.e. the caller's input) was refused
+  | 'rejected' // vendor 400/409/422 to a write: the request (i.e. the caller's input) was refused
+  | 'refused' // vendor 400/409/422 to a read: our request was refused; the caller asked for nothing wrong
   | 'auth' // vendor 401/403: our credentials are wrong; an operator problem, not the caller's
-  | 'bad_response' // 2xx that is not the JSON shape we expect
+  | 'bad_response' // 2xx that is not the JSON shape we expect, fails the answer's checks, or is over the body cap
   | 'breaker_open'; // failed fast without calling the vendor
 
 export class VendorError extends Error {

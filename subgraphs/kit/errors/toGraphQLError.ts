@@ -8,13 +8,17 @@ const codeForKind: Record<VendorErrorKind, ErrorCode> = {
   timeout: 'VENDOR_TIMEOUT',
   network: 'VENDOR_UNAVAILABLE',
   server: 'VENDOR_UNAVAILABLE',
-  bad_response: 'VENDOR_UNAVAILABLE',
+  bad_response: 'VENDOR_BAD_RESPONSE',
   breaker_open: 'VENDOR_UNAVAILABLE',
   // Our credentials being refused is an operator problem; the caller only needs to know it is unavailable.
   auth: 'VENDOR_UNAVAILABLE',
   rate_limited: 'VENDOR_RATE_LIMITED',
   not_found: 'NOT_FOUND',
+  // Only writes are 'rejected' (statusToError): the caller's input was refused. A subgraph maps
+  // the refusals it can name (CONFLICT, a field) before this; the rest is the caller's input.
   rejected: 'BAD_USER_INPUT',
+  // A read the vendor refused is our request's fault (we validate inputs before calling), not the caller's.
+  refused: 'VENDOR_UNAVAILABLE',
 };
 
 /**

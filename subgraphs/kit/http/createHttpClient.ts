@@ -23,6 +23,10 @@ export interface RequestOptions {
   readonly signal: AbortSignal;
   /** Sent as `x-request-id` so the vendor's logs can be joined with ours. */
   readonly requestId: string;
+  /** A read: a 400/409/422 is then `refused` (our request), not `rejected` (the caller's input). Default false. */
+  readonly read?: boolean;
+  /** Most bytes of a 2xx body read; past it the response is dropped → `VendorError('bad_response')`. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
 }
 
 export interface HttpClient {
@@ -33,6 +37,8 @@ export interface HttpClient {
 
 /** Error bodies beyond this are not read to the end: the socket is dropped instead. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** Default cap of a 2xx body: far above any page we ask for, far below what would hurt the process. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const USER_AGENT = 'mobile-graph-kit';
 
 /**
@@ -75,13 +81,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const responseHeaders = res.headers as ResponseHeaders;
       if (res.statusCode < 200 || res.statusCode >= 300) {
         const body = await readErrorBody(res.body);
-        throw statusToError(res.statusCode, { vendor, operation, headers: responseHeaders, body });
+        throw statusToError(res.statusCode, { vendor, operation, headers: responseHeaders, body, read: opts.read ?? false });
       }
       if (res.statusCode === 204 || res.statusCode === 205) {
         await res.body.dump();
         return { status: res.statusCode, json: undefined, headers: responseHeaders };
       }
-      const text = await res.body.text();
+      const text = await readCappedBody(res.body, responseHeaders, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, { vendor, operation, status: res.statusCode });
       return { status: res.statusCode, json: parseJson(text, { vendor, operation, status: res.statusCode }), headers: responseHeaders };
     } catch (err) {
       throw toTransportError(err, opts.signal, vendor, operation);
@@ -125,6 +131,35 @@ function parseJson(text: string, at: { vendor: string; operation: string; status
       cause,
     });
   }
+}
+
+/**
+ * A 2xx body, read only up to `maxBytes`: a vendor announcing more (content-length) is refused
+ * before a byte is read, and one sending more is cut off at the cap (leaving the loop destroys
+ * the stream, which aborts the request and closes that socket). So a 10 MB answer costs at
+ * most the cap in memory and is never parsed.
+ */
+async function readCappedBody(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  headers: ResponseHeaders,
+  maxBytes: number,
+  at: { vendor: string; operation: string; status: number },
+): Promise<string> {
+  const tooLarge = (what: string) =>
+    new VendorError('bad_response', { ...at, message: `${at.vendor}.${at.operation}: body on HTTP ${at.status} ${what} (cap ${maxBytes} bytes); dropped` });
+  const announced = Number(headers['content-length']);
+  if (Number.isFinite(announced) && announced > maxBytes) {
+    body.destroy();
+    throw tooLarge(`announces ${announced} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge('is over the cap'); // leaving the loop destroys the stream
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /** Reads a small error body for the logs; a huge one is cut off (which closes that socket). */

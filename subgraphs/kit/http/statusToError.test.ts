@@ -3,8 +3,8 @@ import { kindForStatus, parseRetryAfter, statusToError } from './statusToError.j
 
 describe('statusToError', () => {
   it('maps statuses in one place', () => {
-    expect([200, 201, 204, 299].map(kindForStatus)).toEqual([undefined, undefined, undefined, undefined]);
-    expect([301, 404, 400, 409, 422, 401, 403, 429, 500, 503, 418].map(kindForStatus)).toEqual([
+    expect([200, 201, 204, 299].map((s) => kindForStatus(s))).toEqual([undefined, undefined, undefined, undefined]);
+    expect([301, 404, 400, 409, 422, 401, 403, 429, 500, 503, 418].map((s) => kindForStatus(s))).toEqual([
       'server',
       'not_found',
       'rejected',
@@ -17,6 +17,13 @@ describe('statusToError', () => {
       'server',
       'server',
     ]);
+  });
+
+  it('a 400/409/422 to a read is refused (our request), to a write rejected (the caller\'s input); other statuses the same either way', () => {
+    expect([400, 409, 422].map((s) => kindForStatus(s, { read: true }))).toEqual(['refused', 'refused', 'refused']);
+    expect([400, 409, 422].map((s) => kindForStatus(s, { read: false }))).toEqual(['rejected', 'rejected', 'rejected']);
+    expect([404, 401, 429, 500].map((s) => kindForStatus(s, { read: true }))).toEqual(['not_found', 'auth', 'rate_limited', 'server']);
+    expect(statusToError(400, { vendor: 'v', operation: 'o', headers: {}, read: true })?.kind).toBe('refused');
   });
 
   it('keeps Retry-After only on 429 and 503', () => {

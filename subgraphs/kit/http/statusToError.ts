@@ -4,9 +4,12 @@ import type { ResponseHeaders } from './VendorRequest.js';
 /**
  * The one place a vendor's HTTP status becomes a `VendorError` kind. Anything not
  * listed is treated as the vendor's fault (`server`), including 3xx (redirects are not
- * followed: a vendor API that redirects has changed under us).
+ * followed: a vendor API that redirects has changed under us). 400/409/422 depend on what
+ * was sent: to a write (`read: false`) they refuse the caller's input (`rejected`); to a
+ * read they refuse a request we built from checked arguments (`refused`: our problem, so
+ * a query with no arguments never answers BAD_USER_INPUT).
  */
-export function kindForStatus(status: number): VendorErrorKind | undefined {
+export function kindForStatus(status: number, options: { read?: boolean } = {}): VendorErrorKind | undefined {
   if (status >= 200 && status < 300) return undefined;
   switch (status) {
     case 404:
@@ -14,7 +17,7 @@ export function kindForStatus(status: number): VendorErrorKind | undefined {
     case 400:
     case 409:
     case 422:
-      return 'rejected';
+      return options.read === true ? 'refused' : 'rejected';
     case 401:
     case 403:
       return 'auth';
@@ -45,9 +48,9 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 /** `undefined` for 2xx; otherwise the error to throw, with Retry-After (429/503) and the body for logs. */
 export function statusToError(
   status: number,
-  details: { vendor: string; operation: string; headers: ResponseHeaders; body?: string; now?: number },
+  details: { vendor: string; operation: string; headers: ResponseHeaders; body?: string; now?: number; read?: boolean },
 ): VendorError | undefined {
-  const kind = kindForStatus(status);
+  const kind = kindForStatus(status, { read: details.read ?? false });
   if (kind === undefined) return undefined;
   const retryAfterMs =
     status === 429 || status === 503 ? parseRetryAfter(details.headers['retry-after'], details.now ?? Date.now()) : undefined;

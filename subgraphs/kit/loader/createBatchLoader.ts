@@ -2,12 +2,18 @@ import DataLoader from 'dataloader';
 import { freshness } from '../cache/cachedCall.js';
 import type { CacheEntry, CacheStore } from '../../../platform/store/CacheStore.js';
 import type { CachePolicy } from '../vendor/VendorClientOptions.js';
+import { VendorItemError } from '../errors/VendorItemError.js';
 
 export interface BatchLoaderOptions<K, V> {
   /** Cache key prefix, e.g. 'catalog:product'. */
   readonly name: string;
-  /** ONE vendor call for these keys (never more than `maxBatchSize`); rows may come back in any order, or not at all. */
-  readonly fetchBatch: (keys: readonly K[]) => Promise<readonly V[]>;
+  /**
+   * ONE vendor call for these keys (never more than `maxBatchSize`); rows may come back in any
+   * order, or not at all. A `VendorItemError` in place of a row refuses that one key (its `key`
+   * is the key's `cacheKey`): it rejects with the error, is never cached, and a stale value is
+   * served instead when there is one.
+   */
+  readonly fetchBatch: (keys: readonly K[]) => Promise<readonly (V | VendorItemError)[]>;
   /** The key a vendor row belongs to. */
   readonly keyOf: (value: V) => K;
   /** The vendor's limit; larger batches are split into chunks sent concurrently. */
@@ -42,6 +48,11 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Data
   const cache = options.cache && options.cache.policy.ttlMs > 0 ? options.cache : undefined;
   const storeKey = (key: K) => batchLoaderCacheKey(options.name, cacheKey(key));
 
+  /** A stale cached value within max-stale beats an error. */
+  function staleOr(entry: CacheEntry<V | null> | undefined, error: Error): V | null | Error {
+    return cache && entry && freshness(entry, cache.policy, cache.store.now()) === 'stale' ? entry.value : error;
+  }
+
   async function batchFn(keys: readonly K[]): Promise<(V | null | Error)[]> {
     const results = new Array<V | null | Error>(keys.length);
     const cached = new Array<CacheEntry<V | null> | undefined>(keys.length);
@@ -66,20 +77,20 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Data
       chunks.map(async (indexes) => {
         try {
           const rows = await options.fetchBatch(indexes.map((i) => keys[i]!));
-          const byKey = new Map<string, V>();
-          for (const row of rows) byKey.set(cacheKey(options.keyOf(row)), row);
+          const byKey = new Map<string, V | VendorItemError>();
+          for (const row of rows) byKey.set(row instanceof VendorItemError ? row.key : cacheKey(options.keyOf(row)), row);
           for (const i of indexes) {
             const value = byKey.get(cacheKey(keys[i]!)) ?? null;
+            if (value instanceof VendorItemError) {
+              results[i] = staleOr(cached[i], value);
+              continue;
+            }
             results[i] = value;
             if (cache) void cache.store.set(storeKey(keys[i]!), value, cache.policy);
           }
         } catch (err) {
           const error = err instanceof Error ? err : new Error(String(err));
-          const now = cache ? cache.store.now() : 0;
-          for (const i of indexes) {
-            const entry = cached[i];
-            results[i] = cache && entry && freshness(entry, cache.policy, now) === 'stale' ? entry.value : error;
-          }
+          for (const i of indexes) results[i] = staleOr(cached[i], error);
         }
       }),
     );

@@ -48,6 +48,8 @@ export interface VendorClientOptions {
   readonly deadlineMs: number;
   /** Keep-alive connections kept open to the vendor. Default 32. */
   readonly connections: number;
+  /** Most bytes of a 2xx body read per call (per operation: `maxBodyBytes` of its definition). Default 1048576 (bytes, 1 MiB). */
+  readonly maxBodyBytes?: number;
   readonly breaker: BreakerOptions;
   readonly retry: RetryOptions;
   readonly logger: Logger;

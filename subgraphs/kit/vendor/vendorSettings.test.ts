@@ -27,6 +27,7 @@ describe('vendorSettings', () => {
       vendorKey: 'sandbox-key',
       deadlineMs: 1000,
       connections: 32,
+      maxBodyBytes: 1_048_576,
       maxBatchSize: 50,
       breakerErrorPercent: 50,
       breakerVolume: 10,

@@ -38,6 +38,13 @@ export function vendorSettings(prefix: string, defaults: VendorDefaults) {
       description: 'Latency budget of one vendor call, retries included; the HTTP request is aborted when it runs out.',
     }),
     connections: int(`${p}_VENDOR_CONNECTIONS`, { default: 32, min: 1, max: 1024, unit: 'connections', description: 'Keep-alive connections kept open to the vendor.' }),
+    maxBodyBytes: int(`${p}_VENDOR_MAX_BODY_BYTES`, {
+      default: 1_048_576,
+      min: 1024,
+      max: 67_108_864,
+      unit: 'bytes',
+      description: 'Largest 2xx vendor body read (per call; an operation may set its own): past it the response is dropped unread and the call fails as a bad response.',
+    }),
     maxBatchSize: int(`${p}_VENDOR_MAX_BATCH`, {
       default: defaults.maxBatchSize,
       min: 1,
@@ -160,6 +167,7 @@ export function toVendorClientOptions(
     auth: auth(config.vendorKey),
     deadlineMs: config.deadlineMs,
     connections: config.connections,
+    maxBodyBytes: config.maxBodyBytes,
     breaker: {
       errorThresholdPercentage: config.breakerErrorPercent,
       volumeThreshold: config.breakerVolume,
