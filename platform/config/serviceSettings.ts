@@ -1,6 +1,6 @@
 import { identityJwksSetting } from '../identity/identitySettings.js';
 import { logLevels } from '../log/createLogger.js';
-import { bool, int, oneOf, optionalUrl, string } from './setting.js';
+import { bool, int, oneOf, optionalUrl, string, type Setting } from './setting.js';
 
 export const nodeEnvs = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof nodeEnvs)[number];
@@ -26,10 +26,25 @@ export function serviceSettings(prefix: string, defaultPort: number) {
       protocols: ['redis:', 'rediss:'],
       description: 'Shared cache for all replicas. Unset = in-memory cache per process.',
     }),
+    redisPrefix: redisPrefixSetting(),
     nodeEnv: oneOf('NODE_ENV', nodeEnvs, {
       default: 'development',
       description: 'production makes GATEWAY_IDENTITY_JWKS required (no anonymous, unverified callers).',
     }),
     identityJwks: identityJwksSetting(),
   };
+}
+
+/**
+ * `REDIS_PREFIX`: this deployment's namespace in a shared Redis. Every key a service writes
+ * there starts with it (a subgraph's cache: `<prefix>:<subgraph>::<key>`), so that two
+ * deployments (staging and production, two test runs) sharing one Redis never share a key.
+ */
+export function redisPrefixSetting(): Setting<string> {
+  return string('REDIS_PREFIX', {
+    default: 'mobile-graph',
+    pattern: /^[A-Za-z0-9._:-]{1,64}$/,
+    patternText: 'up to 64 of A-Za-z0-9._:-',
+    description: 'Key prefix of this deployment in Redis (its vendor cache: `<prefix>:<subgraph>::…`), so that deployments sharing a Redis never share keys.',
+  });
 }

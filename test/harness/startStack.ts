@@ -11,6 +11,7 @@ import { createCacheStore, type CacheStore } from '../../platform/store/createCa
 import { createLogger, type Logger, type LogLevel } from '../../platform/log/createLogger.js';
 import { startHttpServer, type RunningHttpServer } from '../../platform/http/startHttpServer.js';
 import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService.js';
+import { subgraphCacheNamespace } from '../../subgraphs/kit/server/subgraphCacheNamespace.js';
 import { subgraphEntry, subgraphEnv } from '../../platform/registry/services.js';
 import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
 import { registerPrivateJwk } from './secrets.js';
@@ -27,7 +28,10 @@ export interface StackOptions {
    * keeps tests apart) and of the gateway's rate limits and APQ (keyed by `REDIS_PREFIX`).
    */
   readonly redisUrl?: string;
-  /** Namespace prefix in the shared cache; stacks with the same prefix share entries (replicas). */
+  /**
+   * The stack's REDIS_PREFIX unless `env` sets one (default: unique to the stack): stacks with
+   * the same prefix share the subgraph caches, the rate limits and APQ (replicas).
+   */
   readonly cacheNamespace?: string;
   /** Reuse an already running sandbox (several gateway replicas against one vendor set). */
   readonly sandbox?: Sandbox;
@@ -89,7 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logLevel = options.logLevel ?? 'silent';
   const ownSandbox = options.sandbox === undefined;
   const sandbox = options.sandbox ?? (await startSandbox({ host: '127.0.0.1' }));
-  const namespace = options.cacheNamespace ?? `test-${randomUUID()}`;
+  const redisPrefix = options.env?.REDIS_PREFIX ?? options.cacheNamespace ?? `test-${randomUUID()}`;
   // The gateway signs the identity it forwards with the private key; every subgraph verifies it with the public one.
   const identityKeys = await (processIdentityKeys ??= generateIdentityKeys());
   // The response scanner (test/setup/scanResponses.ts) fails any test that ever sees it.
@@ -106,6 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const env: Record<string, string> = {
     LOG_LEVEL: logLevel,
+    REDIS_PREFIX: redisPrefix,
     GATEWAY_IDENTITY_JWKS: identityKeys.publicJwks,
     ...wiring,
     ...redisEnv,
@@ -115,8 +120,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const caches: CacheStore[] = [];
   const started: { name: SubgraphName; service: SubgraphService; http: RunningHttpServer }[] = [];
   const logger = (service: string) => options.logger?.(service) ?? createLogger({ service, level: logLevel });
-  const cacheFor = (name: string, redisUrl: string | undefined) => {
-    const cache = createCacheStore({ redisUrl, namespace: `${namespace}:${name}`, logger: logger(name) });
+  const cacheFor = (name: string, config: { readonly redisUrl?: string | undefined; readonly redisPrefix: string }) => {
+    const cache = createCacheStore({ redisUrl: config.redisUrl, namespace: subgraphCacheNamespace(config.redisPrefix, name), logger: logger(name) });
     caches.push(cache);
     return cache;
   };
@@ -128,7 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const configs = modules.map((module) => ({ module, config: module.parseConfig(env) }));
     for (const { module, config } of configs) {
       const { name } = module;
-      const service = module.create({ config, logger: logger(name), cache: cacheFor(name, config.redisUrl) });
+      const service = module.create({ config, logger: logger(name), cache: cacheFor(name, config) });
       await service.server.start();
       const http = await startHttpServer(service.server.handler, { host: '127.0.0.1', port: 0 });
       started.push({ name, service, http });
@@ -141,6 +146,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       GATEWAY_IDENTITY_PRIVATE_KEY: identityKeys.privateJwk,
       // Access tokens come from the sandbox identity vendor (an OIDC issuer).
       AUTH_ISSUER: sandbox.identity.url,
+      REDIS_PREFIX: redisPrefix,
       // Generous on purpose: tests of other things must not lose fields to a busy machine's cold
       // start. Tests of the request budget set REQUEST_BUDGET_MS themselves (production default: 1 s).
       REQUEST_BUDGET_MS: '5000',

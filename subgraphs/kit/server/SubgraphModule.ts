@@ -15,7 +15,7 @@ export interface SubgraphDeps<TConfig> {
  * read the service registry (npm start's docs, the test harness, the generator) can run
  * and document any subgraph without knowing it.
  */
-export interface SubgraphModule<TConfig extends { readonly redisUrl?: string | undefined } = { readonly redisUrl?: string | undefined }> {
+export interface SubgraphModule<TConfig extends { readonly redisUrl?: string | undefined; readonly redisPrefix: string } = { readonly redisUrl?: string | undefined; readonly redisPrefix: string }> {
   /** As in the registry (platform/registry/services.ts). */
   readonly name: string;
   /** Its env settings (the README's configuration table is generated from them). */
@@ -27,6 +27,6 @@ export interface SubgraphModule<TConfig extends { readonly redisUrl?: string | u
 }
 
 /** Types a subgraph's module (and checks it against the contract) where it is declared. */
-export function defineSubgraph<TConfig extends { readonly redisUrl?: string | undefined }>(module: SubgraphModule<TConfig>): SubgraphModule<TConfig> {
+export function defineSubgraph<TConfig extends { readonly redisUrl?: string | undefined; readonly redisPrefix: string }>(module: SubgraphModule<TConfig>): SubgraphModule<TConfig> {
   return Object.freeze(module);
 }

@@ -4,10 +4,12 @@ import type { LogLevel } from '../../../platform/log/createLogger.js';
 import { createLogger } from '../../../platform/log/createLogger.js';
 import { createCacheStore } from '../../../platform/store/createCacheStore.js';
 import { serveSubgraph } from './serveSubgraph.js';
+import { subgraphCacheNamespace } from './subgraphCacheNamespace.js';
 import type { SubgraphModule } from './SubgraphModule.js';
 
 interface RunnableConfig {
   readonly redisUrl?: string | undefined;
+  readonly redisPrefix: string;
   readonly logLevel: LogLevel;
   readonly host: string;
   readonly port: number;
@@ -21,6 +23,6 @@ interface RunnableConfig {
 export async function runSubgraph<TConfig extends RunnableConfig>(module: SubgraphModule<TConfig>, env: Env): Promise<void> {
   const config = exitOnConfigError(() => module.parseConfig(env));
   const logger = createLogger({ service: module.name, level: config.logLevel });
-  const cache = createCacheStore({ redisUrl: config.redisUrl, namespace: module.name, logger });
+  const cache = createCacheStore({ redisUrl: config.redisUrl, namespace: subgraphCacheNamespace(config.redisPrefix, module.name), logger });
   await serveSubgraph(module.create({ config, logger, cache }), { ...config, logger, cache });
 }
