@@ -1,6 +1,6 @@
 import { parseConfig } from '../../platform/config/parseConfig.js';
 import { nodeEnvs } from '../../platform/config/serviceSettings.js';
-import { bool, int, oneOf, optionalUrl, string, type Env, type ParseResult, type Setting } from '../../platform/config/setting.js';
+import { bool, int, oneOf, optionalInt, optionalUrl, string, type Env, type ParseResult, type Setting } from '../../platform/config/setting.js';
 import { defaultSubgraphBreaker } from './datasources/SubgraphBreaker.js';
 import { logLevels, type LogLevel } from '../../platform/log/createLogger.js';
 import { authSettings, resolveAuthConfig, type AuthConfig } from './auth/authSettings.js';
@@ -53,6 +53,9 @@ function optionalBool(env: string, opts: { description: string; defaultText: str
     parse: (raw) => (raw === undefined || raw.trim() === '' ? { ok: true, value: undefined } : inner.parse(raw)),
   };
 }
+
+/** RATE_LIMIT_PER_IP_SHARED's default, as a multiple of RATE_LIMIT_PER_IP. */
+const SHARED_CEILING_FACTOR = 10;
 
 /** Every gateway setting, with its variable, default and unit. The README table follows this list. */
 export const gatewaySettings = {
@@ -215,7 +218,16 @@ export const gatewaySettings = {
     min: 0,
     max: 1_000_000,
     unit: 'operations per window',
-    description: 'GraphQL operations one client address may send per window (a batch counts each); over it → 429. 0 = no limit.',
+    description:
+      'GraphQL operations one client may send per window (a batch counts each); over it → 429. 0 = no limit. A client is its address, or its address and app install when the app sends a UUID in x-install-id.',
+  }),
+  rateLimitPerIpShared: optionalInt('RATE_LIMIT_PER_IP_SHARED', {
+    defaultText: '10 × RATE_LIMIT_PER_IP',
+    min: 0,
+    max: 100_000_000,
+    unit: 'operations per window',
+    description:
+      'GraphQL operations one address may send per window, all its app installs together (a carrier NAT holds thousands of phones), so that made-up install ids cannot multiply its budget; over it → 429. 0 = no limit.',
   }),
   rateLimitPerUser: int('RATE_LIMIT_PER_USER', {
     default: 300,
@@ -293,8 +305,10 @@ export interface GatewayConfig extends AuthConfig {
   readonly persistedQueryManifest: string;
   /** s */
   readonly apqTtlS: number;
-  /** operations per window; 0 = off */
+  /** operations per window and client (address, or address + install id); 0 = off */
   readonly rateLimitPerIp: number;
+  /** operations per window and address, all installs together; 0 = off */
+  readonly rateLimitPerIpShared: number;
   /** operations per window; 0 = off */
   readonly rateLimitPerUser: number;
   /** s */
@@ -310,6 +324,7 @@ export function parseGatewayConfig(env: Env): GatewayConfig {
   return Object.freeze({
     ...parsed,
     introspection: parsed.introspection ?? parsed.nodeEnv !== 'production',
+    rateLimitPerIpShared: parsed.rateLimitPerIpShared ?? SHARED_CEILING_FACTOR * parsed.rateLimitPerIp,
     ...resolveAuthConfig(parsed),
   });
 }

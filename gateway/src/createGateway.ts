@@ -124,6 +124,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
   });
   const rateLimiter = createRateLimiter({
     perIp: config.rateLimitPerIp,
+    perIpShared: config.rateLimitPerIpShared,
     perUser: config.rateLimitPerUser,
     windowS: config.rateLimitWindowS,
     redisUrl: config.redisUrl,

@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { parseGatewayConfig } from '../src/config.js';
 import { addressKey, clientAddress } from '../src/rateLimit/clientAddress.js';
 import { createRateLimiter } from '../src/rateLimit/createRateLimiter.js';
+import { installId } from '../src/rateLimit/installId.js';
 import { silentLogger } from '../../test/harness/testSubgraphs.js';
 
 const request = (remoteAddress: string, forwardedFor?: string) =>
@@ -38,9 +40,35 @@ describe('clientAddress', () => {
   });
 });
 
+describe('installId', () => {
+  const withHeader = (value: string | string[] | undefined) => ({ headers: value === undefined ? {} : { 'x-install-id': value } }) as unknown as IncomingMessage;
+
+  it('is the x-install-id UUID, lower-cased (one install, one key, whatever its case)', () => {
+    expect(installId(withHeader('0F8FAD5B-D9CB-469F-A165-70867728950E'))).toBe('0f8fad5b-d9cb-469f-a165-70867728950e');
+    expect(installId(withHeader(' 7c9e6679-7425-40de-944b-e07fc1f90ae7 '))).toBe('7c9e6679-7425-40de-944b-e07fc1f90ae7');
+  });
+
+  it('anything else is ignored, as if none was sent', () => {
+    const uuid = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+    for (const value of [undefined, '', 'install-1', uuid.replaceAll('-', ''), `{${uuid}}`, `${uuid}0`, `${uuid}, ${uuid}`, [uuid, uuid], 'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz', `${' '.repeat(60)}${uuid}`]) {
+      expect(installId(withHeader(value)), JSON.stringify(value)).toBeUndefined();
+    }
+  });
+});
+
+describe('RATE_LIMIT_PER_IP_SHARED', () => {
+  it('defaults to 10 × RATE_LIMIT_PER_IP (so 0, no limit, when that is off), and can be set on its own', () => {
+    expect(parseGatewayConfig({}).rateLimitPerIpShared).toBe(6_000);
+    expect(parseGatewayConfig({ RATE_LIMIT_PER_IP: '50' }).rateLimitPerIpShared).toBe(500);
+    expect(parseGatewayConfig({ RATE_LIMIT_PER_IP: '0' }).rateLimitPerIpShared).toBe(0);
+    expect(parseGatewayConfig({ RATE_LIMIT_PER_IP: '50', RATE_LIMIT_PER_IP_SHARED: '2000' }).rateLimitPerIpShared).toBe(2_000);
+    expect(() => parseGatewayConfig({ RATE_LIMIT_PER_IP_SHARED: 'lots' })).toThrow(/RATE_LIMIT_PER_IP_SHARED/);
+  });
+});
+
 describe('createRateLimiter', () => {
   it('in memory: allows `perIp` operations per window per key, then says when to retry', async () => {
-    const limiter = createRateLimiter({ perIp: 3, perUser: 0, windowS: 60, redisUrl: undefined, redisPrefix: 't', logger: silentLogger });
+    const limiter = createRateLimiter({ perIp: 3, perIpShared: 0, perUser: 0, windowS: 60, redisUrl: undefined, redisPrefix: 't', logger: silentLogger });
     await limiter.ready();
     expect(await limiter.consume('ip', 'a', 2)).toEqual({ allowed: true });
     expect(await limiter.consume('ip', 'a', 1)).toEqual({ allowed: true });
@@ -57,6 +85,7 @@ describe('createRateLimiter', () => {
     // Port 1: nothing listens; the client keeps retrying in the background.
     const limiter = createRateLimiter({
       perIp: 2,
+      perIpShared: 0,
       perUser: 0,
       windowS: 60,
       redisUrl: 'redis://127.0.0.1:1',

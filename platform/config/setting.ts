@@ -54,6 +54,19 @@ export function int(
   });
 }
 
+/**
+ * An integer that may stay unset (`undefined`), for a default computed from other settings
+ * once they are parsed; `defaultText` says which (e.g. "10 × RATE_LIMIT_PER_IP").
+ */
+export function optionalInt(
+  env: string,
+  opts: Common & { defaultText: string; min: number; max: number; unit?: string },
+): Setting<number | undefined> {
+  const inner = int(env, { ...opts, default: opts.min });
+  const unit = opts.unit ? ` (${opts.unit})` : '';
+  return make(env, { ...opts, defaultText: `${opts.defaultText}${unit}` }, (raw) => (blank(raw) ? ok(undefined) : inner.parse(raw)));
+}
+
 export function float(env: string, opts: Common & { default: number; min: number; max: number; unit?: string }): Setting<number> {
   const unit = opts.unit ? ` (${opts.unit})` : '';
   const expected = `a number from ${opts.min} to ${opts.max}${unit}`;

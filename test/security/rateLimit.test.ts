@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation } from '../harness/operations.js';
 import { describeOnReplicas } from '../harness/startReplicas.js';
@@ -86,7 +87,54 @@ describe('rate limits per client address and per user, counted per operation', (
   });
 });
 
-const replicaEnv = { RATE_LIMIT_PER_IP: '5', TRUST_PROXY_HOPS: '1' };
+describe('behind one address (a carrier NAT), each app install has its own budget under a shared ceiling', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { RATE_LIMIT_PER_IP: '5', RATE_LIMIT_PER_IP_SHARED: '12', RATE_LIMIT_WINDOW_S: '60', TRUST_PROXY_HOPS: '1' } });
+  });
+  afterAll(() => stack?.close());
+
+  const install = (ip: string, id: string) => from(ip, { 'x-install-id': id });
+  const status = async (headers: Record<string, string>) => (await stack.query(CHEAP, undefined, headers)).status;
+
+  it('two installs behind one address each get the per-client budget; one exhausting it (and keeping on) does not block the other', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    for (let i = 0; i < 5; i++) expect(await status(install('198.51.100.60', a))).toBe(200);
+    expectRateLimited(await stack.query(CHEAP, undefined, install('198.51.100.60', a)), 60);
+    // Refused operations are not counted for the address: A hammering on does not eat B's share.
+    for (let i = 0; i < 10; i++) expect(await status(install('198.51.100.60', a))).toBe(429);
+    for (let i = 0; i < 5; i++) expect(await status(install('198.51.100.60', b))).toBe(200);
+    expectRateLimited(await stack.query(CHEAP, undefined, install('198.51.100.60', b)), 60);
+    // Without an install id, the address's own bucket is untouched by the installs' traffic.
+    for (let i = 0; i < 2; i++) expect(await status(from('198.51.100.60'))).toBe(200);
+  });
+
+  it('rotating install ids from one address stops at the shared ceiling, for every install behind it; other addresses are unaffected', async () => {
+    for (let i = 0; i < 12; i++) expect(await status(install('198.51.100.61', randomUUID()))).toBe(200);
+    expectRateLimited(await stack.query(CHEAP, undefined, install('198.51.100.61', randomUUID())), 60);
+    expect(await status(from('198.51.100.61'))).toBe(429);
+    expect(await status(install('198.51.100.62', randomUUID()))).toBe(200);
+  });
+
+  it('a malformed install id is ignored: those requests share the address’s bucket with requests that send none', async () => {
+    const malformed = ['not-a-uuid', `{${randomUUID()}}`, `${randomUUID()}0`, `${randomUUID()}, ${randomUUID()}`, randomUUID().replaceAll('-', '')];
+    for (const id of malformed) expect(await status(install('198.51.100.63', id))).toBe(200);
+    expectRateLimited(await stack.query(CHEAP, undefined, from('198.51.100.63')), 60);
+    expect(await status(install('198.51.100.63', 'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz'))).toBe(429);
+    // A well-formed one (any case) is its own client.
+    expect(await status(install('198.51.100.63', randomUUID().toUpperCase()))).toBe(200);
+  });
+
+  it('IPv6 clients are still grouped by /64: installs split it, other addresses of the /64 share the ceiling', async () => {
+    const id = randomUUID();
+    for (let i = 0; i < 5; i++) expect(await status(install(`2001:db8:77:1::${i + 1}`, id))).toBe(200);
+    expect(await status(install('2001:db8:77:1::99', id))).toBe(429);
+    for (let i = 0; i < 7; i++) expect(await status(install(`2001:db8:77:1::${100 + i}`, randomUUID()))).toBe(200);
+    expect(await status(install('2001:db8:77:1:ffff::1', randomUUID()))).toBe(429);
+  });
+});
+
+const replicaEnv = { RATE_LIMIT_PER_IP: '5', RATE_LIMIT_PER_IP_SHARED: '8', TRUST_PROXY_HOPS: '1' };
 
 describeOnReplicas('two gateway replicas share the rate limit through Redis', process.env.REDIS_URL, { env: replicaEnv }, (replicas) => {
   it('3 operations on replica A and 2 on replica B use up the address’s 5; the next one is refused on either', async () => {
@@ -96,5 +144,18 @@ describeOnReplicas('two gateway replicas share the rate limit through Redis', pr
     expectRateLimited(await a.query(CHEAP, undefined, from('198.51.100.40')), 60);
     expectRateLimited(await b.query(CHEAP, undefined, from('198.51.100.40')), 60);
     expect((await b.query(CHEAP, undefined, from('198.51.100.41'))).status).toBe(200);
+  });
+
+  it('an install’s budget and its address’s shared ceiling are shared too', async () => {
+    const { a, b } = replicas();
+    const as = (id: string) => from('198.51.100.42', { 'x-install-id': id });
+    const one = randomUUID();
+    for (let i = 0; i < 3; i++) expect((await a.query(CHEAP, undefined, as(one))).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await b.query(CHEAP, undefined, as(one))).status).toBe(200);
+    expectRateLimited(await a.query(CHEAP, undefined, as(one)), 60);
+    // 5 of the address's 8 are spent: three more installs, on either replica, then the ceiling.
+    for (let i = 0; i < 3; i++) expect((await (i % 2 ? a : b).query(CHEAP, undefined, as(randomUUID()))).status).toBe(200);
+    expectRateLimited(await b.query(CHEAP, undefined, as(randomUUID())), 60);
+    expectRateLimited(await a.query(CHEAP, undefined, as(randomUUID())), 60);
   });
 });

@@ -4,6 +4,7 @@ import type { Admission } from '../../../platform/http/createHttpHandler.js';
 import { HttpRefusal } from '../../../platform/http/HttpRefusal.js';
 import { addressKey, clientAddress } from './clientAddress.js';
 import type { RateLimiter, RateLimitVerdict } from './createRateLimiter.js';
+import { installId } from './installId.js';
 
 export interface AdmissionOptions {
   readonly rateLimiter: RateLimiter;
@@ -18,22 +19,36 @@ export interface AdmissionOptions {
  * it; health checks never get here):
  *
  * 1. before the token is verified and the body read: one operation counted for the
- *    client address, so that floods of bad tokens or oversized bodies are limited too;
+ *    client, so that floods of bad tokens or oversized bodies are limited too;
  * 2. once the body is read: a batch (JSON array) is refused unless batching is on and it
  *    holds at most `maxBatchOperations`; the other operations of an accepted batch are
- *    counted for the address, and all of them for the signed-in user. One HTTP request
+ *    counted for the client, and all of them for the signed-in user. One HTTP request
  *    cannot hide many operations.
+ *
+ * "The client" is two counters. Its own (`ip`): the address (IPv6 by /64) and, when the
+ * app sends a well-formed `x-install-id`, that install, so that the phones behind one
+ * carrier NAT each have their own budget (without an install id: one bucket per
+ * address, as before). And the address's (`ipShared`), a higher ceiling that every
+ * install behind it shares, so that making up install ids cannot multiply one address's
+ * budget past it. Only what a client's own counter lets through is counted for its
+ * address: a phone that keeps sending after its 429 does not use up its neighbours'
+ * ceiling.
  *
  * Over a limit → 429 RATE_LIMITED with `Retry-After` (whole seconds) and
  * `extensions.retryAfterSeconds`.
  */
 export function createAdmission(options: AdmissionOptions): Admission {
   const { rateLimiter } = options;
-  const keyOf = (req: IncomingMessage) => addressKey(clientAddress(req, options.trustProxyHops));
+  const countClient = async (req: IncomingMessage, operations: number): Promise<void> => {
+    const address = addressKey(clientAddress(req, options.trustProxyHops));
+    const install = installId(req);
+    refuseIfLimited(await count(() => rateLimiter.consume('ip', install === undefined ? address : `${address}|${install}`, operations)));
+    refuseIfLimited(await count(() => rateLimiter.consume('ipShared', address, operations)));
+  };
 
   return {
     async request({ req }) {
-      refuseIfLimited(await count(() => rateLimiter.consume('ip', keyOf(req), 1)));
+      await countClient(req, 1);
     },
     async operations({ req, viewer, body }) {
       let operations = 1;
@@ -44,7 +59,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
         }
         operations = Math.max(1, body.length);
       }
-      if (operations > 1) refuseIfLimited(await count(() => rateLimiter.consume('ip', keyOf(req), operations - 1)));
+      if (operations > 1) await countClient(req, operations - 1);
       if (viewer) refuseIfLimited(await count(() => rateLimiter.consume('user', viewer.userId, operations)));
     },
   };

@@ -2,11 +2,14 @@ import { createClient } from '@keyv/redis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../../../platform/log/createLogger.js';
 
-export type RateLimitScope = 'ip' | 'user';
+/** `ip`: one client (its address, or its address and app install); `ipShared`: everything from one address; `user`: one signed-in user. */
+export type RateLimitScope = 'ip' | 'ipShared' | 'user';
 
 export interface RateLimiterOptions {
-  /** Operations per window and client address; 0 = no limit. */
+  /** Operations per window and client: an address, or an address and app install id; 0 = no limit. */
   readonly perIp: number;
+  /** Operations per window and address, whatever install ids its clients send; 0 = no limit. */
+  readonly perIpShared: number;
   /** Operations per window and signed-in user; 0 = no limit. */
   readonly perUser: number;
   /** s */
@@ -38,7 +41,7 @@ export interface RateLimiter {
 }
 
 /**
- * Fixed-window counters per client address and per user (rate-limiter-flexible).
+ * Fixed-window counters per client, per address and per user (rate-limiter-flexible).
  *
  * In memory by default. With Redis, every replica shares the counters
  * (`RateLimiterRedis` on node-redis v5: `useRedisPackage`), and each one keeps an
@@ -70,6 +73,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
   const limiters: Record<RateLimitScope, RateLimiterAbstract | undefined> = {
     ip: build('ip', options.perIp),
+    ipShared: build('ipShared', options.perIpShared),
     user: build('user', options.perUser),
   };
 
