@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sandboxVendorEnv, subgraphEnv } from '../platform/registry/services.js';
+import { sandboxVendorEnv, subgraphEntries, subgraphEnv } from '../platform/registry/services.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -48,7 +48,7 @@ describe('npm run dev', () => {
     expect(missing.stderr).toContain('dev: usage: npm run dev -- <name>');
     const unknown = run(['weather']);
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toContain('dev: unknown subgraph "weather"; subgraphs in platform/registry/services.ts: catalog, reviews, accounts');
+    expect(unknown.stderr).toContain(`dev: unknown subgraph "weather"; subgraphs in platform/registry/services.ts: ${subgraphEntries.map((s) => s.name).join(', ')}`);
   });
 
   describe('a real run', () => {

@@ -90,6 +90,8 @@ const onSignal = () => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// The terminal closing: the subgraph runs in its own process group, so nobody else would stop it.
+process.on('SIGHUP', onSignal);
 void childExited.then((code) => {
   if (stopping) return;
   console.error(`dev: ${subgraph.name} exited (code ${code}); stopping its sandbox vendor`);

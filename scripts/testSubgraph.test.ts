@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { subgraphEntry } from '../platform/registry/services.js';
+import { subgraphEntries, subgraphEntry } from '../platform/registry/services.js';
 import { teamTestFiles } from './teamTestFiles.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -21,6 +21,11 @@ describe('npm run test:subgraph', () => {
       file('test/chaos/reviewsDown.test.ts'),
       file('test/e2e/reviews.test.ts'),
       file('test/e2e/config.test.ts', "import { parseReviewsConfig } from '../../subgraphs/reviews/config.js';"),
+      // Reaching it through the harness or its settings.
+      file('test/chaos/a.test.ts', "stack.subgraph('reviews').service"),
+      file('test/chaos/b.test.ts', 'stack.sandbox.reviews.control.setFaults({ outage: true })'),
+      file('test/chaos/c.test.ts', "startStack({ env: { REVIEWS_CACHE_TTL_MS: '0' } })"),
+      file('test/chaos/d.test.ts', "sandbox.vendor('reviews')"),
       // Not theirs: another team's, a name that only starts alike, a mention in a string.
       file('subgraphs/catalog/permissions.test.ts'),
       file('vendors/commerce/commerceVendor.test.ts'),
@@ -29,6 +34,10 @@ describe('npm run test:subgraph', () => {
     ]);
     expect(files).toEqual([
       'subgraphs/reviews/addReview.test.ts',
+      'test/chaos/a.test.ts',
+      'test/chaos/b.test.ts',
+      'test/chaos/c.test.ts',
+      'test/chaos/d.test.ts',
       'test/chaos/reviewsDown.test.ts',
       'test/e2e/config.test.ts',
       'test/e2e/reviews.test.ts',
@@ -42,7 +51,7 @@ describe('npm run test:subgraph', () => {
     expect(missing.stderr).toContain('usage: npm run test:subgraph -- <name>');
     const unknown = testSubgraph(['weather']);
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toContain('test:subgraph: unknown subgraph "weather"; subgraphs in platform/registry/services.ts: catalog, reviews, accounts');
+    expect(unknown.stderr).toContain(`test:subgraph: unknown subgraph "weather"; subgraphs in platform/registry/services.ts: ${subgraphEntries.map((s) => s.name).join(', ')}`);
   });
 
   it("runs one team's tests and exits with vitest's status", () => {
