@@ -15,7 +15,6 @@ export async function serveSubgraph(
   const { logger } = options;
   await service.server.start();
   const http = await startHttpServer(service.server.handler, { host: options.host, port: options.port });
-  logger.info({ url: `${http.origin}/graphql`, cache: options.cache.kind }, `${service.name} subgraph ready at ${http.origin}/graphql`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -41,4 +40,6 @@ export async function serveSubgraph(
   };
   process.on('SIGTERM', (s) => void stop(s));
   process.on('SIGINT', (s) => void stop(s));
+  // Only now say so: until a handler is installed, a SIGTERM (from whoever read this line) kills at once.
+  logger.info({ url: `${http.origin}/graphql`, cache: options.cache.kind }, `${service.name} subgraph ready at ${http.origin}/graphql`);
 }
