@@ -95,12 +95,13 @@ for (const mode of modes) {
 
 const pad = (s: string, n = 14) => s.padStart(n);
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
-const cold = (f: Figures) => `${f.coldCalls.commerce}/${f.coldCalls.reviews}/${f.coldCalls.identity}`;
+const vendorNames = Object.keys(figures[modes[0]].coldCalls);
+const cold = (f: Figures) => vendorNames.map((v) => f.coldCalls[v]).join('/');
 const rows: [string, (f: Figures) => string][] = [
   ['requests/s', (f) => fmt(f.rps, 1)],
   ['p50 latency ms', (f) => fmt(f.p50)],
   ['p99 latency ms', (f) => fmt(f.p99)],
-  ['vendor calls, cold query (commerce/reviews/identity)', cold],
+  [`vendor calls, cold query (${vendorNames.join('/')})`, cold],
   ['vendor calls per query under load', (f) => fmt(f.loadCallsPerQuery, 2)],
   ['failed requests', (f) => String(f.errors)],
 ];

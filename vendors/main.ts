@@ -1,3 +1,4 @@
+import type { RunningIdentityVendor } from './identity/createIdentityVendor.js';
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { parseSandboxConfig, sandboxOptionsFrom } from './config.js';
 import { loadSandboxVendors } from './loadSandboxVendors.js';
@@ -16,7 +17,7 @@ const modules = await loadSandboxVendors();
 const sandbox = await start(sandboxOptionsFrom(exitOnConfigError(() => parseSandboxConfig(process.env, modules)), modules));
 for (const vendor of sandbox.vendors) {
   console.log(`sandbox ${vendor.name.padEnd(8)} (${vendor.brand}) ${vendor.url}  control: ${vendor.url}/__sandbox/faults`);
-  if ('oidc' in vendor) console.log(`sandbox OIDC issuer ${sandbox.identity.oidc.issuer}/.well-known/openid-configuration  keys: ${vendor.url}/__sandbox/keys`);
+  if ('oidc' in vendor) console.log(`sandbox OIDC issuer ${(vendor as RunningIdentityVendor).oidc.issuer}/.well-known/openid-configuration  keys: ${vendor.url}/__sandbox/keys`);
 }
 
 let stopping = false;

@@ -21,7 +21,7 @@ export interface Sandbox {
   readonly vendors: readonly RunningVendor[];
   /** A vendor by its registry name; throws for an unknown name. */
   vendor(name: string): RunningVendor;
-  /** Shorthands for the first three vendors, which most tests use. */
+  /** Shorthands, by name, for the three vendors most tests use. */
   readonly commerce: RunningVendor;
   readonly reviews: RunningVendor;
   /** Also an OpenID Connect issuer: `identity.oidc` rotates keys and signs test tokens. */

@@ -1,3 +1,4 @@
+import { gatewayEntry } from '../../platform/registry/services.js';
 import { parseConfig } from '../../platform/config/parseConfig.js';
 import { nodeEnvs } from '../../platform/config/serviceSettings.js';
 import { bool, int, oneOf, optionalInt, optionalUrl, string, type Env, type ParseResult, type Setting } from '../../platform/config/setting.js';
@@ -65,7 +66,7 @@ export const gatewaySettings = {
     patternText: 'a host name or IP address, e.g. 127.0.0.1 or 0.0.0.0',
     description: 'Interface to listen on (0.0.0.0 in containers).',
   }),
-  port: int('GATEWAY_PORT', { default: 4000, min: 0, max: 65535, description: 'Port to listen on (0 = any free port).' }),
+  port: int(gatewayEntry.portEnv, { default: gatewayEntry.port, min: 0, max: 65535, description: 'Port to listen on (0 = any free port).' }),
   supergraphPath: string('SUPERGRAPH_PATH', {
     default: 'schema/supergraph.graphql',
     description: 'Supergraph SDL file to serve, relative to the working directory (made by `npm run compose`).',

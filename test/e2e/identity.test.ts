@@ -8,7 +8,7 @@ import { passwordSignIn, signUp, uniqueEmail } from '../../vendors/identity/iden
 import { startStack, type Stack, type SubgraphName } from '../harness/startStack.js';
 import { operation } from '../harness/operations.js';
 
-// The home screen touches these three; the identity test of a generated subgraph is its own.
+// The three subgraphs the home screen touches.
 const SUBGRAPHS = ['catalog', 'reviews', 'accounts'] as const;
 const ME = '{ me { id displayName } }';
 

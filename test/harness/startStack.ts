@@ -12,7 +12,7 @@ import { createLogger, type Logger, type LogLevel } from '../../platform/log/cre
 import { startHttpServer, type RunningHttpServer } from '../../platform/http/startHttpServer.js';
 import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService.js';
 import { subgraphCacheNamespace } from '../../subgraphs/kit/server/subgraphCacheNamespace.js';
-import { subgraphEntry, subgraphEnv } from '../../platform/registry/services.js';
+import { issuerVendorEntry, subgraphEntry, subgraphEnv } from '../../platform/registry/services.js';
 import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
 import { registerPrivateJwk } from './secrets.js';
 import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
@@ -82,6 +82,7 @@ export interface Stack {
 const SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url);
 
 let processIdentityKeys: Promise<IdentityKeys> | undefined;
+const issuer = issuerVendorEntry();
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
@@ -144,8 +145,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LOG_LEVEL: logLevel,
       SUBGRAPH_URLS: started.map((s) => `${s.name}=${s.http.origin}/graphql`).join(','),
       GATEWAY_IDENTITY_PRIVATE_KEY: identityKeys.privateJwk,
-      // Access tokens come from the sandbox identity vendor (an OIDC issuer).
-      AUTH_ISSUER: sandbox.identity.url,
+      // Access tokens come from the sandbox's issuer vendor (an OIDC issuer).
+      ...(issuer ? { AUTH_ISSUER: sandbox.vendor(issuer.name).url } : {}),
       REDIS_PREFIX: redisPrefix,
       // Generous on purpose: tests of other things must not lose fields to a busy machine's cold
       // start. Tests of the request budget set REQUEST_BUDGET_MS themselves (production default: 1 s).

@@ -1,3 +1,4 @@
+import { issuerVendorEntry } from '../../../platform/registry/services.js';
 import type { ConfigOf } from '../../../platform/config/parseConfig.js';
 import { int, string, type ParseResult, type Setting } from '../../../platform/config/setting.js';
 import { identityPrivateKeySetting } from '../../../platform/identity/identitySettings.js';
@@ -51,7 +52,8 @@ function algorithmList(env: string, opts: { description: string; default: readon
   };
 }
 
-const DEFAULT_ISSUER = 'http://127.0.0.1:4103';
+// The sandbox's issuer vendor on this machine, so a laptop needs no configuration.
+const DEFAULT_ISSUER = `http://127.0.0.1:${issuerVendorEntry()?.port ?? 4103}`;
 
 /** Where the access tokens of mobile clients come from, and how they are checked. Part of `gatewaySettings`. */
 export const authSettings = {
