@@ -62,11 +62,10 @@ try {
 }
 
 // Every edit is computed before the first write, so a file laid out unexpectedly stops it before anything changes.
-const edits: [string, string][] = [
-  ['platform/registry/services.ts', addToRegistry(readFileSync(at('platform/registry/services.ts'), 'utf8'), plan.subgraph, plan.vendor)],
-];
+const edits: [string, string][] = [];
 const wiring = { subgraph: plan.names, port: plan.subgraph.port, vendor: plan.vendorNames, vendorPort: plan.vendor.port, vendorKey: plan.vendor.defaultKey };
 try {
+  edits.push(['platform/registry/services.ts', addToRegistry(readFileSync(at('platform/registry/services.ts'), 'utf8'), plan.subgraph, plan.vendor)]);
   edits.push(['docker-compose.yml', addToComposeFile(readFileSync(at('docker-compose.yml'), 'utf8'), wiring)]);
   edits.push(['.env.example', addToEnvExample(readFileSync(at('.env.example'), 'utf8'), wiring)]);
 } catch (err) {
@@ -82,7 +81,7 @@ console.log(`created subgraphs/${plan.names.name}/ and vendors/${plan.vendorName
 
 // In fresh processes: they read the registry as it is now.
 const scripts = (JSON.parse(readFileSync(at('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-for (const script of ['compose', 'docs', 'manifest']) {
+for (const script of ['compose', 'docs', 'manifest:check']) {
   if (scripts[script] === undefined) continue;
   const run = spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
   if (run.status !== 0) fail(`npm run ${script} failed (above); fix it, then run it again`);

@@ -135,8 +135,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const { module, config } of configs) {
       const { name } = module;
       const service = module.create({ config, logger: logger(name), cache: cacheFor(name, config) });
-      await service.server.start();
-      const http = await startHttpServer(service.server.handler, { host: '127.0.0.1', port: 0 });
+      let http: RunningHttpServer;
+      try {
+        await service.server.start();
+        http = await startHttpServer(service.server.handler, { host: '127.0.0.1', port: 0 });
+      } catch (err) {
+        // Not in `started` yet, so the cleanup below would not close its vendor pool.
+        await service.close().catch(() => undefined);
+        throw err;
+      }
       started.push({ name, service, http });
     }
 

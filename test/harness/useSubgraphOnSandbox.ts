@@ -36,9 +36,10 @@ export function useSubgraphOnSandbox(options: {
   });
 
   afterAll(async () => {
-    await service?.close();
-    await cache?.close();
-    await sandbox?.close();
+    // Every step attempted even if one fails, so a failing test never leaks a server.
+    const results = await Promise.allSettled([service?.close(), cache?.close(), sandbox?.close()]);
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) throw new AggregateError(failed.map((r) => r.reason), 'useSubgraphOnSandbox: did not close cleanly');
   });
 
   beforeEach(() => started(sandbox).reset());
