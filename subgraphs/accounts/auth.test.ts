@@ -83,12 +83,49 @@ describe('signUp', () => {
     expect(codes(res.errors)).toEqual(['FORBIDDEN']);
   });
 
-  it('an email that already has an account → CONFLICT', async () => {
+  /** The identity provider's calls per route since the last reset, for comparing two paths. */
+  const vendorCalls = () => {
+    const byRoute = suite.sandbox.identity.control.stats().byRoute;
+    return Object.fromEntries(Object.entries(byRoute).map(([route, stat]) => [route, stat?.count ?? 0]));
+  };
+
+  it('an email that already has an account, with another password: the wrong-password answer of signIn, never "taken"', async () => {
     const email = newEmail();
     expect((await signUp({ email, password: PASSWORD, displayName: 'First' })).errors).toBeUndefined();
     const again = await signUp({ email: email.toUpperCase(), password: 'another password 2', displayName: 'Second' });
     expect(again.data).toBeNull();
-    expect(again.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['CONFLICT', 'An account with this email already exists.']]);
+    expect(again.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['UNAUTHENTICATED', 'Wrong email or password.']]);
+    const signIn = await run(SIGN_IN, { input: { email, password: 'another password 2' } });
+    expect(again.errors?.map((e) => [e.extensions, e.message])).toEqual(signIn.errors?.map((e) => [e.extensions, e.message]));
+  });
+
+  it('a taken email costs the identity provider the same calls as a new one (no faster answer to time)', async () => {
+    const taken = newEmail();
+    expect((await signUp({ email: taken, password: PASSWORD, displayName: 'First' })).errors).toBeUndefined();
+
+    suite.sandbox.identity.control.resetStats();
+    const fresh = await signUp({ email: newEmail(), password: 'another password 3', displayName: 'Fresh' });
+    expect(fresh.errors).toBeUndefined();
+    const forNew = vendorCalls();
+
+    suite.sandbox.identity.control.resetStats();
+    const probe = await signUp({ email: taken, password: 'another password 3', displayName: 'Probe' });
+    expect(codes(probe.errors)).toEqual(['UNAUTHENTICATED']);
+    const forTaken = vendorCalls();
+
+    expect(forNew).toEqual({ 'POST /dbconnections/signup': 1, 'POST /oauth/token': 1 });
+    expect(forTaken).toEqual(forNew);
+  });
+
+  it('an email that already has an account, with its own password: signed in to it, like a new account would be', async () => {
+    const email = newEmail();
+    const first = await signUp({ email, password: PASSWORD, displayName: 'Original' });
+    const again = await signUp({ email, password: PASSWORD, displayName: 'Ignored' });
+    expect(again.errors).toBeUndefined();
+    secrets.add(again.data.signUp.accessToken);
+    secrets.add(again.data.signUp.refreshToken);
+    expect(again.data.signUp).toMatchObject({ tokenType: 'Bearer', user: { id: first.data.signUp.user.id, displayName: 'Original', avatarUrl: null } });
+    expect(decodeJwt(again.data.signUp.accessToken).sub).toBe(first.data.signUp.user.id);
   });
 
   const invalid: [string, Record<string, string>, string][] = [

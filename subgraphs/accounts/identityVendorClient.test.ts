@@ -30,8 +30,9 @@ describe('toIdentityError: the identity provider refusals, in our words', () => 
     ]);
   });
 
-  it('user_exists → CONFLICT', () => {
-    expect(summary(toIdentityError(refusal(409, { error: 'user_exists' }), 'signUp'))).toEqual(['CONFLICT', 'An account with this email already exists.', undefined]);
+  it('user_exists gets no code of its own ("this email has an account"): signUp answers it as a sign-in before it gets here', () => {
+    const err = refusal(409, { error: 'user_exists' });
+    expect(toIdentityError(err, 'signUp')).toBe(err);
   });
 
   it("anything else keeps the kit's mapping (the same VendorError back)", () => {

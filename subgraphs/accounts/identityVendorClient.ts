@@ -68,8 +68,7 @@ export function toIdentityError(err: unknown, flow: IdentityFlow): unknown {
       return flow === 'refresh'
         ? new AppError('UNAUTHENTICATED', 'This session has ended. Sign in again.', { cause: err })
         : new AppError('UNAUTHENTICATED', 'Wrong email or password.', { cause: err });
-    case 'user_exists':
-      return new AppError('CONFLICT', 'An account with this email already exists.', { cause: err });
+    // 'user_exists' is not mapped: `signUp` answers 'taken' instead, and the resolver answers like a sign-in (never "this email has an account").
     case 'invalid_signup': {
       const fields = refusal.json?.fields;
       const named = typeof fields === 'object' && fields !== null ? Object.keys(fields).flatMap((f) => fieldOfVendor[f] ?? []) : [];
@@ -132,9 +131,20 @@ export function createIdentityVendorClient(vendor: VendorClient, oauth: OAuthCli
         }),
     }),
 
-    /** Creates the account; rejects with CONFLICT / BAD_USER_INPUT AppErrors, or a VendorError. */
-    signUp: (input: { email: string; password: string; name: string }, ctx: CallContext): Promise<UserProfile> =>
-      mapped('signUp', () => signup.call(input, ctx)),
+    /**
+     * Creates the account, or answers 'taken' when the email already has one (for the caller
+     * to answer like a sign-in, never to pass on as such); rejects with BAD_USER_INPUT
+     * AppErrors, or a VendorError.
+     */
+    signUp: async (input: { email: string; password: string; name: string }, ctx: CallContext): Promise<UserProfile | 'taken'> => {
+      try {
+        return await signup.call(input, ctx);
+      } catch (err) {
+        const refusal = vendorRefusal(err);
+        if (refusal?.kind === 'rejected' && refusal.error === 'user_exists') return 'taken';
+        throw toIdentityError(err, 'signUp');
+      }
+    },
 
     /** The password grant; wrong credentials → UNAUTHENTICATED. */
     signIn: (input: { email: string; password: string }, ctx: CallContext, flow: IdentityFlow = 'signIn'): Promise<Session> =>

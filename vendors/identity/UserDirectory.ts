@@ -34,11 +34,11 @@ export class UserDirectory {
     return [...identityUsers().filter(wanted), ...this.created.filter(wanted)];
   }
 
-  /** Creates a user with the next id, or returns 'exists' when the email (case-insensitive) is taken. */
+  /** Creates a user with the next id, or returns 'exists' when the email (case-insensitive) is taken (after the same work). */
   async create(input: { email: string; password: string; name: string }): Promise<IdentityUser | 'exists'> {
-    if (this.byEmail(input.email) !== undefined) return 'exists';
+    // Hashed before the email is checked, so that a taken email costs the same scrypt as a
+    // new one and the answer's timing does not tell which emails have accounts.
     const hash = await hashPassword(input.password);
-    // Checked again: another sign-up with the same email may have finished while we hashed.
     if (this.byEmail(input.email) !== undefined) return 'exists';
     const user: IdentityUser = Object.freeze({
       user_id: `usr_${String(USER_COUNT + this.created.length + 1).padStart(4, '0')}`,

@@ -5,11 +5,22 @@ import type { AuthPayload, Session, UserProfile } from '../model.js';
 
 /** Open to anonymous callers (that is their point); the identity provider decides. */
 export const Mutation = {
-  /** Creates the account at the provider, then signs it in with the same credentials (password grant). */
+  /**
+   * Creates the account at the provider, then signs it in with the same credentials
+   * (password grant). An email that already has an account is signed in with those
+   * credentials instead: tokens when the password is that account's, otherwise the wrong
+   * password answer of `signIn`. Never "this email has an account", and the same vendor
+   * calls either way (one sign-up, one password grant), so no faster answer gives it away.
+   */
   async signUp(_: unknown, args: { input: { email: string; password: string; displayName: string } }, ctx: AccountsContext): Promise<AuthPayload> {
     const input = checkSignUp(args.input);
     const call = ctx.call;
-    const user = await ctx.identity.signUp(input, call);
+    const created = await ctx.identity.signUp(input, call);
+    if (created === 'taken') {
+      const session = await ctx.identity.signIn({ email: input.email, password: input.password }, call, 'signUp');
+      return payload(session, await userOf(session, ctx));
+    }
+    const user = created;
     // A lookup of this id before it existed may have cached "no such user".
     await ctx.cache.delete(userCacheKey(user.id));
     // If this fails (provider unavailable), the account exists: the client signs in next.
