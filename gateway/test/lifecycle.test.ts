@@ -76,7 +76,8 @@ describe('graceful shutdown', () => {
     gw.gateway.drain();
     expect(gw.gateway.isReady()).toBe(false);
     const t0 = performance.now();
-    const closing = gw.http.close(5_000);
+    const GRACE_MS = 20_000;
+    const closing = gw.http.close(GRACE_MS);
     await expect(freshConnectionGet(`${gw.http.origin}/healthz`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
     const res = await inFlight;
@@ -85,8 +86,9 @@ describe('graceful shutdown', () => {
     expect(res.json.data.things[0]).toEqual({ id: '1', title: 'Thing 1', score: 10 });
 
     await closing;
-    // Closed as soon as the last response was out: neither the grace period nor an idle keep-alive socket held it.
-    expect(performance.now() - t0).toBeLessThan(2_500);
+    // Closed as soon as the last response was out: neither the grace period nor an idle
+    // keep-alive socket held it (a bound far below the grace, not a measure of speed).
+    expect(performance.now() - t0).toBeLessThan(GRACE_MS / 2);
     await gw.gateway.stop();
   });
 });

@@ -94,7 +94,8 @@ describe('when a subgraph fails, the client still gets everything else', () => {
     const res = await gw.query(THINGS_QUERY, ID);
     const ms = performance.now() - t0;
     expectPartial(res);
+    // The timeout applied: it waited for it (at least), and did not wait for the 5 s subgraph.
     expect(ms).toBeGreaterThanOrEqual(280);
-    expect(ms).toBeLessThan(300 + 1_500);
+    expect(ms).toBeLessThan(5_000);
   });
 });

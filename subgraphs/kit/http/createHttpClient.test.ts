@@ -179,10 +179,12 @@ describe('createHttpClient', () => {
       const err = await failure(http.request('op', { method: 'GET', path: '/hang' }, { signal: AbortSignal.timeout(deadlineMs), requestId: 'r' }));
       const elapsed = performance.now() - started;
       expect(err.kind).toBe('timeout');
+      // The deadline applied: not before it, and long before the server would ever answer
+      // (it never does); how close to it a busy machine gets is not the point.
       expect(elapsed).toBeGreaterThanOrEqual(deadlineMs - 5);
-      expect(elapsed).toBeLessThan(deadlineMs + 50);
+      expect(elapsed).toBeLessThan(deadlineMs * 10);
       expect(hangingSocketClosed).toBeDefined();
-      await expect(withTimeout(hangingSocketClosed!, 1000)).resolves.toBe('done');
+      await expect(withTimeout(hangingSocketClosed!, 5_000)).resolves.toBe('done');
     });
   });
 
