@@ -51,7 +51,7 @@ export const errorCodes = {
   },
   CONFLICT: {
     message: 'This conflicts with something that already exists.',
-    description: 'The change cannot be made because of existing data, e.g. a second review of the same product or an email already registered.',
+    description: 'The change cannot be made because of existing data, e.g. a second review of the same product.',
   },
   NOT_FOUND: {
     message: 'The requested item does not exist.',
