@@ -42,8 +42,6 @@ try {
 }
 
 const http = await startHttpServer(gateway.handler, { host: config.host, port: config.port });
-const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}/graphql`;
-logger.info({ url, supergraph: config.supergraphPath }, `gateway ready at ${url}`);
 
 let shuttingDown = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
@@ -67,3 +65,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
 }
 process.on('SIGTERM', (signal) => void shutdown(signal));
 process.on('SIGINT', (signal) => void shutdown(signal));
+
+// Only now say "ready": whoever waits for that line may signal at once, and must find the handlers in place.
+const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}/graphql`;
+logger.info({ url, supergraph: config.supergraphPath }, `gateway ready at ${url}`);
