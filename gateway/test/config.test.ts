@@ -41,6 +41,7 @@ describe('parseGatewayConfig', () => {
       persistedQueryManifest: 'schema/app-builds',
       apqTtlS: 86400,
       rateLimitPerIp: 600,
+      rateLimitPerIpShared: 6000,
       rateLimitPerUser: 300,
       rateLimitWindowS: 60,
       trustProxyHops: 0,
@@ -54,6 +55,7 @@ describe('parseGatewayConfig', () => {
       authJwksCooldownMs: 30000,
       authJwksMaxAgeMs: 600000,
       authJwksMaxStaleMs: 3600000,
+      authJwksUnknownKidFetchesPerMin: 10,
       identityPrivateKey: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);
