@@ -32,6 +32,12 @@ beforeAll(() => {
   const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
   for (const file of files) if (existsSync(join(root, file))) cpSync(join(root, file), join(copy, file));
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  // A repository of its own, as a team's clone is: the checks that read git (the schema
+  // check's baseline, the import rules' file list) see the project before the generator ran.
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=generator-test', '-c', 'user.email=generator-test@localhost', ...args], { cwd: copy, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '--no-verify', '-m', 'the project before new:subgraph');
 });
 afterAll(() => {
   if (copy) rmSync(copy, { recursive: true, force: true });
