@@ -80,9 +80,12 @@ export async function startProcesses(extraEnv: Record<string, string>): Promise<
     NODE_ENV: 'development',
     [gatewayEntry.portEnv]: String(gatewayPort),
     SUBGRAPH_URLS: subgraphEntries.map((s) => `${s.name}=http://${HOST}:${subgraphPorts[s.name]}/graphql`).join(','),
-    // Load from one address: the gateway's own rate limits would measure themselves.
+    // Load from one address: the gateway's own rate limits would measure themselves, and the
+    // reviews sandbox's quota (100/s) would turn the no-fault baseline partial with the caches
+    // off. The 429 storm sets its own.
     RATE_LIMIT_PER_IP: '0',
     RATE_LIMIT_PER_USER: '0',
+    SANDBOX_REVIEWS_RATE_LIMIT: '0',
     ...(issuer ? { AUTH_ISSUER: vendorUrl(issuer.name) } : {}),
     ...Object.fromEntries(sandboxVendorEntries.map((v) => [sandboxVendorEnv(v.name).port, String(vendorPorts[v.name])])),
     ...Object.fromEntries(
