@@ -66,6 +66,19 @@ describe('createBreaker', () => {
     expect(lines[0]).toMatchObject({ state: 'open', consecutiveFailures: 3 });
   });
 
+  it('at volume, a streak of timeouts opens it but a streak of fast 5xx is left to the rate rule', async () => {
+    const timeout = () => new VendorError('timeout', { vendor: 'acme', operation: 'items' });
+    const { breaker } = make(undefined, { volumeThreshold: 10, errorThresholdPercentage: 50 });
+    for (let i = 0; i < 40; i++) await breaker.fire(null);
+    for (let i = 0; i < 5; i++) await breaker.fire(vendorFault()).catch(() => undefined);
+    expect(breakerState(breaker)).toBe('closed'); // 5 of 45 failed: a vendor answering, mostly
+    await breaker.fire(null);
+    for (let i = 0; i < 2; i++) await breaker.fire(timeout()).catch(() => undefined);
+    expect(breakerState(breaker)).toBe('closed');
+    await breaker.fire(timeout()).catch(() => undefined);
+    expect(breakerState(breaker)).toBe('open');
+  });
+
   it('an answer (success or 4xx) ends the streak; a call the caller cancelled does not', async () => {
     const ignored = new WeakSet<object>();
     const { breaker } = make((err) => typeof err === 'object' && err !== null && ignored.has(err), { volumeThreshold: 1000 });

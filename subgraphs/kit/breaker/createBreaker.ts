@@ -40,8 +40,10 @@ export function breakerState(breaker: { readonly opened: boolean; readonly halfO
  *   errors count as successes, and a filtered result during half-open closes the circuit
  *   (the vendor answered).
  * - Opens when failures / fires > `errorThresholdPercentage` with at least
- *   `volumeThreshold` fires in the rolling window (10 buckets), or — whatever the
- *   volume — after `consecutiveFailures` vendor faults in a row. After `resetTimeoutMs`
+ *   `volumeThreshold` fires in the rolling window (10 buckets); or after
+ *   `consecutiveFailures` timeouts or connection failures in a row, whatever the volume;
+ *   or, below `volumeThreshold` (where the rate rule cannot act), after that many vendor
+ *   faults of any kind in a row. After `resetTimeoutMs`
  *   it is half-open: opossum lets exactly one trial through (others still fail fast
  *   with EOPENBREAKER); success closes it, failure re-opens it for another reset period.
  *
@@ -50,8 +52,10 @@ export function breakerState(breaker: { readonly opened: boolean; readonly halfO
  * busy, healthy traffic) paid the full deadline on every call until enough failures
  * outweighed them (9 calls in a row in test/chaos/vendorRetryLoad.test.ts). A streak
  * counts only since the last answer, so it forgets every pre-fault success at once and
- * trips after the same few calls at any traffic; the rate rule stays for faults that are
- * interleaved with successes (a vendor failing half its calls never makes a long streak).
+ * trips after the same few calls at any traffic. At volume only an unresponsive vendor
+ * (each call paying the whole deadline) trips it that way: fast 5xx interleaved with
+ * successes are the rate rule's to judge, since a random 50% failure rate makes short
+ * streaks all the time and opening on them would throw away the half that works.
  * opossum 9 has no such option (`maxFailures` is a deprecated alias of the percentage),
  * so it is counted here from its `failure` and `success` events and tripped with `open()`.
  */
@@ -75,18 +79,22 @@ export function createBreaker<A extends unknown[], R>(fn: (...args: A) => Promis
   // Vendor faults since the last answer. A filtered error (4xx) is an answer and resets it;
   // an ignored one (the caller cancelled) says nothing about the vendor and leaves it alone.
   let streak = 0;
+  // Of which timeouts and connection failures only, since the last answer or other fault.
+  let unresponsive = 0;
   const tripAfter = o.options.consecutiveFailures ?? 3;
-  breaker.on('failure', () => {
+  breaker.on('failure', (err: unknown) => {
     streak++;
-    if (streak >= tripAfter && breaker.closed) breaker.open();
+    unresponsive = err instanceof VendorError && (err.kind === 'timeout' || err.kind === 'network') ? unresponsive + 1 : 0;
+    const lowVolume = breaker.stats.fires < o.options.volumeThreshold;
+    if (breaker.closed && (unresponsive >= tripAfter || (lowVolume && streak >= tripAfter))) breaker.open();
   });
   breaker.on('success', (result: unknown) => {
-    if (!(o.ignore?.(result) ?? false)) streak = 0;
+    if (!(o.ignore?.(result) ?? false)) streak = unresponsive = 0;
   });
   breaker.on('open', () => {
     const { fires, failures } = breaker.stats;
     log.warn({ state: 'open', fires, failures, consecutiveFailures: streak, resetTimeoutMs: o.options.resetTimeoutMs }, 'circuit breaker opened');
-    streak = 0;
+    streak = unresponsive = 0;
   });
   breaker.on('halfOpen', () => log.info({ state: 'halfOpen' }, 'circuit breaker half-open: letting one trial call through'));
   breaker.on('close', () => log.info({ state: 'closed' }, 'circuit breaker closed'));

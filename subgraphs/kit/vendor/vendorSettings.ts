@@ -85,7 +85,7 @@ export function vendorSettings(prefix: string, defaults: VendorDefaults) {
       min: 1,
       max: 100_000,
       unit: 'calls',
-      description: 'Vendor faults in a row (timeouts included) that open the circuit breaker whatever the volume, so a hang costs a few calls even at low traffic.',
+      description: 'Timeouts or connection failures in a row that open the circuit breaker whatever the volume (any vendor fault in a row below BREAKER_VOLUME), so a hang costs a few calls at any traffic.',
     }),
     retryMaxAttempts: int(`${p}_RETRY_MAX_ATTEMPTS`, {
       default: 3,
