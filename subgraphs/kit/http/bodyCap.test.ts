@@ -101,7 +101,7 @@ describe('the 2xx body cap', () => {
       deadlineMs: 5000,
       connections: 1,
       breaker: { errorThresholdPercentage: 50, volumeThreshold: 100, rollingCountTimeoutMs: 10_000, resetTimeoutMs: 10_000, consecutiveFailures: 100 },
-      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, budgetRatio: 0.2, budgetMinPerSecond: 10 },
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, budgetRatio: 0.2 },
       logger,
     } as Parameters<typeof createVendorClient>[0]);
     try {

@@ -34,8 +34,6 @@ export interface RetryOptions {
   readonly budgetRatio: number;
   /** Longest a vendor's Retry-After may close the rate-limit gate; the client also caps it at the breaker's reset. Default 60000 (ms). */
   readonly retryAfterMaxMs?: number;
-  /** @deprecated Ignored: a per-second reserve let retries exceed the ratio during a fault. Remove it from your options. */
-  readonly budgetMinPerSecond?: number;
 }
 
 export interface VendorClientOptions {
