@@ -133,7 +133,13 @@ describe('a frozen subgraph (SIGSTOP)', () => {
   const reviewsVendorCalls = () => stack.sandbox.reviews.control.stats().total;
 
   it('opens the breaker after a few requests, fails fast, runs no backlog after SIGCONT, and recovers', async () => {
-    const warm = await home();
+    // Warm up until one complete answer: a freshly spawned subgraph on a busy machine can
+    // miss the 1 s budget on its first requests (and even trip the breaker for a reset).
+    let warm = await home();
+    for (let tries = 0; warm.json.errors !== undefined && tries < 40; tries++) {
+      await sleep(500);
+      warm = await home();
+    }
     expect(warm.json.errors).toBeUndefined();
 
     const before = proxy.requests();
