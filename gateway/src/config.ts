@@ -1,11 +1,13 @@
 import { gatewayEntry } from '../../platform/registry/services.js';
 import { parseConfig } from '../../platform/config/parseConfig.js';
 import { nodeEnvs } from '../../platform/config/serviceSettings.js';
-import { bool, int, oneOf, optionalInt, optionalUrl, string, type Env, type ParseResult, type Setting } from '../../platform/config/setting.js';
+import { bool, int, oneOf, optionalUrl, string, type Env, type ParseResult, type Setting } from '../../platform/config/setting.js';
 import { defaultSubgraphBreaker } from './datasources/SubgraphBreaker.js';
 import { logLevels, type LogLevel } from '../../platform/log/createLogger.js';
 import { authSettings, resolveAuthConfig, type AuthConfig } from './auth/authSettings.js';
 import { isHttpUrl } from './isHttpUrl.js';
+import { limitSettings } from './limits/limitSettings.js';
+import { rateLimitSettings, SHARED_CEILING_FACTOR } from './rateLimit/rateLimitSettings.js';
 import { persistedQueryModes, type PersistedQueryMode } from './persistedQueries/createPersistedQueries.js';
 
 export type NodeEnv = (typeof nodeEnvs)[number];
@@ -54,9 +56,6 @@ function optionalBool(env: string, opts: { description: string; defaultText: str
     parse: (raw) => (raw === undefined || raw.trim() === '' ? { ok: true, value: undefined } : inner.parse(raw)),
   };
 }
-
-/** RATE_LIMIT_PER_IP_SHARED's default, as a multiple of RATE_LIMIT_PER_IP. */
-const SHARED_CEILING_FACTOR = 10;
 
 /** Every gateway setting, with its variable, default and unit. The README table follows this list. */
 export const gatewaySettings = {
@@ -141,63 +140,8 @@ export const gatewaySettings = {
     defaultText: 'true unless NODE_ENV=production',
     description: 'Allow schema introspection (the sandbox explorer needs it).',
   }),
-  // Abuse: query limits, batching, persisted queries, rate limits (see gateway/README.md).
-  limitMaxDepth: int('LIMIT_MAX_DEPTH', {
-    default: 10,
-    min: 1,
-    max: 100,
-    unit: 'levels',
-    description: 'Deepest nesting of selection sets a query may have (fragments count as a level); deeper → 400 QUERY_TOO_COMPLEX.',
-  }),
-  limitMaxAliases: int('LIMIT_MAX_ALIASES', {
-    default: 15,
-    min: 0,
-    max: 1_000,
-    unit: 'aliases',
-    description: 'Most aliases in one operation, `__typename` aliases included; more → 400 QUERY_TOO_COMPLEX.',
-  }),
-  limitMaxDirectives: int('LIMIT_MAX_DIRECTIVES', {
-    default: 10,
-    min: 0,
-    max: 1_000,
-    unit: 'directives',
-    description: 'Most directives (`@include`, `@skip`, …) in one operation; more → 400 QUERY_TOO_COMPLEX.',
-  }),
-  limitMaxTokens: int('LIMIT_MAX_TOKENS', {
-    default: 2_000,
-    min: 100,
-    max: 100_000,
-    unit: 'tokens',
-    description: 'Most lexical tokens in one query document; parsing stops past it → 400 QUERY_TOO_COMPLEX.',
-  }),
-  limitMaxCost: int('LIMIT_MAX_COST', {
-    default: 5_000,
-    min: 1,
-    max: 10_000_000,
-    unit: 'cost points',
-    description: 'Highest estimated cost of one operation, counted with its variables (the home screen costs 1663); more → 400 QUERY_TOO_COMPLEX.',
-  }),
-  limitMaxMutationFields: int('LIMIT_MAX_MUTATION_FIELDS', {
-    default: 1,
-    min: 1,
-    max: 100,
-    unit: 'fields',
-    description: 'Most root mutation fields one operation may hold (aliases count), so one request cannot multiply sign-ups or payments; more → 400 QUERY_TOO_COMPLEX, nothing runs.',
-  }),
-  limitMaxErrors: int('LIMIT_MAX_ERRORS', {
-    default: 5,
-    min: 1,
-    max: 100,
-    unit: 'errors',
-    description: 'Most errors an answer that refuses a request (no data: parse, validation, variables) lists; the rest are counted in extensions.errorsOmitted.',
-  }),
-  maxBatchOperations: int('MAX_BATCH_OPERATIONS', {
-    default: 0,
-    min: 0,
-    max: 10,
-    unit: 'operations',
-    description: 'Operations one batched request (a JSON array body) may hold; 0 refuses batches (400 BAD_REQUEST).',
-  }),
+  // Abuse: query limits and batching (limits/limitSettings.ts), persisted queries, rate limits (rateLimit/rateLimitSettings.ts); see gateway/README.md.
+  ...limitSettings,
   persistedQueries: oneOf('PERSISTED_QUERIES', persistedQueryModes, {
     default: 'apq',
     description: 'apq = automatic persisted queries; safelist = only the operations of PERSISTED_QUERY_MANIFEST run; off = none.',
@@ -214,43 +158,7 @@ export const gatewaySettings = {
     unit: 's',
     description: 'How long an automatic persisted query stays registered (in memory, or in Redis with REDIS_URL).',
   }),
-  rateLimitPerIp: int('RATE_LIMIT_PER_IP', {
-    default: 600,
-    min: 0,
-    max: 1_000_000,
-    unit: 'operations per window',
-    description:
-      'GraphQL operations one client may send per window (a batch counts each); over it → 429. 0 = no limit. A client is its address, or its address and app install when the app sends a UUID in x-install-id.',
-  }),
-  rateLimitPerIpShared: optionalInt('RATE_LIMIT_PER_IP_SHARED', {
-    defaultText: '10 × RATE_LIMIT_PER_IP',
-    min: 0,
-    max: 100_000_000,
-    unit: 'operations per window',
-    description:
-      'GraphQL operations one address may send per window, all its app installs together (a carrier NAT holds thousands of phones), so that made-up install ids cannot multiply its budget; over it → 429. 0 = no limit.',
-  }),
-  rateLimitPerUser: int('RATE_LIMIT_PER_USER', {
-    default: 300,
-    min: 0,
-    max: 1_000_000,
-    unit: 'operations per window',
-    description: 'GraphQL operations one signed-in user may send per window, from any address; over it → 429. 0 = no limit.',
-  }),
-  rateLimitWindowS: int('RATE_LIMIT_WINDOW_S', {
-    default: 60,
-    min: 1,
-    max: 3_600,
-    unit: 's',
-    description: 'Length of the fixed window the rate limits count over.',
-  }),
-  trustProxyHops: int('TRUST_PROXY_HOPS', {
-    default: 0,
-    min: 0,
-    max: 10,
-    unit: 'proxies',
-    description: 'Proxies in front of the gateway: 0 = the client is the socket address; N = the Nth address from the right of x-forwarded-for.',
-  }),
+  ...rateLimitSettings,
   redisUrl: optionalUrl('REDIS_URL', {
     protocols: ['redis:', 'rediss:'],
     description: 'Shared store of all replicas (subgraph caches; gateway rate-limit counters and APQ). Unset = in memory per process.',
