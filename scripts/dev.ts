@@ -15,6 +15,7 @@ import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.
 import { subgraphEnv, subgraphPaths } from '../platform/registry/services.js';
 import { parseSandboxConfig, sandboxOptionsFrom } from '../vendors/config.js';
 import { loadSandboxVendors } from '../vendors/loadSandboxVendors.js';
+import { waitReady } from './start/probeReady.js';
 import { subgraphArgument } from './subgraphArgument.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -65,6 +66,7 @@ relay(child.stdout, process.stdout);
 relay(child.stderr, process.stderr);
 
 let stopping = false;
+const stopped = new AbortController();
 const childExited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 // Should this process end any other way, the subgraph does not outlive it.
 process.on('exit', () => {
@@ -73,6 +75,7 @@ process.on('exit', () => {
 
 async function stop(code: number): Promise<never> {
   stopping = true;
+  stopped.abort();
   if (child.exitCode === null && child.signalCode === null) {
     child.kill('SIGTERM');
     const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -98,25 +101,18 @@ void childExited.then((code) => {
   void stop(1);
 });
 
-async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !stopping) {
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok) return true;
-    } catch {
-      // not listening yet
+// The same probe as npm start's: node:http, so ports fetch refuses (6000, …) work too.
+const ready = await waitReady(subgraph.name, `${origin}/readyz`, 60_000, stopped.signal).then(
+  () => !stopping,
+  (err: Error) => {
+    if (!stopping) {
+      console.error(`dev: ${err.message}`);
+      void stop(1);
     }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-}
-
-if (!(await waitReady(`${origin}/readyz`, 60_000))) {
-  if (!stopping) {
-    console.error(`dev: ${subgraph.name} did not become ready at ${origin}/readyz within 60 s`);
-    await stop(1);
-  }
-} else {
+    return false;
+  },
+);
+if (ready) {
   const body = JSON.stringify({ query: '{ _service { sdl } }' });
   const keyLine = envKeys
     ? `It verifies x-gateway-identity with GATEWAY_IDENTITY_JWKS from your environment; token:identity signs with GATEWAY_IDENTITY_PRIVATE_KEY from it.`

@@ -10,29 +10,22 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.js';
-import {
-  gatewayEntry,
-  issuerVendorEntry,
-  sandboxVendorEntries,
-  sandboxVendorEnv,
-  subgraphEntries,
-  subgraphEnv,
-  subgraphPaths,
-} from '../platform/registry/services.js';
+import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, subgraphEntries, subgraphEnv } from '../platform/registry/services.js';
+import { planServices, type PlannedService } from './start/planServices.js';
 import { waitReady } from './start/probeReady.js';
 import { parseStartConfig } from './start/startSettings.js';
 
 const config = exitOnConfigError(() => parseStartConfig(process.env));
 const root = fileURLToPath(new URL('..', import.meta.url));
-const host = '127.0.0.1';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 // Every service of the registry and its port, read once: the wiring, the readiness checks and the banner all use these.
-const gatewayPort = port(gatewayEntry.portEnv, gatewayEntry.port);
-const vendors = sandboxVendorEntries.map((v) => ({ ...v, port: port(sandboxVendorEnv(v.name).port, v.port) }));
-const subgraphs = subgraphEntries.map((s) => ({ ...s, port: port(subgraphEnv(s.name).port, s.port) }));
-const vendorUrl = (name: string) => `http://${host}:${vendors.find((v) => v.name === name)!.port}`;
-const issuer = issuerVendorEntry();
+const ports = {
+  gateway: port(gatewayEntry.portEnv, gatewayEntry.port),
+  vendors: Object.fromEntries(sandboxVendorEntries.map((v) => [v.name, port(sandboxVendorEnv(v.name).port, v.port)])),
+  subgraphs: Object.fromEntries(subgraphEntries.map((s) => [s.name, port(subgraphEnv(s.name).port, s.port)])),
+};
+const plan = planServices(ports);
 
 // One ephemeral key pair per run: the gateway signs the identity it forwards, every subgraph verifies it.
 // A pair already in the environment (both halves) is used as is.
@@ -40,32 +33,15 @@ const identityKeys =
   process.env.GATEWAY_IDENTITY_PRIVATE_KEY && process.env.GATEWAY_IDENTITY_JWKS
     ? { privateJwk: process.env.GATEWAY_IDENTITY_PRIVATE_KEY, publicJwks: process.env.GATEWAY_IDENTITY_JWKS }
     : await generateIdentityKeys();
-// Wire the services to each other from their ports, so moving one port moves its users too.
-// A variable already set (a real vendor's URL) wins.
-const wiring: Record<string, string> = {
-  ...Object.fromEntries(subgraphs.map((s) => [subgraphEnv(s.name).vendorUrl, vendorUrl(s.vendor)])),
-  // Access tokens come from the sandbox's identity vendor, which is also the OIDC issuer.
-  ...(issuer ? { AUTH_ISSUER: vendorUrl(issuer.name) } : {}),
-  SUBGRAPH_URLS: subgraphs.map((s) => `${s.name}=http://${host}:${s.port}/graphql`).join(','),
-};
+// A variable already set (a real vendor's URL) wins over the wiring.
 const env = {
-  ...wiring,
+  ...plan.env,
   ...process.env,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   APOLLO_TELEMETRY_DISABLED: '1',
   GATEWAY_IDENTITY_PRIVATE_KEY: identityKeys.privateJwk,
   GATEWAY_IDENTITY_JWKS: identityKeys.publicJwks,
 };
-
-interface Service {
-  readonly name: string;
-  readonly entry: string;
-  readonly health: string;
-}
-// Started in three waves: the sandbox (subgraphs call it), every subgraph, the gateway (it needs every subgraph).
-const sandbox: Service = { name: 'sandbox', entry: 'vendors/main.ts', health: `${vendorUrl(vendors[0]!.name)}/__sandbox/health` };
-const subgraphServices: Service[] = subgraphs.map((s) => ({ name: s.name, entry: subgraphPaths(s.name).entry, health: `http://${host}:${s.port}/readyz` }));
-const gateway: Service = { name: 'gateway', entry: gatewayEntry.entry, health: `http://${host}:${gatewayPort}/readyz` };
 
 // Every service watches its stdin, a pipe from this process: should this process die without
 // a chance to stop them (SIGKILL, a crash), the pipe closes and they stop themselves.
@@ -76,7 +52,7 @@ const unclean: string[] = [];
 let stopping: Promise<void> | undefined;
 const stopped = new AbortController();
 
-function startService(service: Service): ChildProcess {
+function startService(service: PlannedService): ChildProcess {
   // `detached`: each service in its own process group, so that Ctrl-C in a terminal (SIGINT
   // to the foreground group) reaches only this process, which forwards it exactly once.
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', exitWithParent, service.entry], {
@@ -163,28 +139,28 @@ process.on('exit', () => {
 });
 
 try {
-  for (const wave of [[sandbox], subgraphServices, [gateway]]) {
+  for (const wave of plan.waves) {
     if (stopping !== undefined) break;
     for (const service of wave) startService(service);
     await Promise.all(wave.map((s) => waitReady(s.name, s.health, config.readyTimeoutMs, stopped.signal)));
   }
 } catch (err) {
-  console.error((err as Error).message);
+  console.error(`${(err as Error).message} (START_READY_TIMEOUT_MS)`);
   await stop('SIGTERM', 1);
 }
 
 // A service that died during start-up, or a signal, has already begun stopping everything.
 if (stopping !== undefined) await stopping;
 
-const gatewayUrl = `http://${host}:${gatewayPort}/graphql`;
+const gatewayUrl = plan.gatewayUrl;
 const homeScreen = readFileSync(new URL('../test/operations/HomeScreen.graphql', import.meta.url), 'utf8').replace(/\s+/g, ' ').trim();
 const body = JSON.stringify({ query: homeScreen }).replace(/'/g, `'\\''`);
 console.log(`
 Mobile graph is up.
 
   Gateway     ${gatewayUrl}   (open it in a browser to explore the schema)
-  Subgraphs   ${subgraphs.map((s) => `${s.name} :${s.port}`).join('  ')}
-  Sandbox     ${vendors.map((v) => `${v.name} :${v.port}`).join('  ')}  (faults: PUT /__sandbox/faults)
+  Subgraphs   ${Object.entries(ports.subgraphs).map(([name, p]) => `${name} :${p}`).join('  ')}
+  Sandbox     ${Object.entries(ports.vendors).map(([name, p]) => `${name} :${p}`).join('  ')}  (faults: PUT /__sandbox/faults)
 
 The home screen:
 

@@ -25,7 +25,7 @@ export async function waitReady(name: string, url: string, timeoutMs: number, si
   const deadline = Date.now() + timeoutMs;
   while (!signal?.aborted) {
     if (await probeReady(url, Math.min(5_000, Math.max(1, deadline - Date.now())))) return;
-    if (Date.now() >= deadline) throw new Error(`${name} did not become ready at ${url} within ${Math.round(timeoutMs / 1000)} s (START_READY_TIMEOUT_MS)`);
+    if (Date.now() >= deadline) throw new Error(`${name} did not become ready at ${url} within ${Math.round(timeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }

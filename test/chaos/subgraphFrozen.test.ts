@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../gateway/src/createGateway.js';
 import { parseGatewayConfig } from '../../gateway/src/config.js';
@@ -11,6 +10,7 @@ import { createLogger } from '../../platform/log/createLogger.js';
 import { startHttpServer, type RunningHttpServer } from '../../platform/http/startHttpServer.js';
 import { subgraphEntry, subgraphEnv, subgraphPaths } from '../../platform/registry/services.js';
 import { operation } from '../harness/operations.js';
+import { spawnEntry, type SpawnedEntry } from '../harness/spawnEntry.js';
 import { startStack, type Stack } from '../harness/startStack.js';
 
 /*
@@ -18,7 +18,6 @@ import { startStack, type Stack } from '../harness/startStack.js';
  * catalog, accounts and the sandbox come from startStack; a gateway of this test points at
  * them and, through a counting HTTP proxy, at the child.
  */
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUDGET_MS = 1_000;
 const BREAKER_FAILURES = 3;
 const BREAKER_RESET_MS = 3_000;
@@ -46,31 +45,9 @@ async function countingProxy(target: URL): Promise<{ server: Server; url: string
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, requests: () => requests };
 }
 
-async function spawnSubgraph(name: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: URL }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', subgraphPaths(name).entry], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<URL>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /"url":"(http:\/\/[^"]+)"/.exec(output);
-      if (found) {
-        clearTimeout(timer);
-        resolve(new URL(found[1]!));
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${output}`)));
-  });
-  return { child, url };
-}
-
 describe('a frozen subgraph (SIGSTOP)', () => {
   let stack: Stack;
+  let spawned: SpawnedEntry | undefined;
   let child: ChildProcess | undefined;
   let proxy: Awaited<ReturnType<typeof countingProxy>>;
   let gateway: Gateway;
@@ -80,7 +57,7 @@ describe('a frozen subgraph (SIGSTOP)', () => {
     stack = await startStack();
     const vendor = stack.sandbox.vendor(subgraphEntry('reviews').vendor);
     const names = subgraphEnv('reviews');
-    const spawned = await spawnSubgraph('reviews', {
+    spawned = spawnEntry(subgraphPaths('reviews').entry, {
       [names.port]: '0',
       [names.host]: '127.0.0.1',
       [names.vendorUrl]: vendor.url,
@@ -90,8 +67,9 @@ describe('a frozen subgraph (SIGSTOP)', () => {
       // Every request reaches the vendor, so the vendor's counter sees any backlog.
       REVIEWS_CACHE_TTL_MS: '0',
     });
+    const [, url] = await spawned.waitFor(/"url":"(http:\/\/[^"]+)"/);
     child = spawned.child;
-    proxy = await countingProxy(spawned.url);
+    proxy = await countingProxy(new URL(url!));
     const config = parseGatewayConfig({
       GATEWAY_PORT: '0',
       LOG_LEVEL: 'silent',
@@ -113,8 +91,8 @@ describe('a frozen subgraph (SIGSTOP)', () => {
       child.kill('SIGCONT');
       child.kill('SIGTERM');
       await Promise.race([once(child, 'exit'), sleep(10_000)]);
-      if (child.exitCode === null) child.kill('SIGKILL');
     }
+    spawned?.kill();
     await gatewayHttp?.close(0);
     await gateway?.stop();
     proxy?.server.closeAllConnections();
