@@ -74,14 +74,6 @@ export function cents(max = 100_000_000) {
   return z.int().min(0).max(max);
 }
 
-/** Money as a decimal string ("19.99"): at most 2 fraction digits, 0 to `max` units; for vendors that send strings. */
-export function decimalAmount(max = 1_000_000) {
-  return z
-    .string()
-    .regex(/^\d{1,12}(\.\d{1,2})?$/, { message: 'must be a decimal amount like 19.99' })
-    .refine((s) => Number(s) <= max, { message: `must be at most ${max}` });
-}
-
 /** An ISO 4217 currency code ("USD"; the vendor's case is accepted). */
 export function currency() {
   return z.string().regex(/^[A-Za-z]{3}$/, { message: 'must be a 3-letter currency code' });
