@@ -14,6 +14,7 @@ import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService
 import { subgraphCacheNamespace } from '../../subgraphs/kit/server/subgraphCacheNamespace.js';
 import { issuerVendorEntry, subgraphEntry, subgraphEnv } from '../../platform/registry/services.js';
 import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
+import { COLD_START_BUDGETS } from './coldStartBudgets.js';
 import { registerPrivateJwk } from './secrets.js';
 import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
 
@@ -155,10 +156,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // Access tokens come from the sandbox's issuer vendor (an OIDC issuer).
       ...(issuer ? { AUTH_ISSUER: sandbox.vendor(issuer.name).url } : {}),
       REDIS_PREFIX: redisPrefix,
-      // Generous on purpose: tests of other things must not lose fields to a busy machine's cold
-      // start. Tests of the request budget set REQUEST_BUDGET_MS themselves (production default: 1 s).
-      REQUEST_BUDGET_MS: '5000',
-      SUBGRAPH_TIMEOUT_MS: '5000',
+      ...COLD_START_BUDGETS,
       ...redisEnv,
       ...options.env,
     });
