@@ -21,6 +21,12 @@ export interface SubgraphEntry {
   readonly vendor: string;
   /** One line for docs and the start banner: what it owns. */
   readonly owns: string;
+  /**
+   * Where this subgraph receives its vendor's signed webhooks (an HTTP path outside
+   * GraphQL). The sandbox vendor delivers there: npm start, the test harness and
+   * docker-compose point it at `<subgraph origin><webhookPath>`.
+   */
+  readonly webhookPath?: string;
 }
 
 export interface SandboxVendorEntry {
@@ -45,6 +51,7 @@ export const subgraphEntries: readonly SubgraphEntry[] = Object.freeze([
   { name: 'catalog', port: 4001, vendor: 'commerce', owns: 'Product (listing, search, lookup)' },
   { name: 'reviews', port: 4002, vendor: 'reviews', owns: 'Product.rating, Product.reviews, Review, addReview' },
   { name: 'accounts', port: 4003, vendor: 'identity', owns: 'User, me, sign-up and sign-in' },
+  { name: 'payments', port: 4004, vendor: 'payments', owns: 'Order, checkout, myOrders; payment webhooks', webhookPath: '/webhooks/payments' },
   // new:subgraph (npm run new:subgraph adds entries above this line)
 ]);
 
@@ -59,6 +66,14 @@ export const sandboxVendorEntries: readonly SandboxVendorEntry[] = Object.freeze
     defaultKey: 'sandbox-identity-key',
     secrets: ['sandbox-accounts-client-secret'],
     issuer: true,
+  },
+  {
+    name: 'payments',
+    port: 4104,
+    brand: 'Paylane',
+    defaultKey: 'sandbox-payments-key',
+    // The default webhook signing secret (Standard Webhooks: `whsec_` + base64).
+    secrets: ['whsec_c2FuZGJveC1wYXlsYW5lLXdlYmhvb2tzLXNlY3JldCE='],
   },
   // new:vendor (npm run new:subgraph adds entries above this line)
 ]);

@@ -1,0 +1,3 @@
+import { Product } from './Product.js';
+
+export const resolvers = { Product };
