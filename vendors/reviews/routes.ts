@@ -4,7 +4,7 @@ import { canonicalJson } from '../sandbox/json.js';
 import { idListParam, intParam, jsonObjectBody, queryBatchSize } from '../sandbox/params.js';
 import type { Route } from '../sandbox/types.js';
 import { VendorHttpError } from '../sandbox/VendorHttpError.js';
-import { IdempotencyStore } from './IdempotencyStore.js';
+import { IdempotencyStore } from '../sandbox/IdempotencyStore.js';
 import { ReviewStore } from './ReviewStore.js';
 import { validateNewReview } from './validateNewReview.js';
 

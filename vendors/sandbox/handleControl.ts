@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, parseJson, readBody, sendJson } from './json.js';
 import type { ControlRoute, VendorControl } from './types.js';
 import { validateFaults } from './validateFaults.js';
+import { VendorHttpError } from './VendorHttpError.js';
 
 export const CONTROL_PREFIX = '/__sandbox';
 
@@ -50,10 +51,34 @@ export async function handleControl(
       }
       if (!allow(extras.map((r) => r.method))) return;
       const route = extras.find((r) => r.method === method) as ControlRoute;
-      req.resume(); // these endpoints take no body
-      sendJson(res, 200, await route.handle());
+      const body = await readControlBody(req, res);
+      if (body === null) return;
+      try {
+        sendJson(res, 200, await route.handle({ body: body.value, query: new URL(req.url ?? '/', 'http://sandbox.invalid').searchParams }));
+      } catch (err) {
+        if (!(err instanceof VendorHttpError)) throw err;
+        sendJson(res, err.status, controlError(err.type, err.message, err.details));
+      }
     }
   }
+}
+
+/** The parsed JSON body (`value` undefined when empty), or null once a 400/413 has been answered. */
+async function readControlBody(req: IncomingMessage, res: ServerResponse): Promise<{ value: unknown } | null> {
+  let text: string;
+  try {
+    text = await readBody(req);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) sendJson(res, 413, controlError('request_too_large', err.message), { connection: 'close' });
+    return null;
+  }
+  if (text.trim().length === 0) return { value: undefined };
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    sendJson(res, 400, controlError('invalid_json', `body must be JSON: ${parsed.reason}`));
+    return null;
+  }
+  return { value: parsed.value };
 }
 
 async function putFaults(req: IncomingMessage, res: ServerResponse, control: VendorControl): Promise<void> {

@@ -140,12 +140,22 @@ export interface VendorDefinition {
   controlRoutes?: readonly ControlRoute[];
 }
 
-/** A vendor-specific control endpoint, e.g. `POST /__sandbox/keys/rotate`; answers 200 with the JSON it returns. */
+/** What a control endpoint is given: the request's JSON body (undefined when empty) and query. */
+export interface ControlRequest {
+  readonly body: unknown;
+  readonly query: URLSearchParams;
+}
+
+/**
+ * A vendor-specific control endpoint, e.g. `POST /__sandbox/keys/rotate`; answers 200 with the
+ * JSON it returns (or resolves to). A refusal is thrown as a `VendorHttpError`, which answers
+ * its status with the control error shape `{ error: { type, message, …details } }`.
+ */
 export interface ControlRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Full path, starting with `/__sandbox/`. */
   path: string;
-  handle(): unknown;
+  handle(req: ControlRequest): unknown;
 }
 
 export interface VendorServerOptions {

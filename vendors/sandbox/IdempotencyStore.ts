@@ -1,4 +1,4 @@
-import type { RouteResponse } from '../sandbox/types.js';
+import type { RouteResponse } from './types.js';
 
 /** Enough for any test or benchmark; the oldest keys are forgotten first. */
 const MAX_KEYS = 10_000;
