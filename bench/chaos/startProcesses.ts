@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { sandboxVendorEntries, subgraphEntries } from '../../platform/registry/services.js';
 import { planServices } from '../../scripts/start/planServices.js';
 import { waitReady } from '../../scripts/start/probeReady.js';
+import { inMemoryStores } from '../../test/harness/inMemoryStores.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -61,6 +62,7 @@ export async function startProcesses(extraEnv: Record<string, string>): Promise<
     RATE_LIMIT_PER_IP: '0',
     RATE_LIMIT_PER_USER: '0',
     SANDBOX_REVIEWS_RATE_LIMIT: '0',
+    ...inMemoryStores(),
     ...extraEnv,
   };
   const children: ChildProcess[] = [];

@@ -27,6 +27,11 @@ export interface SubgraphEntry {
    * docker-compose point it at `<subgraph origin><webhookPath>`.
    */
   readonly webhookPath?: string;
+  /**
+   * Other sandbox vendors it reads from (e.g. the commerce platform's prices), each wired
+   * by `<NAME>_<VENDOR>_URL` and `<NAME>_<VENDOR>_KEY` (see `subgraphReadsEnv`).
+   */
+  readonly reads?: readonly string[];
 }
 
 export interface SandboxVendorEntry {
@@ -51,7 +56,14 @@ export const subgraphEntries: readonly SubgraphEntry[] = Object.freeze([
   { name: 'catalog', port: 4001, vendor: 'commerce', owns: 'Product (listing, search, lookup)' },
   { name: 'reviews', port: 4002, vendor: 'reviews', owns: 'Product.rating, Product.reviews, Review, addReview' },
   { name: 'accounts', port: 4003, vendor: 'identity', owns: 'User, me, sign-up and sign-in' },
-  { name: 'payments', port: 4004, vendor: 'payments', owns: 'Order, checkout, myOrders; payment webhooks', webhookPath: '/webhooks/payments' },
+  {
+    name: 'payments',
+    port: 4004,
+    vendor: 'payments',
+    owns: 'Order, checkout, myOrders; payment webhooks',
+    webhookPath: '/webhooks/payments',
+    reads: ['commerce'],
+  },
   // new:subgraph (npm run new:subgraph adds entries above this line)
 ]);
 
@@ -114,10 +126,16 @@ export function subgraphEnv(name: string) {
   return { port: `${p}_PORT`, host: `${p}_HOST`, vendorUrl: `${p}_VENDOR_URL`, vendorKey: `${p}_VENDOR_KEY` };
 }
 
-/** `SANDBOX_<NAME>_PORT`, `SANDBOX_<NAME>_KEY`. */
+/** `PAYMENTS_COMMERCE_URL`, `PAYMENTS_COMMERCE_KEY`: how a subgraph reaches a vendor it `reads` besides its own. */
+export function subgraphReadsEnv(name: string, vendor: string) {
+  const p = `${envPrefix(name)}_${envPrefix(vendor)}`;
+  return { url: `${p}_URL`, key: `${p}_KEY` };
+}
+
+/** `SANDBOX_<NAME>_PORT`, `SANDBOX_<NAME>_KEY`, and `SANDBOX_<NAME>_WEBHOOK_URL` for a vendor that sends webhooks. */
 export function sandboxVendorEnv(name: string) {
   const p = `SANDBOX_${envPrefix(name)}`;
-  return { port: `${p}_PORT`, key: `${p}_KEY` };
+  return { port: `${p}_PORT`, key: `${p}_KEY`, webhookUrl: `${p}_WEBHOOK_URL` };
 }
 
 export function subgraphEntry(name: string): SubgraphEntry {

@@ -6,6 +6,7 @@ import {
   subgraphEntries,
   subgraphEnv,
   subgraphPaths,
+  subgraphReadsEnv,
 } from '../../platform/registry/services.js';
 
 /** Where each service of the registry listens: the gateway, each sandbox vendor and each subgraph by name. */
@@ -49,6 +50,9 @@ export function planServices(ports: ServicePorts, host = '127.0.0.1'): ServicePl
   for (const s of subgraphEntries) {
     env[subgraphEnv(s.name).port] = String(ports.subgraphs[s.name]);
     env[subgraphEnv(s.name).vendorUrl] = vendorUrl(s.vendor);
+    for (const other of s.reads ?? []) env[subgraphReadsEnv(s.name, other).url] = vendorUrl(other);
+    // The vendor delivers its webhooks to the subgraph that receives them.
+    if (s.webhookPath !== undefined) env[sandboxVendorEnv(s.vendor).webhookUrl] = `${subgraphUrl(s.name)}${s.webhookPath}`;
   }
   return {
     env,

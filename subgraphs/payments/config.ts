@@ -1,17 +1,65 @@
 import { parseConfig, type ConfigOf } from '../../platform/config/parseConfig.js';
 import { serviceSettings } from '../../platform/config/serviceSettings.js';
-import type { Env } from '../../platform/config/setting.js';
-import { sandboxDefaults, subgraphEntry } from '../../platform/registry/services.js';
+import { int, string, url, type Env } from '../../platform/config/setting.js';
+import { databaseSettings } from '../../platform/db/databaseSettings.js';
+import { sandboxDefaults, sandboxVendorEntry, subgraphEntry, subgraphReadsEnv } from '../../platform/registry/services.js';
 import { vendorSettings } from '../kit/vendor/vendorSettings.js';
+import { webhookSecretsSetting } from './webhookSecretsSetting.js';
+
+const prices = subgraphReadsEnv('payments', 'commerce');
+const commerce = sandboxVendorEntry('commerce');
 
 export const paymentsSettings = {
   ...serviceSettings('PAYMENTS', subgraphEntry('payments').port),
   ...vendorSettings('PAYMENTS', {
     ...sandboxDefaults('payments'),
-    // The vendor's documented maximum of ids per batch call (GET /v1/records).
-    maxBatchSize: 50,
-    // How stale may an answer be? A minute is invisible to most users; raise it for data that rarely changes.
-    cacheTtlMs: 60_000,
+    // No batch endpoint is used: one intent, one customer, one key per call.
+    maxBatchSize: 1,
+    // Payment state is never cached: the order's own row is the record.
+    cacheTtlMs: 0,
+  }),
+  ...databaseSettings('PAYMENTS', { dataDir: '.data/payments', schema: 'payments' }),
+  commerceUrl: url(prices.url, {
+    default: `http://127.0.0.1:${commerce.port}`,
+    description: 'Base URL of the commerce platform whose prices checkout charges (read-only: its product batch endpoint).',
+  }),
+  commerceKey: string(prices.key, { default: commerce.defaultKey, secret: true, description: 'API key for the commerce platform. Never logged.' }),
+  webhookSecrets: webhookSecretsSetting('PAYMENTS_WEBHOOK_SECRETS', sandboxVendorEntry('payments').secrets ?? []),
+  webhookMaxBodyBytes: int('PAYMENTS_WEBHOOK_MAX_BODY_BYTES', {
+    default: 65_536,
+    min: 1024,
+    max: 1_048_576,
+    unit: 'bytes',
+    description: 'Largest webhook body accepted; past it the delivery is refused with 413 and nothing is stored.',
+  }),
+  inboxWorkers: int('PAYMENTS_INBOX_WORKERS', {
+    default: 1,
+    min: 0,
+    max: 16,
+    unit: 'workers',
+    description: 'Inbox workers in this process (0: receive webhooks only, and run `subgraphs/payments/worker/main.ts` apart).',
+  }),
+  inboxPollMs: int('PAYMENTS_INBOX_POLL_MS', {
+    default: 500,
+    min: 500,
+    max: 60_000,
+    unit: 'ms',
+    description: 'How often an idle inbox worker looks for new events.',
+  }),
+  inboxRetryAfterS: int('PAYMENTS_INBOX_RETRY_AFTER_S', {
+    default: 30,
+    min: 1,
+    max: 3600,
+    unit: 's',
+    description: 'An event a worker took but never finished (the worker died) is taken again after this long.',
+  }),
+  reconcileAfterMs: int('PAYMENTS_RECONCILE_AFTER_MS', {
+    default: 120_000,
+    min: 1000,
+    max: 86_400_000,
+    unit: 'ms',
+    description:
+      'An order still awaiting payment this long after its last change is checked with the payment vendor (a lost webhook and an app that never synced still end right).',
   }),
 };
 

@@ -1,14 +1,26 @@
 import { createPermissions, type PermissionRules } from '../kit/auth/createPermissions.js';
-import { allowAll } from '../kit/auth/rules.js';
+import { allowAll, isAuthenticated, isOwner } from '../kit/auth/rules.js';
+import type { Order } from './model.js';
 
 /**
- * Mirrors schema.graphql, deny by default: a type or field added to the schema without a
- * rule here is refused and fails permissions.test.ts. Public data: allowAll. For a user's
- * own data use `isAuthenticated`, `hasScope('…')` or `isOwner` (subgraphs/kit/auth/rules.ts).
+ * Mirrors schema.graphql, deny by default. Everything here is the signed-in user's own:
+ * the resolvers only ever load the caller's orders, and every Order field checks again
+ * that its order belongs to the caller (a second lock, in case a resolver ever returns
+ * someone else's). Federation's `_service` / `_entities` are handled by the kit.
  */
 export const paymentsRules = {
-  Product: { id: allowAll, payments: allowAll },
-  Payments: { '*': allowAll },
+  Query: { order: isAuthenticated, myOrders: isAuthenticated },
+  Mutation: { startCheckout: isAuthenticated, confirmCheckout: isAuthenticated },
+  Checkout: { '*': isAuthenticated },
+  PaymentSheet: { '*': isAuthenticated },
+  Order: { '*': isOwner((order: Order) => order.userId) },
+  OrderItem: { '*': allowAll },
+  OrderConnection: { '*': allowAll },
+  OrderEdge: { '*': allowAll },
+  Money: { '*': allowAll },
+  PageInfo: { '*': allowAll },
+  // A reference to the catalog's entity: only its key lives here.
+  Product: { id: allowAll },
 } satisfies PermissionRules;
 
 export const paymentsPermissions = createPermissions(paymentsRules);

@@ -1,5 +1,5 @@
 import { defineSubgraph } from '../kit/server/SubgraphModule.js';
-import { paymentsSettings, parsePaymentsConfig } from './config.js';
+import { parsePaymentsConfig, paymentsSettings } from './config.js';
 import { createPaymentsSubgraph } from './server.js';
 
 /** How the registry's tools (npm start, the test harness, docs) run and document this subgraph. */

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COLD_START_BUDGETS } from '../harness/coldStartBudgets.js';
+import { inMemoryStores } from '../harness/inMemoryStores.js';
 import { operation } from '../harness/operations.js';
 import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, subgraphEntries, subgraphEnv } from '../../platform/registry/services.js';
 
@@ -22,7 +23,7 @@ describe('npm start', () => {
     const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...COLD_START_BUDGETS, ...env },
+      env: { PATH: process.env.PATH ?? '', ...COLD_START_BUDGETS, ...inMemoryStores(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

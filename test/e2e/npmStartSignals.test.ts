@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createIdentitySigner } from '../../platform/identity/createIdentitySigner.js';
 import { generateIdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
 import { COLD_START_BUDGETS } from '../harness/coldStartBudgets.js';
+import { inMemoryStores } from '../harness/inMemoryStores.js';
 import { operation } from '../harness/operations.js';
 import { isAlive, spawnEntry, type SpawnedEntry } from '../harness/spawnEntry.js';
 import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, subgraphEntries, subgraphEnv } from '../../platform/registry/services.js';
@@ -30,7 +31,7 @@ interface Started {
 }
 
 async function npmStart(ports: Record<string, number>, extraEnv: Record<string, string> = {}): Promise<Started> {
-  const env = { ...COLD_START_BUDGETS, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), ...extraEnv };
+  const env = { ...COLD_START_BUDGETS, ...inMemoryStores(), ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), ...extraEnv };
   const start = spawnEntry('scripts/start.ts', env);
   try {
     await start.waitFor(/Ctrl-C stops everything/, 240_000);

@@ -12,10 +12,11 @@ import { createLogger, type Logger, type LogLevel } from '../../platform/log/cre
 import { startHttpServer, type RunningHttpServer } from '../../platform/http/startHttpServer.js';
 import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService.js';
 import { subgraphCacheNamespace } from '../../subgraphs/kit/server/subgraphCacheNamespace.js';
-import { issuerVendorEntry, subgraphEntry, subgraphEnv } from '../../platform/registry/services.js';
+import { envPrefix, issuerVendorEntry, subgraphEntry, subgraphEnv, subgraphReadsEnv } from '../../platform/registry/services.js';
 import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
 import { COLD_START_BUDGETS } from './coldStartBudgets.js';
 import { registerPrivateJwk } from './secrets.js';
+import { databaseUrlForTests, dropSchemas, uniqueSchema } from './testDatabase.js';
 import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
 
 /** A subgraph's name in the registry (platform/registry/services.ts). */
@@ -29,6 +30,12 @@ export interface StackOptions {
    * keeps tests apart) and of the gateway's rate limits and APQ (keyed by `REDIS_PREFIX`).
    */
   readonly redisUrl?: string;
+  /**
+   * PostgreSQL of the stateful subgraphs (payments), each in a schema of its own made for
+   * this stack and dropped when it closes. Default: DATABASE_URL when set (CI), else `null`:
+   * each gets an in-memory embedded database.
+   */
+  readonly databaseUrl?: string | null;
   /**
    * The stack's REDIS_PREFIX unless `env` sets one (default: unique to the stack): stacks with
    * the same prefix share the subgraph caches, the rate limits and APQ (replicas).
@@ -103,12 +110,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const identitySigner = createIdentitySigner({ privateJwk: identityKeys.privateJwk });
   const redisEnv: Record<string, string> = options.redisUrl ? { REDIS_URL: options.redisUrl } : {};
   const modules = await loadSubgraphModules();
-  // Every subgraph of the registry on port 0, pointed at its vendor in this sandbox.
-  const wiring: Record<string, string> = {};
+  const databaseUrl = options.databaseUrl === undefined ? databaseUrlForTests() : (options.databaseUrl ?? undefined);
+  const schemas: string[] = [];
+  // Every subgraph of the registry on port 0, pointed at its vendors in this sandbox, with a
+  // store of its own (a fresh schema, or an in-memory database) should it keep one.
+  const wiring: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
   for (const { name } of modules) {
     const names = subgraphEnv(name);
-    const vendor = sandbox.vendor(subgraphEntry(name).vendor);
-    Object.assign(wiring, { [names.port]: '0', [names.vendorUrl]: vendor.url, [names.vendorKey]: vendor.apiKey });
+    const entry = subgraphEntry(name);
+    const vendor = sandbox.vendor(entry.vendor);
+    const schema = uniqueSchema(name);
+    schemas.push(schema, `${schema}_jobs`);
+    Object.assign(wiring, {
+      [names.port]: '0',
+      [names.vendorUrl]: vendor.url,
+      [names.vendorKey]: vendor.apiKey,
+      [`${envPrefix(name)}_DATA_DIR`]: 'memory://',
+      [`${envPrefix(name)}_DATABASE_SCHEMA`]: schema,
+    });
+    for (const other of entry.reads ?? []) {
+      const read = subgraphReadsEnv(name, other);
+      Object.assign(wiring, { [read.url]: sandbox.vendor(other).url, [read.key]: sandbox.vendor(other).apiKey });
+    }
   }
   const env: Record<string, string> = {
     LOG_LEVEL: logLevel,
@@ -146,6 +169,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         throw err;
       }
       started.push({ name, service, http });
+      const { webhookPath } = subgraphEntry(name);
+      if (webhookPath !== undefined) await pointWebhooks(sandbox, subgraphEntry(name).vendor, `${http.origin}${webhookPath}`);
     }
 
     const gatewayConfig = parseGatewayConfig({
@@ -172,6 +197,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await Promise.allSettled(started.map(async (s) => (await s.http.close(0), await s.service.close())));
     await Promise.allSettled(caches.map((c) => c.close()));
     if (ownSandbox) await sandbox.close();
+    await dropSchemas(databaseUrl, schemas).catch(() => undefined);
     throw err;
   }
 
@@ -229,10 +255,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         }),
         ...caches.map((c) => () => c.close()),
         ...(ownSandbox ? [() => sandbox.close()] : []),
+        () => dropSchemas(databaseUrl, schemas),
       ];
       const failures: unknown[] = [];
       for (const step of steps) await step().catch((err: unknown) => failures.push(err));
       if (failures.length > 0) throw new AggregateError(failures, 'stack did not close cleanly');
     },
   };
+}
+
+/**
+ * Points a webhook-sending sandbox vendor at the subgraph that receives its webhooks (it
+ * listens on port 0, so only now is its URL known). Every such vendor has this control endpoint.
+ */
+async function pointWebhooks(sandbox: Sandbox, vendorName: string, url: string): Promise<void> {
+  const res = await fetch(`${sandbox.vendor(vendorName).url}/__sandbox/webhooks/endpoint`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url }),
+  });
+  if (!res.ok) throw new Error(`sandbox vendor ${vendorName} refused its webhook endpoint (${res.status}): ${await res.text()}`);
 }

@@ -9,7 +9,7 @@ import { createIdentityVerifier } from '../../../platform/identity/createIdentit
 import { gatewayIdentityAuthenticator } from '../../../platform/identity/gatewayIdentityAuthenticator.js';
 import type { NodeEnv } from '../../../platform/config/serviceSettings.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
-import { createHttpHandler, type HttpHandler } from '../../../platform/http/createHttpHandler.js';
+import { createHttpHandler, type ExtraRoute, type HttpHandler } from '../../../platform/http/createHttpHandler.js';
 import { formatError } from './formatError.js';
 import { describeVendorError } from '../errors/describeVendorError.js';
 import { requestIdPlugin, type RequestScoped } from '../../../platform/http/requestIdPlugin.js';
@@ -48,6 +48,18 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
    * real subgraph has one (`createVendorSubgraph` requires it); without it nothing is guarded.
    */
   readonly permissions?: Permissions;
+  /** HTTP routes outside GraphQL (a vendor's webhooks): no gateway identity, each route checks its caller itself. */
+  readonly routes?: readonly ExtraRoute[];
+  /**
+   * What the subgraph owns besides Apollo (a database, workers): started before it reports
+   * ready, stopped after Apollo. A start that fails leaves nothing running.
+   */
+  readonly lifecycle?: SubgraphLifecycle;
+}
+
+export interface SubgraphLifecycle {
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export interface SubgraphServer<TContext extends SubgraphContext> {
@@ -89,6 +101,7 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     logger: options.logger,
     maxBodyBytes: options.maxBodyBytes,
     isReady: () => ready,
+    routes: options.routes,
     authenticate: gatewayIdentityAuthenticator({ verifier, logger: options.logger }),
     // A request whose budget is already spent is not run (checked before the identity is verified and again before Apollo).
     admission: {
@@ -107,7 +120,13 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     apollo,
     handler,
     async start() {
-      await apollo.start();
+      await options.lifecycle?.start();
+      try {
+        await apollo.start();
+      } catch (err) {
+        await options.lifecycle?.stop();
+        throw err;
+      }
       ready = true;
     },
     drain() {
@@ -116,6 +135,7 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     async stop() {
       ready = false;
       await apollo.stop();
+      await options.lifecycle?.stop();
     },
     isReady: () => ready,
   };

@@ -8,7 +8,8 @@ import { createVendorClient } from '../vendor/createVendorClient.js';
 import type { CallContext, VendorClient } from '../vendor/VendorClient.js';
 import type { CachePolicy, VendorAuth } from '../vendor/VendorClientOptions.js';
 import { toCachePolicy, toVendorClientOptions, type VendorConfig } from '../vendor/vendorSettings.js';
-import { createSubgraphServer, type SubgraphContext } from './createSubgraphServer.js';
+import type { ExtraRoute } from '../../../platform/http/createHttpHandler.js';
+import { createSubgraphServer, type SubgraphContext, type SubgraphLifecycle } from './createSubgraphServer.js';
 import type { SubgraphService } from './SubgraphService.js';
 
 /** What a subgraph's per-request loaders need besides its vendor API. */
@@ -51,6 +52,10 @@ export interface VendorSubgraphOptions<TApi, TContext extends VendorSubgraphCont
   readonly api: (vendor: VendorClient) => TApi;
   /** The per-request part of the context: make the DataLoaders here, never outside. */
   readonly context: (api: TApi, deps: LoaderDeps) => Omit<TContext, keyof VendorSubgraphContext>;
+  /** HTTP routes outside GraphQL (the vendor's webhooks); `isReady` is the subgraph's readiness. */
+  readonly routes?: (isReady: () => boolean) => readonly ExtraRoute[];
+  /** What it owns besides Apollo (a database, workers): see `SubgraphServerOptions.lifecycle`. */
+  readonly lifecycle?: SubgraphLifecycle;
 }
 
 /**
@@ -76,6 +81,8 @@ export function createVendorSubgraph<TApi, TContext extends VendorSubgraphContex
       ...options.context(api, { cache, policy, maxBatchSize: config.maxBatchSize, batching: config.batching, requestId, call }),
     }) as TContext;
 
+  // The routes ask the server's readiness, and the server is made with the routes: bound late.
+  let isReady = (): boolean => false;
   const server = createSubgraphServer<TContext>({
     name: options.name,
     typeDefs: options.typeDefs,
@@ -86,7 +93,10 @@ export function createVendorSubgraph<TApi, TContext extends VendorSubgraphContex
     nodeEnv: config.nodeEnv,
     identityJwks: config.identityJwks,
     createContext,
+    routes: options.routes?.(() => isReady()),
+    lifecycle: options.lifecycle,
   });
+  isReady = () => server.isReady();
 
   return {
     name: options.name,

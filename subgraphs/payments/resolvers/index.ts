@@ -1,3 +1,5 @@
-import { Product } from './Product.js';
+import { Mutation } from './Mutation.js';
+import { Order } from './Order.js';
+import { Query } from './Query.js';
 
-export const resolvers = { Product };
+export const resolvers = { Query, Mutation, Order };

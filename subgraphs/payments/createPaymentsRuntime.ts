@@ -1,0 +1,83 @@
+import { createDatabase } from '../../platform/db/createDatabase.js';
+import type { Database } from '../../platform/db/Database.js';
+import { createJobQueue, type JobQueue } from '../../platform/db/createJobQueue.js';
+import { runMigrations } from '../../platform/db/runMigrations.js';
+import type { Logger } from '../../platform/log/createLogger.js';
+import type { PaymentsConfig } from './config.js';
+import { INBOX_QUEUE } from './inbox/inboxQueue.js';
+import { startInboxWorkers } from './inbox/startInboxWorkers.js';
+import { startReconciler } from './inbox/startReconciler.js';
+import type { PaylaneClient } from './paylaneClient.js';
+import { paymentsMigrations } from './store/migrations.js';
+import { OrderStore } from './store/OrderStore.js';
+
+type RuntimeConfig = Pick<
+  PaymentsConfig,
+  'databaseUrl' | 'dataDir' | 'databaseSchema' | 'inboxWorkers' | 'inboxPollMs' | 'inboxRetryAfterS' | 'reconcileAfterMs'
+>;
+
+/** The payments service's durable side: its store, the job queue, and (unless turned off) the inbox workers and the reconciler. */
+export interface PaymentsRuntime {
+  /** The store, once started; throws before (the service is not ready then anyway). */
+  store(): OrderStore;
+  /** Writes a verified webhook event and its processing job in one transaction; null before start. */
+  recorder(): ((event: { id: string; type: string; payload: unknown }) => Promise<boolean>) | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the database (PostgreSQL with DATABASE_URL, else the embedded one), runs the
+ * migrations, starts pg-boss on the same database (its own schema), then the workers.
+ */
+export function createPaymentsRuntime(options: { config: RuntimeConfig; logger: Logger; paylane: PaylaneClient; workers?: number }): PaymentsRuntime {
+  const { config, logger } = options;
+  const workers = options.workers ?? config.inboxWorkers;
+  let db: Database | undefined;
+  let queue: JobQueue | undefined;
+  let store: OrderStore | undefined;
+  let stopReconciler: (() => void) | undefined;
+
+  const stop = async () => {
+    stopReconciler?.();
+    stopReconciler = undefined;
+    const [q, d] = [queue, db];
+    queue = undefined;
+    store = undefined;
+    db = undefined;
+    // Running handlers finish (or their jobs expire and are retried elsewhere); then the pool closes.
+    await q?.stop({ timeoutMs: 5000 }).catch((err: unknown) => logger.warn({ err }, 'job queue did not stop cleanly'));
+    await d?.close();
+  };
+
+  return {
+    store() {
+      if (store === undefined) throw new Error('the payments store is not open');
+      return store;
+    },
+    recorder() {
+      const [s, q] = [store, queue];
+      if (s === undefined || q === undefined) return null;
+      return (event) => s.recordEvent(event, (tx) => q.send(INBOX_QUEUE, { eventId: event.id }, { tx }));
+    },
+    async start() {
+      try {
+        db = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, logger });
+        const applied = await runMigrations(db, paymentsMigrations, logger);
+        queue = createJobQueue(db, { schema: `${config.databaseSchema}_jobs`, logger });
+        await queue.start();
+        await queue.createQueue(INBOX_QUEUE, { retryLimit: 1000, retryDelaySeconds: 1, retryBackoff: true, expireInSeconds: config.inboxRetryAfterS });
+        store = new OrderStore(db);
+        if (workers > 0) {
+          await startInboxWorkers(queue, store, { workers, pollMs: config.inboxPollMs, logger });
+          stopReconciler = startReconciler(store, options.paylane, { afterMs: config.reconcileAfterMs, logger });
+        }
+        logger.info({ store: db.kind, schema: db.schema, migrationsApplied: applied, workers }, 'payments store open');
+      } catch (err) {
+        await stop().catch(() => undefined);
+        throw err;
+      }
+    },
+    stop,
+  };
+}

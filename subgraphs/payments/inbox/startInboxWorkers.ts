@@ -1,0 +1,25 @@
+import type { JobQueue } from '../../../platform/db/createJobQueue.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
+import type { OrderStore } from '../store/OrderStore.js';
+import { factOfEvent } from '../webhooks/webhookEvent.js';
+import { INBOX_QUEUE, type InboxJob } from './inboxQueue.js';
+
+/**
+ * Applies inbox events. pg-boss hands each job to one worker; a worker that dies mid-job
+ * leaves it active until it expires, then it is handed out again. Applying twice is
+ * harmless anyway: `processEvent` locks the inbox row and commits its processed mark with
+ * the order's change, so a repeat finds it processed and does nothing.
+ */
+export async function startInboxWorkers(queue: JobQueue, store: OrderStore, options: { workers: number; pollMs: number; logger: Logger }): Promise<void> {
+  const { logger } = options;
+  for (let i = 0; i < options.workers; i++) {
+    await queue.work<InboxJob>(INBOX_QUEUE, { batchSize: 20, pollingIntervalSeconds: options.pollMs / 1000 }, async (jobs) => {
+      for (const job of jobs) {
+        const outcome = await store.processEvent(job.data.eventId, factOfEvent);
+        if (outcome === null) logger.error({ eventId: job.data.eventId }, 'inbox job for an event that is not in the inbox');
+        else if (outcome === 'mismatch') logger.error({ eventId: job.data.eventId }, 'webhook event does not match its order (intent, amount or currency): order left unchanged');
+        else logger.info({ eventId: job.data.eventId, outcome }, 'inbox event processed');
+      }
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import type { Logger } from '../../../platform/log/createLogger.js';
+import { factOfIntent } from '../paymentIntent.js';
+import type { PaylaneClient } from '../paylaneClient.js';
+import type { OrderStore } from '../store/OrderStore.js';
+
+const BATCH = 20;
+
+/**
+ * The third way an order learns its outcome, for when the other two never come: the
+ * webhook was dropped and the app was killed before it synced. Every so often, orders that
+ * still await payment and have not changed for `afterMs` are checked with the vendor, as
+ * the app's sync would. Harmless with several replicas: applying a fact is idempotent.
+ * Returns a stop function.
+ */
+export function startReconciler(store: OrderStore, paylane: PaylaneClient, options: { afterMs: number; logger: Logger }): () => void {
+  const { logger } = options;
+  let running = false;
+  let stopped = false;
+  const run = async () => {
+    if (running || stopped) return;
+    running = true;
+    try {
+      for (const order of await store.staleAwaiting(options.afterMs, BATCH)) {
+        if (stopped || order.intentId === null) break;
+        const requestId = `reconcile-${order.id}`;
+        try {
+          const fact = factOfIntent(await paylane.getIntent.call(order.intentId, { requestId }));
+          const outcome = fact === null ? 'mismatch' : await store.applyFact(fact, 'reconcile');
+          if (outcome !== 'applied') await store.touch(order.id);
+          logger.info({ orderId: order.id, outcome }, 'order reconciled with the payment vendor');
+        } catch (err) {
+          logger.warn({ orderId: order.id, err }, 'reconciliation failed; the next round tries again');
+          break; // the vendor is probably down: do not hammer it
+        }
+      }
+    } catch (err) {
+      logger.warn({ err }, 'reconciliation round failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void run(), Math.max(1000, Math.floor(options.afterMs / 2)));
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,39 @@
+import type { VendorItemError } from '../kit/errors/VendorItemError.js';
+import type { VendorClient } from '../kit/vendor/createVendorClient.js';
+import { parseAnswer, parseBatchItems } from '../kit/vendor/vendorAnswer.js';
+import { cents, count, currency, vendorId, z } from '../kit/vendor/vendorValues.js';
+
+/** What checkout needs of a product: its price and whether it can be ordered. */
+export interface ProductPrice {
+  readonly id: string;
+  /** Minor units. */
+  readonly amount: number;
+  /** Upper case ISO 4217. */
+  readonly currency: string;
+  readonly inStock: boolean;
+}
+
+const product = z
+  .object({ id: vendorId('prod_'), price_cents: cents(), currency: currency(), inventory_quantity: count() })
+  .transform((p): ProductPrice => ({ id: p.id, amount: p.price_cents, currency: p.currency.toUpperCase(), inStock: p.inventory_quantity > 0 }));
+
+/** The commerce platform's product batch endpoint, read-only: the source of every price we charge. */
+export function createPricesClient(vendor: VendorClient) {
+  return {
+    /** Each id asked is its price, a `VendorItemError` (that product failed its checks), or absent (no such product). */
+    prices: vendor.operation<readonly string[], (ProductPrice | VendorItemError)[]>({
+      name: 'products.prices',
+      idempotent: true,
+      request: (ids) => ({ method: 'GET', path: '/v1/products/batch', query: { ids: ids.join(',') } }),
+      parse: (json, _status, ids) =>
+        parseBatchItems(parseAnswer(z.object({ data: z.array(z.unknown()) }), json).data, ids, {
+          source: { vendor: vendor.name, operation: 'products.prices' },
+          item: product,
+          idField: 'id',
+          at: 'body.data',
+        }),
+    }),
+  };
+}
+
+export type PricesClient = ReturnType<typeof createPricesClient>;

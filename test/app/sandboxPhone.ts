@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { authenticatePayment, confirmPayment, type PaymentMethodInput } from '../../vendors/payments/paylaneClient.js';
+
+/** What the phone sends to the graph: GraphQL over HTTP with the user's bearer token. */
+export interface PhoneOptions {
+  /** The gateway's GraphQL endpoint. */
+  readonly gatewayUrl: string;
+  /** The payment vendor's public API, as its SDK in the app knows it (the app never has our server key). */
+  readonly paymentsUrl: string;
+  readonly accessToken: string;
+}
+
+const CHECKOUT = /* GraphQL */ `
+  mutation StartCheckout($items: [CheckoutItemInput!]!, $idempotencyKey: String!) {
+    startCheckout(items: $items, idempotencyKey: $idempotencyKey) {
+      order { id status total { amount currency } }
+      paymentSheet { clientSecret customerId customerEphemeralKey customerEphemeralKeyExpiresAt }
+    }
+  }`;
+const CONFIRM = /* GraphQL */ `
+  mutation ConfirmCheckout($orderId: ID!) { confirmCheckout(orderId: $orderId) { id status paymentError } }`;
+const ORDER = /* GraphQL */ `
+  query Order($id: ID!) { order(id: $id) { id status paymentError total { amount currency } items { quantity product { id name } } } }`;
+
+export interface PhoneCheckout {
+  readonly orderId: string;
+  readonly total: { amount: string; currency: string };
+  readonly clientSecret: string;
+  readonly customerId: string;
+  readonly customerEphemeralKey: string;
+}
+
+/**
+ * A scripted phone doing the C2S2C flow exactly as an app with a payment sheet would, over
+ * HTTP: start the checkout through the graph, pay the vendor directly with only the client
+ * secret (3-D Secure answered when asked), sync back through the graph, and poll the order.
+ * Used by the tests and by `npm run demo:checkout`.
+ */
+export function createSandboxPhone(options: PhoneOptions) {
+  const graphql = async (query: string, variables: Record<string, unknown>) => {
+    const res = await fetch(options.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.accessToken}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    if (!res.ok || body.errors?.length) {
+      const codes = (body.errors ?? []).map((e) => e.extensions?.code ?? e.message).join(', ');
+      throw Object.assign(new Error(`graph answered ${res.status}: ${codes}`), { status: res.status, errors: body.errors ?? [] });
+    }
+    return body.data as Record<string, unknown>;
+  };
+
+  return {
+    /** `startCheckout` through the graph; `idempotencyKey` defaults to a new one (a new checkout). */
+    async startCheckout(items: readonly { productId: string; quantity: number }[], idempotencyKey = `co_${randomUUID()}`): Promise<PhoneCheckout> {
+      const data = await graphql(CHECKOUT, { items, idempotencyKey });
+      const result = data.startCheckout as { order: { id: string; total: { amount: string; currency: string } }; paymentSheet: Omit<PhoneCheckout, 'orderId' | 'total'> | null };
+      if (result.paymentSheet === null) throw new Error(`order ${result.order.id} no longer awaits payment`);
+      return { orderId: result.order.id, total: result.order.total, ...result.paymentSheet };
+    },
+
+    /** The payment sheet: the vendor's client API with only the client secret. Answers 3-D Secure with `threeDSecure`. */
+    async pay(checkout: PhoneCheckout, paymentMethod: PaymentMethodInput, threeDSecure: 'approve' | 'deny' = 'approve'): Promise<string> {
+      const intentId = checkout.clientSecret.slice(0, checkout.clientSecret.indexOf('_secret_'));
+      const { intent } = await confirmPayment(options.paymentsUrl, intentId, checkout.clientSecret, paymentMethod);
+      if (intent.status === 'requires_action') return (await authenticatePayment(options.paymentsUrl, intentId, checkout.clientSecret, threeDSecure)).status;
+      return intent.status;
+    },
+
+    /** The sync: the server checks with the vendor and answers the order. */
+    async confirm(orderId: string): Promise<{ id: string; status: string; paymentError: string | null }> {
+      return (await graphql(CONFIRM, { orderId })).confirmCheckout as { id: string; status: string; paymentError: string | null };
+    },
+
+    async order(orderId: string): Promise<{ id: string; status: string; paymentError: string | null; items: unknown[] } | null> {
+      return (await graphql(ORDER, { id: orderId })).order as { id: string; status: string; paymentError: string | null; items: unknown[] } | null;
+    },
+
+    /** Polls the order until `until(status)` or the timeout; returns the last status seen. */
+    async waitForStatus(orderId: string, until: (status: string) => boolean, timeoutMs = 15_000): Promise<string> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const status = (await this.order(orderId))?.status ?? 'MISSING';
+        if (until(status) || Date.now() > deadline) return status;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+
+    graphql,
+  };
+}
+
+export type SandboxPhone = ReturnType<typeof createSandboxPhone>;
