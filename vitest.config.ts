@@ -14,7 +14,7 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     // Every response any test reads is scanned for secrets (vendor keys, signing keys).
     setupFiles: ['test/setup/scanResponses.ts'],
-    globalSetup: ['test/setup/redisNotice.ts'],
+    globalSetup: ['test/setup/servicesNotice.ts'],
     exclude: ['node_modules/**', 'bench/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -1,0 +1,173 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnEntry } from '../../test/harness/spawnEntry.js';
+import { databaseUrlForTests, dropSchemas, uniqueSchema } from '../../test/harness/testDatabase.js';
+import { createLogger } from '../log/createLogger.js';
+import { createDatabase } from './createDatabase.js';
+import type { Database } from './Database.js';
+import { createJobQueue, type JobQueue } from './createJobQueue.js';
+
+const logger = createLogger({ service: 'job-queue-test', level: 'silent' });
+const url = databaseUrlForTests();
+const schemas: string[] = [];
+const policy = { retryLimit: 5, retryDelaySeconds: 0, retryBackoff: false, expireInSeconds: 30 };
+
+/** Polls until `check` holds; generous, and returns as soon as it does. */
+async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const kinds = [
+  { kind: 'embedded', skip: false, url: undefined },
+  { kind: 'postgres', skip: !url, url },
+] as const;
+
+for (const k of kinds) {
+  describe.skipIf(k.skip)(`job queue (${k.kind})`, () => {
+    let db: Database;
+    const queues: JobQueue[] = [];
+    const newQueue = async (queueSchema: string) => {
+      db ??= await openDb();
+      const queue = createJobQueue(db, { schema: queueSchema, maintenanceIntervalSeconds: 1, logger });
+      queues.push(queue);
+      await queue.start();
+      return queue;
+    };
+    const openDb = () => {
+      const schema = uniqueSchema('jobs');
+      schemas.push(schema, `${schema}_q`);
+      return createDatabase({ url: k.url, dataDir: 'memory://', schema, logger });
+    };
+    afterAll(async () => {
+      for (const q of queues) await q.stop({ timeoutMs: 1000 });
+      await db?.close();
+    });
+
+    it('delivers a sent job to a worker, once', async () => {
+      db = await openDb();
+      const queue = await newQueue(`${db.schema}_q`);
+      await queue.createQueue('greet', policy);
+      await queue.createQueue('greet', policy); // idempotent
+      const seen: { id: string; data: { to: string } }[] = [];
+      const id = await queue.send('greet', { to: 'ada' });
+      expect(id).toEqual(expect.any(String));
+      await queue.work<{ to: string }>('greet', { batchSize: 5, pollingIntervalSeconds: 0.5 }, async (jobs) => void seen.push(...jobs));
+      await eventually(() => seen.length > 0, 'the job');
+      expect(seen).toEqual([{ id, data: { to: 'ada' } }]);
+    });
+
+    it('enqueues inside a transaction: nothing when it rolls back, the job when it commits', async () => {
+      const queue = queues[0]!;
+      await queue.createQueue('receipt', policy);
+      await db.exec('CREATE TABLE payments (id text PRIMARY KEY)');
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO payments VALUES ($1)', ['p1']);
+          await queue.send('receipt', { payment: 'p1' }, { tx });
+          throw new Error('vendor said no');
+        }),
+      ).rejects.toThrow('vendor said no');
+      const committedId = await db.transaction(async (tx) => {
+        await tx.query('INSERT INTO payments VALUES ($1)', ['p2']);
+        return queue.send('receipt', { payment: 'p2' }, { tx, singletonKey: 'p2' });
+      });
+      const seen: string[] = [];
+      await queue.work<{ payment: string }>('receipt', { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+        seen.push(...jobs.map((j) => `${j.id}:${j.data.payment}`));
+      });
+      await eventually(() => seen.length > 0, 'the committed job');
+      // Another poll or two: a rolled-back job would have shown up by then.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(seen).toEqual([`${committedId}:p2`]);
+      expect((await db.query('SELECT id FROM payments')).rows).toEqual([{ id: 'p2' }]);
+    });
+
+    it('retries a batch whose handler throws', async () => {
+      const queue = queues[0]!;
+      await queue.createQueue('flaky', { ...policy, retryLimit: 3 });
+      const id = await queue.send('flaky', { n: 1 });
+      const attempts: string[] = [];
+      let done = false;
+      await queue.work<{ n: number }>('flaky', { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+        attempts.push(jobs[0]!.id);
+        if (attempts.length < 3) throw new Error(`attempt ${attempts.length} fails`);
+        done = true;
+      });
+      await eventually(() => done, 'the third attempt');
+      expect(attempts).toEqual([id, id, id]);
+    });
+  });
+}
+
+/**
+ * A worker process killed mid-job (a crash, an OOM kill) never completes or fails its job.
+ * Another queue's maintenance must expire it into a retry, and a worker must get it again.
+ */
+describe('a job whose worker died', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  const cases = [
+    { kind: 'embedded (on disk, reopened after the kill)', skip: false, url: undefined },
+    { kind: 'postgres', skip: !url, url },
+  ] as const;
+
+  for (const c of cases) {
+    it.skipIf(c.skip)(`is picked up again after it expires (${c.kind})`, { timeout: 120_000 }, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'dying-worker-'));
+      dirs.push(dir);
+      const schema = uniqueSchema('dead');
+      const queueSchema = `${schema}_q`;
+      schemas.push(schema, queueSchema);
+      const config = { url: c.url, dataDir: dir, schema, queueSchema, queue: 'fragile' };
+
+      // Enqueue first (the embedded store has one owner at a time: this process, then the child).
+      let db = await createDatabase({ url: c.url, dataDir: dir, schema, logger });
+      let queue = createJobQueue(db, { schema: queueSchema, maintenanceIntervalSeconds: 1, logger });
+      await queue.start();
+      await queue.createQueue('fragile', { retryLimit: 2, retryDelaySeconds: 0, retryBackoff: false, expireInSeconds: 2 });
+      const id = await queue.send('fragile', { attempt: 'first' });
+      await queue.stop({ timeoutMs: 1000 });
+      await db.close();
+
+      const child = spawnEntry('platform/db/fixtures/dyingWorker.ts', {}, [JSON.stringify(config)]);
+      try {
+        await child.waitFor(new RegExp(`took ${id}`));
+      } finally {
+        child.kill();
+        await child.exited();
+      }
+
+      db = await createDatabase({ url: c.url, dataDir: dir, schema, logger });
+      queue = createJobQueue(db, { schema: queueSchema, maintenanceIntervalSeconds: 1, logger });
+      try {
+        await queue.start();
+        const taken: string[] = [];
+        await queue.work('fragile', { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => void taken.push(...jobs.map((j) => j.id)));
+        await eventually(() => taken.length > 0, 'the expired job to come back', 60_000);
+        expect(taken).toEqual([id]);
+      } finally {
+        await queue.stop({ timeoutMs: 1000 });
+        await db.close();
+      }
+    });
+  }
+});
+
+describe('createJobQueue', () => {
+  it('refuses a schema pg-boss cannot use with a TypeError', async () => {
+    const db = { kind: 'embedded', schema: 'x' } as unknown as Database;
+    expect(() => createJobQueue(db, { schema: '1jobs', logger })).toThrow(TypeError);
+    expect(() => createJobQueue(db, { schema: 'j'.repeat(51), logger })).toThrow(TypeError);
+  });
+});
+
+afterAll(() => dropSchemas(url, schemas));

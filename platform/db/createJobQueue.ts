@@ -1,0 +1,113 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from '../log/createLogger.js';
+import type { Database, Queryable } from './Database.js';
+import { assertSchemaName } from './schemaName.js';
+
+export interface JobQueue {
+  start(): Promise<void>;
+  /** pg-boss createQueue (idempotent), with its retry and expiry policy. */
+  createQueue(
+    name: string,
+    policy: { retryLimit: number; retryDelaySeconds: number; retryBackoff: boolean; expireInSeconds: number },
+  ): Promise<void>;
+  /** Enqueues; with `tx`, inside that transaction (commits or rolls back with it). Returns the job id. */
+  send(name: string, data: object, options?: { tx?: Queryable; singletonKey?: string }): Promise<string | null>;
+  /** Starts a worker: handler gets a batch; throwing fails the whole batch (pg-boss retries it). Returns the worker id. */
+  work<T extends object>(
+    name: string,
+    options: { batchSize: number; pollingIntervalSeconds: number },
+    handler: (jobs: { id: string; data: T }[]) => Promise<void>,
+  ): Promise<string>;
+  /** Graceful: stop fetching, wait up to timeoutMs for running handlers. */
+  stop(options: { timeoutMs: number }): Promise<void>;
+}
+
+export interface JobQueueOptions {
+  /** pg-boss's own schema (its tables), created on start; a-z0-9_ only, up to 50 characters. */
+  schema: string;
+  /**
+   * How often expired jobs (a worker that died mid-job) are failed into a retry, and old ones
+   * archived. Default 120 (s), pg-boss's; tests use 1. pg-boss runs this supervision on the
+   * same beat, whichever replica gets there first.
+   */
+  maintenanceIntervalSeconds?: number;
+  logger: Logger;
+}
+
+/**
+ * Durable jobs (pg-boss 10) on the service's own Database, never a second pool: the same
+ * code path for PostgreSQL and the embedded one, and a job can be enqueued inside the
+ * transaction that writes the row it is about (the webhook inbox: row and job commit
+ * together or not at all). The Database belongs to the caller: `stop` leaves it open.
+ */
+export function createJobQueue(db: Database, options: JobQueueOptions): JobQueue {
+  // pg-boss's own limit on its schema's name.
+  assertSchemaName(options.schema, 'job queue schema', 50);
+  const logger = options.logger.child({ jobQueue: options.schema });
+  // pg-boss fires its completion queries without awaiting them; `stop` waits for these so
+  // that the owner can close the Database right after.
+  const pending = new Set<Promise<unknown>>();
+  const boss = new PgBoss({
+    db: {
+      executeSql: (text, values) => {
+        const p = db.query(text, values);
+        pending.add(p);
+        void p.finally(() => pending.delete(p)).catch(() => undefined);
+        return p;
+      },
+    },
+    schema: options.schema,
+    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 120,
+    // No cron here; the clock monitor would only add queries (and PGlite runs one at a time).
+    schedule: false,
+    // monitorStateIntervalSeconds is left out: off (pg-boss asserts on an explicit undefined).
+  });
+  // An EventEmitter's unhandled 'error' crashes the process; pg-boss emits one for every
+  // failed poll or maintenance run (a database restart, a closed pool), which it survives.
+  boss.on('error', (err: Error & { queue?: string }) => logger.warn({ err: err.message, queue: err.queue }, 'job queue error'));
+
+  return {
+    async start() {
+      await boss.start();
+    },
+    async createQueue(name, policy) {
+      await boss.createQueue(name, {
+        name,
+        retryLimit: policy.retryLimit,
+        retryDelay: policy.retryDelaySeconds,
+        retryBackoff: policy.retryBackoff,
+        expireInSeconds: policy.expireInSeconds,
+      });
+    },
+    send(name, data, sendOptions = {}) {
+      const { tx, singletonKey } = sendOptions;
+      return boss.send(name, data, {
+        ...(singletonKey !== undefined ? { singletonKey } : {}),
+        ...(tx ? { db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } } : {}),
+      });
+    },
+    work<T extends object>(
+      name: string,
+      workOptions: { batchSize: number; pollingIntervalSeconds: number },
+      handler: (jobs: { id: string; data: T }[]) => Promise<void>,
+    ) {
+      return boss.work<T>(name, { batchSize: workOptions.batchSize, pollingIntervalSeconds: workOptions.pollingIntervalSeconds }, async (jobs) => {
+        try {
+          await handler(jobs.map((job) => ({ id: job.id, data: job.data })));
+        } catch (err) {
+          logger.warn({ queue: name, jobs: jobs.map((j) => j.id), err: err instanceof Error ? err.message : String(err) }, 'job failed; pg-boss retries it per the queue policy');
+          throw err;
+        }
+      });
+    },
+    async stop(stopOptions) {
+      const deadline = Date.now() + stopOptions.timeoutMs;
+      await boss.stop({ graceful: true, wait: true, close: false, timeout: stopOptions.timeoutMs });
+      while (pending.size > 0 && Date.now() < deadline) await Promise.race([Promise.allSettled([...pending]), sleep(deadline - Date.now())]);
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
+}
