@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.js';
-import { subgraphEnv, subgraphPaths } from '../platform/registry/services.js';
+import { subgraphEnv, subgraphPaths, subgraphReadsEnv } from '../platform/registry/services.js';
 import { parseSandboxConfig, sandboxOptionsFrom } from '../vendors/config.js';
 import { loadSandboxVendors } from '../vendors/loadSandboxVendors.js';
 import { waitReady } from './start/probeReady.js';
@@ -27,14 +27,31 @@ if (!named.ok) {
 const subgraph = named.subgraph;
 const names = subgraphEnv(subgraph.name);
 
-// Only this subgraph's vendor, with the sandbox's own settings (SANDBOX_<VENDOR>_PORT, _KEY, …).
-const module = (await loadSandboxVendors()).find((m) => m.name === subgraph.vendor)!;
-const sandbox = sandboxOptionsFrom(exitOnConfigError(() => parseSandboxConfig(process.env, [module])), [module]);
-const { port: vendorPort, apiKey, ...own } = sandbox.vendors![module.name]!;
-const vendor = await module.start({ host: sandbox.host!, latencyMs: sandbox.latencyMs!, port: vendorPort ?? 0, apiKey: apiKey! }, own).catch((err: unknown) => {
-  console.error(`dev: the ${module.name} sandbox vendor could not start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+// Only this subgraph's vendors (its own, and those it reads from), with the sandbox's own
+// settings (SANDBOX_<VENDOR>_PORT, _KEY, …).
+const vendorModules = await loadSandboxVendors();
+async function startVendor(name: string) {
+  const module = vendorModules.find((m) => m.name === name)!;
+  const sandbox = sandboxOptionsFrom(exitOnConfigError(() => parseSandboxConfig(process.env, [module])), [module]);
+  const { port: vendorPort, apiKey, ...own } = sandbox.vendors![module.name]!;
+  const started = await module.start({ host: sandbox.host!, latencyMs: sandbox.latencyMs!, port: vendorPort ?? 0, apiKey: apiKey! }, own).catch((err: unknown) => {
+    console.error(`dev: the ${module.name} sandbox vendor could not start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+  return { vendor: started, apiKey: apiKey! };
+}
+const { vendor, apiKey } = await startVendor(subgraph.vendor);
+const reads = await Promise.all((subgraph.reads ?? []).map(async (name) => ({ name, ...(await startVendor(name)) })));
+const readsEnv = Object.fromEntries(
+  reads.flatMap(({ name, vendor: v, apiKey: key }) => {
+    const names = subgraphReadsEnv(subgraph.name, name);
+    return [
+      [names.url, v.url],
+      [names.key, key],
+    ];
+  }),
+);
+const closeVendors = () => Promise.all([vendor.close(), ...reads.map((r) => r.vendor.close())]);
 
 const envKeys = process.env.GATEWAY_IDENTITY_PRIVATE_KEY && process.env.GATEWAY_IDENTITY_JWKS;
 const keys = envKeys
@@ -55,6 +72,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', subgraphPaths(subgraph
     APOLLO_TELEMETRY_DISABLED: '1',
     [names.vendorUrl]: vendor.url,
     [names.vendorKey]: apiKey,
+    ...readsEnv,
     GATEWAY_IDENTITY_JWKS: keys.publicJwks,
   },
 });
@@ -82,7 +100,7 @@ async function stop(code: number): Promise<never> {
     await childExited;
     clearTimeout(force);
   }
-  await vendor.close();
+  await closeVendors();
   process.exit(code);
 }
 
@@ -112,17 +130,25 @@ const ready = await waitReady(subgraph.name, `${origin}/readyz`, 60_000, stopped
     return false;
   },
 );
+if (ready && subgraph.webhookPath !== undefined) {
+  // Its vendor's webhooks go to it (every webhook-sending sandbox vendor has this control endpoint).
+  await fetch(`${vendor.url}/__sandbox/webhooks/endpoint`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `${origin}${subgraph.webhookPath}` }),
+  });
+}
 if (ready) {
   const body = JSON.stringify({ query: '{ _service { sdl } }' });
   const keyLine = envKeys
     ? `It verifies x-gateway-identity with GATEWAY_IDENTITY_JWKS from your environment; token:identity signs with GATEWAY_IDENTITY_PRIVATE_KEY from it.`
     : `It verifies x-gateway-identity with a key pair made for this run. To mint tokens for it (each valid 60 s):\n\n  export GATEWAY_IDENTITY_PRIVATE_KEY='${keys.privateJwk}'`;
   console.log(`
-${subgraph.name} is up (development), with only its sandbox vendor.
+${subgraph.name} is up (development), with only its own sandbox vendors.
 
   Subgraph   ${origin}/graphql
   Vendor     ${vendor.name} (${vendor.brand}) ${vendor.url}   faults: PUT ${vendor.url}/__sandbox/faults
-
+${reads.map((r) => `  Reads      ${r.vendor.name} (${r.vendor.brand}) ${r.vendor.url}\n`).join('')}
 ${keyLine}
 
 curl -s ${origin}/graphql -H 'content-type: application/json' \\

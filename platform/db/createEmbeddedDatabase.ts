@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PGlite, types, type Results, type Transaction } from '@electric-sql/pglite';
 import type { Logger } from '../log/createLogger.js';
 import { createCloseGate } from './closeGate.js';
@@ -37,7 +37,10 @@ export async function createEmbeddedDatabase(options: EmbeddedDatabaseOptions): 
   } else {
     const dir = resolve(options.dataDir);
     mkdirSync(dir, { recursive: true });
-    pglite = new PGlite(dir, { parsers });
+    // A new directory starts from the same snapshot of a fresh cluster as in-memory ones: a
+    // first `npm start` then opens in about a second instead of running initdb (about ten).
+    const fresh = !existsSync(join(dir, 'PG_VERSION'));
+    pglite = new PGlite(dir, fresh ? { parsers, loadDataDir: await freshClusterSnapshot(logger) } : { parsers });
   }
   await pglite.waitReady;
   // One session for the life of the instance, so setting it once covers every query.
