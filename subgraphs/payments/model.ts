@@ -5,6 +5,8 @@ export type PaymentError = 'CARD_DECLINED' | 'INSUFFICIENT_FUNDS' | 'AUTHENTICAT
 
 export interface OrderItem {
   readonly productId: string;
+  /** The product's name at checkout. */
+  readonly name: string;
   readonly quantity: number;
   /** Minor units (cents) of `Order.currency`, from the catalog at checkout. */
   readonly unitAmount: number;

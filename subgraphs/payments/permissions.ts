@@ -19,8 +19,6 @@ export const paymentsRules = {
   OrderEdge: { '*': allowAll },
   Money: { '*': allowAll },
   PageInfo: { '*': allowAll },
-  // A reference to the catalog's entity: only its key lives here.
-  Product: { id: allowAll },
 } satisfies PermissionRules;
 
 export const paymentsPermissions = createPermissions(paymentsRules);

@@ -1,11 +1,12 @@
 import type { VendorItemError } from '../kit/errors/VendorItemError.js';
 import type { VendorClient } from '../kit/vendor/createVendorClient.js';
 import { parseAnswer, parseBatchItems } from '../kit/vendor/vendorAnswer.js';
-import { cents, count, currency, vendorId, z } from '../kit/vendor/vendorValues.js';
+import { cents, count, currency, line, vendorId, z } from '../kit/vendor/vendorValues.js';
 
 /** What checkout needs of a product: its price and whether it can be ordered. */
 export interface ProductPrice {
   readonly id: string;
+  readonly name: string;
   /** Minor units. */
   readonly amount: number;
   /** Upper case ISO 4217. */
@@ -14,8 +15,8 @@ export interface ProductPrice {
 }
 
 const product = z
-  .object({ id: vendorId('prod_'), price_cents: cents(), currency: currency(), inventory_quantity: count() })
-  .transform((p): ProductPrice => ({ id: p.id, amount: p.price_cents, currency: p.currency.toUpperCase(), inStock: p.inventory_quantity > 0 }));
+  .object({ id: vendorId('prod_'), title: line(200), price_cents: cents(), currency: currency(), inventory_quantity: count() })
+  .transform((p): ProductPrice => ({ id: p.id, name: p.title, amount: p.price_cents, currency: p.currency.toUpperCase(), inStock: p.inventory_quantity > 0 }));
 
 /** The commerce platform's product batch endpoint, read-only: the source of every price we charge. */
 export function createPricesClient(vendor: VendorClient) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { authenticatePayment, confirmPayment, type PaymentMethodInput } from '../../vendors/payments/paylaneClient.js';
+import { operation } from '../harness/operations.js';
 
 /** What the phone sends to the graph: GraphQL over HTTP with the user's bearer token. */
 export interface PhoneOptions {
@@ -10,17 +11,10 @@ export interface PhoneOptions {
   readonly accessToken: string;
 }
 
-const CHECKOUT = /* GraphQL */ `
-  mutation StartCheckout($items: [CheckoutItemInput!]!, $idempotencyKey: String!) {
-    startCheckout(items: $items, idempotencyKey: $idempotencyKey) {
-      order { id status total { amount currency } }
-      paymentSheet { clientSecret customerId customerEphemeralKey customerEphemeralKeyExpiresAt }
-    }
-  }`;
-const CONFIRM = /* GraphQL */ `
-  mutation ConfirmCheckout($orderId: ID!) { confirmCheckout(orderId: $orderId) { id status paymentError } }`;
-const ORDER = /* GraphQL */ `
-  query Order($id: ID!) { order(id: $id) { id status paymentError total { amount currency } items { quantity product { id name } } } }`;
+// The app's own operations, as shipped (test/operations/, in the safelist of the app builds that have them).
+const CHECKOUT = operation('StartCheckout');
+const CONFIRM = operation('ConfirmCheckout');
+const ORDER = operation('OrderDetails');
 
 export interface PhoneCheckout {
   readonly orderId: string;

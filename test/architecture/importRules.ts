@@ -41,7 +41,11 @@ export function ruleFor(file: string): Rule | undefined {
   if (top === 'test' || top === 'scripts' || top === 'bench') return EVERYTHING;
   // Root config files (vitest.config.ts) are tooling.
   if (!file.includes('/')) return EVERYTHING;
-  if (top === 'platform') return { text: 'platform/ imports only platform/', allowed: ['platform/'] };
+  if (top === 'platform') {
+    // Like every layer's tests, platform's may use the harness (a test database, spawning an entry point).
+    const testOnly = isTest(file) ? ['test/harness/'] : [];
+    return { text: `platform/ imports only platform/${isTest(file) ? ' (its tests also test/harness/)' : ''}`, allowed: ['platform/', ...testOnly] };
+  }
   if (top === 'gateway') {
     if (second === 'test') {
       return {

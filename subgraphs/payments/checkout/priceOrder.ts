@@ -29,7 +29,7 @@ export async function priceOrder(
     if (price instanceof VendorItemError) throw price;
     if (!price.inStock) throw badUserInput('items', `products in stock (${line.productId} is not)`);
     currencies.add(price.currency);
-    items.push({ productId: line.productId, quantity: line.quantity, unitAmount: price.amount });
+    items.push({ productId: line.productId, name: price.name, quantity: line.quantity, unitAmount: price.amount });
   }
   if (currencies.size !== 1) throw badUserInput('items', 'products priced in one currency (pay for the others in a second checkout)');
   const amount = items.reduce((sum, i) => sum + i.unitAmount * i.quantity, 0);

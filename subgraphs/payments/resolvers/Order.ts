@@ -5,7 +5,8 @@ export const Order = {
   total: (order: OrderModel) => money(order.amount, order.currency),
   items: (order: OrderModel) =>
     order.items.map((item: OrderItem) => ({
-      product: { __typename: 'Product', id: item.productId },
+      productId: item.productId,
+      name: item.name,
       quantity: item.quantity,
       unitPrice: money(item.unitAmount, order.currency),
     })),
