@@ -40,7 +40,7 @@ describe('npm run demo:checkout', () => {
     expect(text).toMatch(/startCheckout: order ord_[a-z0-9]{20}, total 265\.97 USD/);
     expect(text).toContain('paid at the vendor with the client secret only: pm_card_visa → succeeded');
     expect(text).toMatch(/confirmCheckout \(the server asks the vendor itself\): PAID/);
-    expect(text).toMatch(/order ord_[a-z0-9]{20} as polled: PAID/);
+    expect(text).toMatch(/order ord_[a-z0-9]{20} as polled: PAID · 2 × .+ at \d+\.\d\d, 1 × .+ at \d+\.\d\d/);
     // The app's view: never our server key, nor the credentials themselves.
     expect(text).not.toContain(stack.sandbox.vendor('payments').apiKey);
     expect(text).not.toMatch(/_secret_|ek_test_|eyJ/);

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { gatewayEntry, sandboxVendorEntry, sandboxVendorEnv } from '../platform/registry/services.js';
 import { createSandboxPhone, type PhoneCheckout, type SandboxPhone } from '../test/app/sandboxPhone.js';
+import { operation } from '../test/harness/operations.js';
 import { listPaymentMethods, webhookStatus, type WebhookAttempt } from '../vendors/payments/paylaneClient.js';
 
 /** The sandbox's test cards (Stripe's test payment method ids) and where each must leave the order. */
@@ -34,8 +35,8 @@ const CART = [
   { productId: 'prod_0003', quantity: 1 },
 ] as const;
 
-const SIGN_UP = /* GraphQL */ `
-  mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken expiresIn user { id displayName } } }`;
+/** The app's own sign-up operation, as shipped (test/operations/SignUp.graphql). */
+const SIGN_UP = operation('SignUp');
 
 export interface DemoOptions {
   /** The gateway's GraphQL endpoint. */
@@ -96,7 +97,11 @@ async function preflight(options: DemoOptions): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: '{ __typename }' }),
   });
-  if (gateway.status !== 200) throw new DemoError(`${options.gatewayUrl} answered HTTP ${gateway.status} to { __typename }: is it the gateway's GraphQL endpoint (…/graphql)?`);
+  // Any GraphQL answer will do (a safelist gateway refuses this query, and says so in GraphQL's shape).
+  const answer = (await gateway.json().catch(() => null)) as { data?: unknown; errors?: unknown } | null;
+  if (answer === null || (answer.data === undefined && answer.errors === undefined)) {
+    throw new DemoError(`${options.gatewayUrl} answered HTTP ${gateway.status}, not GraphQL: is it the gateway's GraphQL endpoint (…/graphql)?`);
+  }
   // The demo pays with the sandbox's test cards and answers its 3-D Secure: a real vendor's page would not.
   const health = await reach('the payment vendor sandbox', `${options.paymentsUrl}/__sandbox/health`, '--payments');
   const body = (await health.json().catch(() => null)) as { vendor?: unknown } | null;
@@ -172,8 +177,8 @@ export async function runDemoCheckout(options: DemoOptions): Promise<DemoResult>
   // 4. Whoever came first, the order only moves forward: poll until it reaches where the card leads.
   const status = await step('polling the order', () => phone.waitForStatus(checkout.orderId, (s) => s === card.expected, timeoutMs));
   const order = await step('reading the order', () => phone.order(checkout.orderId));
-  const items = (order?.items ?? []) as { quantity: number; product: { id: string; name: string } | null }[];
-  const lines = items.map((i) => `${i.quantity} × ${i.product?.name ?? '(catalog unavailable)'}`).join(', ');
+  const items = (order?.items ?? []) as { quantity: number; name: string; unitPrice: { amount: string; currency: string } }[];
+  const lines = items.map((i) => `${i.quantity} × ${i.name} at ${i.unitPrice.amount}`).join(', ');
   print(`5. order ${checkout.orderId} as polled: ${status}${order?.paymentError ? ` (${order.paymentError})` : ''} · ${lines}`);
 
   const webhooks = await webhooksSince(options.paymentsUrl, startedAt);
