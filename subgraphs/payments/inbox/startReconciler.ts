@@ -26,7 +26,7 @@ export function startReconciler(store: OrderStore, paylane: PaylaneClient, optio
         try {
           const fact = factOfIntent(await paylane.getIntent.call(order.intentId, { requestId }));
           const outcome = fact === null ? 'mismatch' : await store.applyFact(fact, 'reconcile');
-          if (outcome !== 'applied') await store.touch(order.id);
+          if (outcome !== 'applied') await store.markChecked(order.id);
           logger.info({ orderId: order.id, outcome }, 'order reconciled with the payment vendor');
         } catch (err) {
           logger.warn({ orderId: order.id, err }, 'reconciliation failed; the next round tries again');

@@ -158,17 +158,17 @@ export class OrderStore {
     const { rows } = await this.db.query<OrderRow>(
       `SELECT ${ORDER_COLUMNS} FROM orders
         WHERE status = ANY($1::text[]) AND intent_id IS NOT NULL
-          AND updated_at < now() - ($2::int * interval '1 millisecond')
+          AND greatest(updated_at, coalesce(checked_at, updated_at)) < now() - ($2::int * interval '1 millisecond')
           AND created_at > now() - interval '7 days'
-        ORDER BY updated_at LIMIT $3`,
+        ORDER BY greatest(updated_at, coalesce(checked_at, updated_at)) LIMIT $3`,
       [AWAITING_PAYMENT, olderThanMs, limit],
     );
     return rows.map(toOrder);
   }
 
-  /** Marks an order as checked just now, so the reconciler moves on to others. */
-  async touch(orderId: string): Promise<void> {
-    await this.db.query('UPDATE orders SET updated_at = now() WHERE id = $1', [orderId]);
+  /** Marks an order as checked with the vendor just now, so the reconciler moves on to others. */
+  async markChecked(orderId: string): Promise<void> {
+    await this.db.query('UPDATE orders SET checked_at = now() WHERE id = $1', [orderId]);
   }
 }
 

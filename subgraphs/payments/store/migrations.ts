@@ -23,10 +23,12 @@ export const paymentsMigrations: readonly Migration[] = [
         intent_id text UNIQUE,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
+        -- When the reconciler last asked the vendor about it (not a change: updated_at stays).
+        checked_at timestamptz,
         UNIQUE (user_id, idempotency_key)
       );
       CREATE INDEX orders_by_user ON orders (user_id, created_at DESC, id DESC);
-      CREATE INDEX orders_awaiting ON orders (updated_at) WHERE status IN ('PENDING_PAYMENT', 'FAILED') AND intent_id IS NOT NULL;
+      CREATE INDEX orders_awaiting ON orders (created_at) WHERE status IN ('PENDING_PAYMENT', 'FAILED') AND intent_id IS NOT NULL;
 
       -- The vendor's customer of each user, so every checkout of one user shares saved cards.
       CREATE TABLE customers (
