@@ -166,5 +166,7 @@ The home screen:
 
 curl -s ${gatewayUrl} -H 'content-type: application/json' --data '${body}'
 
+A phone buying something (checkout, the payment sheet, the webhook): npm run demo:checkout
+
 Ctrl-C stops everything.
 `);

@@ -92,7 +92,7 @@ export function vendorSettings(prefix: string, defaults: VendorDefaults) {
       min: 1,
       max: 10,
       unit: 'attempts',
-      description: 'Attempts per idempotent read, the first included (1 disables retries). Writes are never retried.',
+      description: 'Attempts per idempotent call (a read, or a write the vendor deduplicates by idempotency key), the first included (1 disables retries). Other writes are never retried.',
     }),
     retryBaseMs: int(`${p}_RETRY_BASE_MS`, {
       default: 50,
