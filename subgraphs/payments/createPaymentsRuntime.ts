@@ -64,7 +64,8 @@ export function createPaymentsRuntime(options: { config: RuntimeConfig; logger: 
       try {
         db = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, logger });
         const applied = await runMigrations(db, paymentsMigrations, logger);
-        queue = createJobQueue(db, { schema: `${config.databaseSchema}_jobs`, logger });
+        // Expiry is only noticed on a maintenance beat (pg-boss's default: every 120 s): beat at least as often as retryAfter promises.
+        queue = createJobQueue(db, { schema: `${config.databaseSchema}_jobs`, logger, maintenanceIntervalSeconds: Math.min(120, config.inboxRetryAfterS) });
         await queue.start();
         await queue.createQueue(INBOX_QUEUE, { retryLimit: 1000, retryDelaySeconds: 1, retryBackoff: true, expireInSeconds: config.inboxRetryAfterS });
         store = new OrderStore(db);
