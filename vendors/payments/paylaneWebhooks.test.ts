@@ -149,6 +149,15 @@ describe('Paylane webhooks: fault controls', () => {
     for (const id of new Set(ids)) expect(ids.filter((x) => x === id)).toHaveLength(2);
   });
 
+  it('is idle only once the duplicate is sent too (nothing in flight)', async () => {
+    const { v, r } = await start();
+    await setWebhookFaults(v.url, { duplicateRate: 1 });
+    await newIntent(v);
+    const status = await waitForWebhooksIdle(v.url, { intervalMs: 1 });
+    expect(status.attempts.map((a) => a.status)).toEqual([200, 200]);
+    expect(r.received).toHaveLength(2);
+  });
+
   it('drops events: never delivered, never retried, counted as dropped', async () => {
     const { v, r } = await start();
     await setWebhookFaults(v.url, { dropRate: 1 });

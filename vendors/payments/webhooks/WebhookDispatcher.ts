@@ -213,11 +213,12 @@ export class WebhookDispatcher {
     const status = await this.send(delivery, this.url);
     if (status === null) return; // closed meanwhile
     if (typeof status === 'number' && status >= 200 && status < 300) {
-      this.finish('delivered');
       if (this.url !== null && this.chance(this.faults.duplicateRate)) {
         this.counters.duplicated++;
-        await this.send(delivery, this.url);
+        // Still pending until the duplicate is sent too: idle means nothing is in flight.
+        if ((await this.send(delivery, this.url)) === null) return;
       }
+      this.finish('delivered');
     } else if (delivery.attempts >= this.options.maxAttempts) this.finish('failed');
     else this.after(this.backoffMs(delivery.attempts), delivery);
   }
