@@ -38,6 +38,8 @@ export interface MeasureOptions {
   readonly deliveries: number;
   readonly duplicateShare: number;
   readonly concurrency: number;
+  /** Open loop at this many deliveries per second (see sendDeliveries); unset = as fast as `concurrency` allows. */
+  readonly ratePerS?: number;
   readonly workers: number;
   /** No delivery starts after this long. */
   readonly sendForMs: number;
@@ -114,7 +116,13 @@ export async function measureInbox(options: MeasureOptions): Promise<InboxFigure
 
     log(`${options.store}: sending up to ${scenario.deliveries.length} deliveries (${scenario.events.length} events) for at most ${options.sendForMs / 1000} s`);
     const started = performance.now();
-    const outcomes = await sendDeliveries(scenario.deliveries, { url: () => url, secret: options.secret, concurrency: options.concurrency, stopAfterMs: options.sendForMs });
+    const outcomes = await sendDeliveries(scenario.deliveries, {
+      url: () => url,
+      secret: options.secret,
+      concurrency: options.concurrency,
+      ratePerS: options.ratePerS,
+      stopAfterMs: options.sendForMs,
+    });
     const sendS = (performance.now() - started) / 1000;
     const part = sentPart(scenario, outcomes.length);
     const distinct = part.events.length;

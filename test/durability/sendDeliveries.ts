@@ -30,6 +30,12 @@ export interface SendOptions {
   readonly retry?: { readonly delayMs: number; readonly giveUpMs: number };
   /** No new delivery is started after this long (ms from the start); the outcomes then cover the deliveries sent. */
   readonly stopAfterMs?: number;
+  /**
+   * Open loop, as a vendor delivers: delivery i starts at `i / ratePerS` seconds from the
+   * start (or as soon as a sender is free after that), so latency is measured at a load the
+   * service does not set itself. Unset: each sender starts its next delivery at once.
+   */
+  readonly ratePerS?: number;
   /** Called after each delivery is over (accepted or given up). */
   readonly onDone?: (outcome: DeliveryOutcome, doneSoFar: number) => void;
 }
@@ -75,6 +81,10 @@ export async function sendDeliveries(deliveries: readonly PlannedEvent[], option
     while (next < deliveries.length && !stopped()) {
       const i = next++;
       const event = deliveries[i]!;
+      if (options.ratePerS !== undefined) {
+        const due = start + (i * 1000) / options.ratePerS - performance.now();
+        if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+      }
       const firstTry = performance.now();
       let attempts = 0;
       let result: Awaited<ReturnType<typeof attempt>>;

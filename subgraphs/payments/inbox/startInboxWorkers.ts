@@ -13,7 +13,7 @@ import { INBOX_QUEUE, type InboxJob } from './inboxQueue.js';
 export async function startInboxWorkers(queue: JobQueue, store: OrderStore, options: { workers: number; pollMs: number; logger: Logger }): Promise<void> {
   const { logger } = options;
   for (let i = 0; i < options.workers; i++) {
-    await queue.work<InboxJob>(INBOX_QUEUE, { batchSize: 20, pollingIntervalSeconds: options.pollMs / 1000 }, async (jobs) => {
+    await queue.work<InboxJob>(INBOX_QUEUE, { batchSize: 100, pollingIntervalSeconds: options.pollMs / 1000 }, async (jobs) => {
       for (const job of jobs) {
         const outcome = await store.processEvent(job.data.eventId, factOfEvent);
         if (outcome === null) logger.error({ eventId: job.data.eventId }, 'inbox job for an event that is not in the inbox');

@@ -23,8 +23,6 @@ export const paymentsMigrations: readonly Migration[] = [
         intent_id text UNIQUE,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
-        -- When the reconciler last asked the vendor about it (not a change: updated_at stays).
-        checked_at timestamptz,
         UNIQUE (user_id, idempotency_key)
       );
       CREATE INDEX orders_by_user ON orders (user_id, created_at DESC, id DESC);
@@ -62,6 +60,15 @@ export const paymentsMigrations: readonly Migration[] = [
         at timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX order_transitions_by_order ON order_transitions (order_id, id);
+    `,
+  },
+  {
+    version: 2,
+    name: 'orders.checked_at',
+    sql: `
+      -- When the reconciler last asked the vendor about an order (not a change: updated_at,
+      -- which the API shows as the last status change, stays).
+      ALTER TABLE orders ADD COLUMN checked_at timestamptz;
     `,
   },
 ];
