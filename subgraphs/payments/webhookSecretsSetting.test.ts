@@ -38,4 +38,15 @@ describe('PAYMENTS_WEBHOOK_SECRETS', () => {
     expect(JSON.stringify(result)).not.toContain(value);
     expect(JSON.stringify(result)).toContain('whsec_');
   });
+
+  it('is required in production, where the sandbox secret (public, in the repository) is refused', () => {
+    const production = { NODE_ENV: 'production' };
+    const own = secret();
+    expect(setting.parse(undefined, production)).toMatchObject({ ok: false, expected: expect.stringContaining('required when NODE_ENV=production') });
+    expect(setting.parse(' ', production).ok).toBe(false);
+    expect(setting.parse(DEFAULT, production).ok).toBe(false);
+    expect(setting.parse(`${own},${DEFAULT}`, production).ok).toBe(false);
+    expect(setting.parse(own, production)).toEqual({ ok: true, value: [own] });
+    expect(setting.parse(DEFAULT, { NODE_ENV: 'development' })).toEqual({ ok: true, value: [DEFAULT] });
+  });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLeaks } from '../harness/leaks.js';
 import { operation } from '../harness/operations.js';
@@ -13,7 +14,8 @@ const API_HEADERS = {
 describe('NODE_ENV=production at the gateway', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { NODE_ENV: 'production' } });
+    // Production refuses the sandbox's (public) webhook secret: payments gets one of its own.
+    stack = await startStack({ env: { NODE_ENV: 'production', PAYMENTS_WEBHOOK_SECRETS: `whsec_${randomBytes(32).toString('base64')}` } });
   });
   afterAll(() => stack?.close());
 
