@@ -36,16 +36,17 @@ export function createPaymentsRuntime(options: { config: RuntimeConfig; logger: 
   let db: Database | undefined;
   let queue: JobQueue | undefined;
   let store: OrderStore | undefined;
-  let stopReconciler: (() => void) | undefined;
+  let stopReconciler: (() => Promise<void>) | undefined;
 
   const stop = async () => {
-    stopReconciler?.();
+    const reconciling = stopReconciler?.();
     stopReconciler = undefined;
     const [q, d] = [queue, db];
     queue = undefined;
     store = undefined;
     db = undefined;
     // Running handlers finish (or their jobs expire and are retried elsewhere); then the pool closes.
+    await reconciling;
     await q?.stop({ timeoutMs: 5000 }).catch((err: unknown) => logger.warn({ err }, 'job queue did not stop cleanly'));
     await d?.close();
   };

@@ -134,8 +134,12 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     },
     async stop() {
       ready = false;
-      await apollo.stop();
-      await options.lifecycle?.stop();
+      try {
+        await apollo.stop();
+      } finally {
+        // A failed Apollo stop must not leave the database, job queue and workers running.
+        await options.lifecycle?.stop();
+      }
     },
     isReady: () => ready,
   };

@@ -10,15 +10,17 @@ const BATCH = 20;
  * webhook was dropped and the app was killed before it synced. Every so often, orders that
  * still await payment and have not changed for `afterMs` are checked with the vendor, as
  * the app's sync would. Harmless with several replicas: applying a fact is idempotent.
- * Returns a stop function.
+ * Returns a stop function (resolves once a round in progress has ended).
  */
-export function startReconciler(store: OrderStore, paylane: PaylaneClient, options: { afterMs: number; logger: Logger }): () => void {
+export function startReconciler(store: OrderStore, paylane: PaylaneClient, options: { afterMs: number; logger: Logger }): () => Promise<void> {
   const { logger } = options;
-  let running = false;
+  let running: Promise<void> | undefined;
   let stopped = false;
-  const run = async () => {
-    if (running || stopped) return;
-    running = true;
+  const run = () => {
+    if (running !== undefined || stopped) return;
+    running = round().finally(() => (running = undefined));
+  };
+  const round = async () => {
     try {
       for (const order of await store.staleAwaiting(options.afterMs, BATCH)) {
         if (stopped || order.intentId === null) break;
@@ -35,14 +37,14 @@ export function startReconciler(store: OrderStore, paylane: PaylaneClient, optio
       }
     } catch (err) {
       logger.warn({ err }, 'reconciliation round failed');
-    } finally {
-      running = false;
     }
   };
-  const timer = setInterval(() => void run(), Math.max(1000, Math.floor(options.afterMs / 2)));
+  const timer = setInterval(run, Math.max(1000, Math.floor(options.afterMs / 2)));
   timer.unref();
-  return () => {
+  // Waits for a round in progress, so that the database and the vendor client close under nobody.
+  return async () => {
     stopped = true;
     clearInterval(timer);
+    await running;
   };
 }
