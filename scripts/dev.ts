@@ -15,6 +15,7 @@ import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.
 import { subgraphEnv, subgraphPaths, subgraphReadsEnv } from '../platform/registry/services.js';
 import { parseSandboxConfig, sandboxOptionsFrom } from '../vendors/config.js';
 import { loadSandboxVendors } from '../vendors/loadSandboxVendors.js';
+import { pointWebhooks } from '../vendors/sandbox/pointWebhooks.js';
 import { waitReady } from './start/probeReady.js';
 import { subgraphArgument } from './subgraphArgument.js';
 
@@ -131,12 +132,8 @@ const ready = await waitReady(subgraph.name, `${origin}/readyz`, 60_000, stopped
   },
 );
 if (ready && subgraph.webhookPath !== undefined) {
-  // Its vendor's webhooks go to it (every webhook-sending sandbox vendor has this control endpoint).
-  await fetch(`${vendor.url}/__sandbox/webhooks/endpoint`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url: `${origin}${subgraph.webhookPath}` }),
-  });
+  // Its vendor's webhooks go to it.
+  await pointWebhooks(vendor.url, `${origin}${subgraph.webhookPath}`).catch((err: Error) => console.error(`dev: ${err.message}`));
 }
 if (ready) {
   const body = JSON.stringify({ query: '{ _service { sdl } }' });

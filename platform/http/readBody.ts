@@ -16,7 +16,12 @@ export class ClientGoneError extends Error {
 }
 
 /** Reads a request body, refusing (and stopping to read) past `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return (await readBodyBytes(req, limit)).toString('utf8');
+}
+
+/** The body's bytes as sent (for a signature over exactly them), with the same limit and refusals as `readBody`. */
+export function readBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
@@ -39,7 +44,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     let ended = false;
     req.on('end', () => {
       ended = true;
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      resolve(Buffer.concat(chunks));
     });
     // A client hanging up mid-body: `aborted` (an ECONNRESET error) and/or `close` before `end`.
     req.on('error', (err: NodeJS.ErrnoException) => reject(req.destroyed || err.code === 'ECONNRESET' ? new ClientGoneError() : err));

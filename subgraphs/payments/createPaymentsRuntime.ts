@@ -72,7 +72,12 @@ export function createPaymentsRuntime(options: { config: RuntimeConfig; logger: 
         store = new OrderStore(db);
         if (workers > 0) {
           await startInboxWorkers(queue, store, { workers, pollMs: config.inboxPollMs, logger });
-          stopReconciler = startReconciler(store, options.paylane, { afterMs: config.reconcileAfterMs, logger });
+          const jobs = queue;
+          stopReconciler = startReconciler(store, options.paylane, {
+            afterMs: config.reconcileAfterMs,
+            requeue: (eventId) => jobs.send(INBOX_QUEUE, { eventId }),
+            logger,
+          });
         }
         logger.info({ store: db.kind, schema: db.schema, migrationsApplied: applied, workers }, 'payments store open');
       } catch (err) {

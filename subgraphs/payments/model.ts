@@ -1,3 +1,6 @@
+/** An order id (`ord_` + 20 of [a-z0-9], see OrderStore.newOrderId): all one from a client or a vendor may look like. */
+export const ORDER_ID = /^ord_[a-z0-9]{20}$/;
+
 /** An order's status. Ranked: a status only ever moves to a higher one (see orderStatus.ts). */
 export type OrderStatus = 'PENDING_PAYMENT' | 'FAILED' | 'PAID' | 'REFUNDED';
 

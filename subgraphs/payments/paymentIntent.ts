@@ -1,10 +1,9 @@
 import { count, currency, vendorId, z } from '../kit/vendor/vendorValues.js';
-import type { OrderStatus, PaymentError, PaymentFact } from './model.js';
+import { ORDER_ID, type OrderStatus, type PaymentError, type PaymentFact } from './model.js';
 
 /** The vendor's object ids: `pi_…`, `cus_…`, `ch_…`, `evt_…`. */
 export const INTENT_ID = vendorId('pi_');
 export const CUSTOMER_ID = vendorId('cus_');
-const ORDER_ID = /^ord_[a-z0-9]{20}$/;
 
 const paymentError = z
   .object({ code: z.string().max(100).nullish(), decline_code: z.string().max(100).nullish() })

@@ -17,6 +17,7 @@ import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
 import { COLD_START_BUDGETS } from './coldStartBudgets.js';
 import { registerPrivateJwk } from './secrets.js';
 import { databaseUrlForTests, dropSchemas, uniqueSchema } from './testDatabase.js';
+import { pointWebhooks } from '../../vendors/sandbox/pointWebhooks.js';
 import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
 
 /** A subgraph's name in the registry (platform/registry/services.ts). */
@@ -170,7 +171,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }
       started.push({ name, service, http });
       const { webhookPath } = subgraphEntry(name);
-      if (webhookPath !== undefined) await pointWebhooks(sandbox, subgraphEntry(name).vendor, `${http.origin}${webhookPath}`);
+      if (webhookPath !== undefined) await pointWebhooks(sandbox.vendor(subgraphEntry(name).vendor).url, `${http.origin}${webhookPath}`);
     }
 
     const gatewayConfig = parseGatewayConfig({
@@ -264,15 +265,3 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-/**
- * Points a webhook-sending sandbox vendor at the subgraph that receives its webhooks (it
- * listens on port 0, so only now is its URL known). Every such vendor has this control endpoint.
- */
-async function pointWebhooks(sandbox: Sandbox, vendorName: string, url: string): Promise<void> {
-  const res = await fetch(`${sandbox.vendor(vendorName).url}/__sandbox/webhooks/endpoint`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url }),
-  });
-  if (!res.ok) throw new Error(`sandbox vendor ${vendorName} refused its webhook endpoint (${res.status}): ${await res.text()}`);
-}

@@ -1,6 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setWebhookFaults, waitForWebhooksIdle } from '../../vendors/payments/paylaneClient.js';
-import { CART, inboxCount, settleWebhooks, startPaymentsStack, transitions, waitFor, type PaymentsStack } from './paymentsStack.js';
+import {
+  CART,
+  eventOfType,
+  eventsOfIntent,
+  inboxCount,
+  intentIdOf,
+  settleWebhooks,
+  startPaymentsStack,
+  transitions,
+  waitFor,
+  waitForProcessed,
+  type PaymentsStack,
+} from './paymentsStack.js';
 
 /**
  * The third way an order learns its outcome: every webhook lost and the app killed before it
@@ -51,4 +63,22 @@ describe('the reconciler settles orders that nobody told us about', () => {
     expect(order).toEqual({ status: 'PENDING_PAYMENT', createdAt: order.createdAt, updatedAt: order.createdAt });
     expect(await transitions(p.db(), untouched.orderId)).toEqual([]);
   });
+
+  it('gives a new job to an inbox event whose job is gone, so that a received event is applied in the end', async () => {
+    const app = await p.phone('usr_0101');
+    const checkout = await app.startCheckout(CART);
+    expect(await app.pay(checkout, 'pm_card_visa')).toBe('succeeded');
+    const succeeded = eventOfType(await eventsOfIntent(p, intentIdOf(checkout.clientSecret)), 'payment_intent.succeeded');
+    // As if its job had been given up after every retry: the row is there, unprocessed, long received, with no job.
+    const eventId = `evt_lostjob${Date.now()}`;
+    await p.db().query(`INSERT INTO inbox (event_id, type, payload, received_at) VALUES ($1, $2, $3::jsonb, now() - interval '1 hour')`, [
+      eventId,
+      succeeded.type,
+      JSON.stringify({ ...succeeded, id: eventId }),
+    ]);
+    const [row] = await waitForProcessed(p.db(), [eventId]);
+    expect(row).toMatchObject({ outcome: expect.stringMatching(/^(applied|no_change)$/), applications: 1 });
+    expect((await app.order(checkout.orderId))?.status).toBe('PAID');
+  });
 });
+

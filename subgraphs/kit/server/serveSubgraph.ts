@@ -14,7 +14,14 @@ export async function serveSubgraph(
 ): Promise<void> {
   const { logger } = options;
   await service.server.start();
-  const http = await startHttpServer(service.server.handler, { host: options.host, port: options.port });
+  let http: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    http = await startHttpServer(service.server.handler, { host: options.host, port: options.port });
+  } catch (err) {
+    // The port is taken (or similar): what start() opened (a database, workers) must not outlive the failure.
+    await service.close().catch(() => undefined);
+    throw err;
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

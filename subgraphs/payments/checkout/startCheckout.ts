@@ -49,16 +49,22 @@ export async function startCheckout(deps: CheckoutDeps, userId: string, items: r
     await store.setIntent(order.id, intent.id);
   } else {
     intent = await paylane.getIntent.call(order.intentId, call);
-    // The app may have paid and never synced: then this read is the sync.
     const fact = factOfIntent(intent);
-    if (fact !== null && fact.orderId === order.id && (await store.applyFact(fact, 'sync')) === 'applied') {
-      order = (await store.order(userId, order.id)) ?? order;
-      if (!AWAITING_PAYMENT.includes(order.status)) return { order, paymentSheet: null };
+    // Never hand out the secret of an intent that is not this order's (the vendor's data is not trusted either).
+    if (fact === null || fact.orderId !== order.id) {
+      deps.logger.error({ orderId: order.id, intentId: order.intentId }, "the order's payment intent names another order: no payment sheet");
+      throw new AppError('INTERNAL_SERVER_ERROR');
     }
+    // The app may have paid and never synced: then this read is the sync.
+    if ((await store.applyFact(fact, 'sync')) === 'applied') order = (await store.order(userId, order.id)) ?? order;
+    if (!AWAITING_PAYMENT.includes(order.status)) return { order, paymentSheet: null };
   }
   const ephemeral = await paylane.createEphemeralKey.call({ customerId, nonce: randomUUID() }, call);
+  // A webhook may have moved the order meanwhile: a paid order gets no sheet.
+  order = (await store.order(userId, order.id)) ?? order;
+  if (!AWAITING_PAYMENT.includes(order.status)) return { order, paymentSheet: null };
   return {
-    order: (await store.order(userId, order.id)) ?? order,
+    order,
     paymentSheet: {
       clientSecret: intent.client_secret,
       customerId,
@@ -72,7 +78,8 @@ export async function startCheckout(deps: CheckoutDeps, userId: string, items: r
 async function customerOf(deps: CheckoutDeps, userId: string): Promise<string> {
   const known = await deps.store.customerOf(userId);
   if (known !== null) return known;
+  // Two concurrent first checkouts get the same customer: the vendor's idempotency key is the user.
   const created = await deps.paylane.createCustomer.call({ userId }, deps.call);
   await deps.store.saveCustomer(userId, created);
-  return (await deps.store.customerOf(userId)) ?? created;
+  return created;
 }

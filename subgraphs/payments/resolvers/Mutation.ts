@@ -3,10 +3,9 @@ import { confirmCheckout } from '../checkout/confirmCheckout.js';
 import type { CheckoutLine } from '../checkout/checkoutItems.js';
 import { startCheckout, type Checkout } from '../checkout/startCheckout.js';
 import type { PaymentsContext } from '../context.js';
-import type { Order } from '../model.js';
+import { ORDER_ID, type Order } from '../model.js';
 import { viewerId } from './Query.js';
 
-const ORDER_ID = /^ord_[a-z0-9]{20}$/;
 
 export const Mutation = {
   /** Guarded by the shield (signed in). See checkout/startCheckout.ts for why each step is safe to retry. */

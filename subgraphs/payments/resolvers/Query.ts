@@ -1,9 +1,8 @@
 import { AppError, badUserInput } from '../../../platform/errors/AppError.js';
 import type { PaymentsContext } from '../context.js';
-import type { Order } from '../model.js';
+import { ORDER_ID, type Order } from '../model.js';
 import { orderCursor } from '../store/OrderStore.js';
 
-const ORDER_ID = /^ord_[a-z0-9]{20}$/;
 const MAX_PAGE = 50;
 
 function viewerId(ctx: PaymentsContext): string {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../../../platform/db/Database.js';
-import type { Order, OrderItem, PaymentFact } from '../model.js';
+import { ORDER_ID, type Order, type OrderItem, type PaymentFact } from '../model.js';
 import { advance, AWAITING_PAYMENT } from '../orderStatus.js';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from './orderRows.js';
 
@@ -26,6 +26,7 @@ export interface OrderPage {
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
 /** `ord_` + 20 random characters of [a-z0-9] (about 103 bits). */
 export function newOrderId(): string {
   const bytes = randomBytes(20);
@@ -43,7 +44,7 @@ function parseCursor(cursor: string): { createdAt: string; id: string } | null {
   if (cursor.length > 200) return null;
   const [createdAt, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (extra !== undefined || createdAt === undefined || id === undefined) return null;
-  if (!/^ord_[a-z0-9]{20}$/.test(id) || Number.isNaN(Date.parse(createdAt))) return null;
+  if (!ORDER_ID.test(id) || Number.isNaN(Date.parse(createdAt))) return null;
   return { createdAt, id };
 }
 
@@ -153,17 +154,32 @@ export class OrderStore {
     });
   }
 
-  /** Orders that still await payment and have not changed for `olderThanMs`: the reconciler asks the vendor about them. */
+  /**
+   * Orders that still await payment and have not changed (or been checked) for `olderThanMs`,
+   * nor for a quarter of their age: the reconciler asks the vendor about them, ever less
+   * often as they age, so that a pile of abandoned checkouts does not crowd out new ones.
+   */
   async staleAwaiting(olderThanMs: number, limit: number): Promise<Order[]> {
     const { rows } = await this.db.query<OrderRow>(
       `SELECT ${ORDER_COLUMNS} FROM orders
         WHERE status = ANY($1::text[]) AND intent_id IS NOT NULL
-          AND greatest(updated_at, coalesce(checked_at, updated_at)) < now() - ($2::int * interval '1 millisecond')
           AND created_at > now() - interval '7 days'
+          AND greatest(updated_at, coalesce(checked_at, updated_at))
+              < now() - greatest($2::int * interval '1 millisecond', (now() - created_at) / 4)
         ORDER BY greatest(updated_at, coalesce(checked_at, updated_at)) LIMIT $3`,
       [AWAITING_PAYMENT, olderThanMs, limit],
     );
     return rows.map(toOrder);
+  }
+
+  /** Inbox events received more than `olderThanMs` ago and still not applied (their job lost or given up). */
+  async unprocessedEvents(olderThanMs: number, limit: number): Promise<string[]> {
+    const { rows } = await this.db.query<{ event_id: string }>(
+      `SELECT event_id FROM inbox WHERE processed_at IS NULL AND received_at < now() - ($1::int * interval '1 millisecond')
+        ORDER BY received_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((r) => r.event_id);
   }
 
   /** Marks an order as checked with the vendor just now, so the reconciler moves on to others. */

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ExtraRoute } from '../../../platform/http/createHttpHandler.js';
-import { BodyTooLargeError, ClientGoneError, readBody } from '../../../platform/http/readBody.js';
+import { BodyTooLargeError, ClientGoneError, readBodyBytes } from '../../../platform/http/readBody.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import { webhookEvent } from './webhookEvent.js';
 import type { Verification } from './verifyWebhook.js';
@@ -53,9 +53,9 @@ export function createWebhookRoute(options: WebhookRouteOptions): ExtraRoute {
       answer(res, 503, { error: { code: 'not_ready', message: 'not accepting deliveries now; retry later' } }, { 'retry-after': '1' });
       return true;
     }
-    let text: string;
+    let body: Buffer;
     try {
-      text = await readBody(req, options.maxBodyBytes);
+      body = await readBodyBytes(req, options.maxBodyBytes);
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
         res.setHeader('connection', 'close');
@@ -64,12 +64,13 @@ export function createWebhookRoute(options: WebhookRouteOptions): ExtraRoute {
       if (err instanceof ClientGoneError) return true;
       throw err;
     }
-    const verification = options.verify(Buffer.from(text, 'utf8'), req.headers);
+    // The signature covers the bytes as sent, so it is checked before anything decodes them.
+    const verification = options.verify(body, req.headers);
     if (!verification.ok) return refuse(400, verification.reason, REFUSALS[verification.reason]);
 
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(body.toString('utf8'));
     } catch {
       return refuse(400, 'invalid_json', 'the body is not JSON');
     }
