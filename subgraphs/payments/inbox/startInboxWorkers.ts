@@ -10,10 +10,18 @@ import { INBOX_QUEUE, type InboxJob } from './inboxQueue.js';
  * harmless anyway: `processEvent` locks the inbox row and commits its processed mark with
  * the order's change, so a repeat finds it processed and does nothing.
  */
+/**
+ * Jobs a worker takes at once. pg-boss 10 waits out the poll interval even after a full batch,
+ * so this caps a worker at BATCH per poll; a taken job expires PAYMENTS_INBOX_RETRY_AFTER_S
+ * after it was taken, so a batch must finish well within that (100 events take well under a
+ * second on PostgreSQL; with a 2 s expiry on a loaded machine some are taken twice, harmlessly).
+ */
+const BATCH = 100;
+
 export async function startInboxWorkers(queue: JobQueue, store: OrderStore, options: { workers: number; pollMs: number; logger: Logger }): Promise<void> {
   const { logger } = options;
   for (let i = 0; i < options.workers; i++) {
-    await queue.work<InboxJob>(INBOX_QUEUE, { batchSize: 100, pollingIntervalSeconds: options.pollMs / 1000 }, async (jobs) => {
+    await queue.work<InboxJob>(INBOX_QUEUE, { batchSize: BATCH, pollingIntervalSeconds: options.pollMs / 1000 }, async (jobs) => {
       for (const job of jobs) {
         const outcome = await store.processEvent(job.data.eventId, factOfEvent);
         if (outcome === null) logger.error({ eventId: job.data.eventId }, 'inbox job for an event that is not in the inbox');
