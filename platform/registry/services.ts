@@ -87,6 +87,9 @@ export const sandboxVendorEntries: readonly SandboxVendorEntry[] = Object.freeze
     // The default webhook signing secret (Standard Webhooks: `whsec_` + base64).
     secrets: ['whsec_c2FuZGJveC1wYXlsYW5lLXdlYmhvb2tzLXNlY3JldCE='],
   },
+  // Push services (shaped like FCM HTTP v1 and APNs), for the notifications service.
+  { name: 'fcm', port: 4105, brand: 'Firecast', defaultKey: 'sandbox-fcm-key' },
+  { name: 'apns', port: 4106, brand: 'Orchard', defaultKey: 'sandbox-apns-key' },
   // new:vendor (npm run new:subgraph adds entries above this line)
 ]);
 
