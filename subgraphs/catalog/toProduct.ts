@@ -1,3 +1,4 @@
+import { moneyFromMinorUnits } from '../kit/vendor/moneyFromMinorUnits.js';
 import type { VendorProduct } from './commerceClient.js';
 
 /** The catalog's own model of a product: what `Product` resolves from. */
@@ -13,14 +14,11 @@ export interface Product {
 
 /** Vendor record → our model. Money stays exact: integer cents to a decimal string. */
 export function toProduct(p: VendorProduct): Product {
-  const cents = Math.trunc(p.price_cents);
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
   return {
     id: p.id,
     name: p.title,
     description: p.description,
-    price: { amount: `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`, currency: p.currency.toUpperCase() },
+    price: moneyFromMinorUnits(p.price_cents, p.currency),
     imageUrl: p.image_url,
     category: p.category,
     inStock: p.inventory_quantity > 0,

@@ -10,6 +10,7 @@ import type { GoogleErrorBody } from './fcmErrors.js';
 import type { RecordedMessage } from './PushRecords.js';
 import type { ServiceAccountJson } from './serviceAccount.js';
 import { FCM_SCOPE, JWT_BEARER_GRANT } from './tokenEndpoint.js';
+import { fetchJson } from '../sandbox/fetchJson.js';
 
 export type { FcmErrorCode, GoogleErrorBody } from './fcmErrors.js';
 export type { RecordedMessage } from './PushRecords.js';
@@ -57,16 +58,10 @@ export class FcmClientError extends Error {
 }
 
 async function call<T>(name: string, url: string, init: RequestInit & { expect?: number[] } = {}): Promise<{ status: number; body: T; headers: Headers }> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // kept as text, for the error message
-  }
-  if (!(init.expect ?? [200]).includes(res.status)) throw new FcmClientError(name, res.status, body);
-  return { status: res.status, body: body as T, headers: res.headers };
+  const { expect, ...request } = init;
+  const answer = await fetchJson(url, request);
+  if (!(expect ?? [200]).includes(answer.status)) throw new FcmClientError(name, answer.status, answer.body);
+  return { ...answer, body: answer.body as T };
 }
 
 const json = (method: string, body?: unknown): RequestInit =>

@@ -18,6 +18,7 @@ import type {
 } from './paylaneObjects.js';
 import type { WebhookStatus } from './webhooks/WebhookDispatcher.js';
 import type { WebhookFaults } from './webhooks/webhookFaults.js';
+import { fetchJson } from '../sandbox/fetchJson.js';
 
 export type { WebhookAttempt, WebhookStatus } from './webhooks/WebhookDispatcher.js';
 export type { WebhookFaults } from './webhooks/webhookFaults.js';
@@ -54,20 +55,13 @@ interface Call {
 async function call<T>(name: string, url: string, options: Call = {}): Promise<{ status: number; body: T; headers: Headers }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url, {
+  const answer = await fetchJson(url, {
     method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // kept as text, for the error message
-  }
-  if (!(options.expect ?? [200]).includes(res.status)) throw new PaylaneClientError(name, res.status, body);
-  return { status: res.status, body: body as T, headers: res.headers };
+  if (!(options.expect ?? [200]).includes(answer.status)) throw new PaylaneClientError(name, answer.status, answer.body);
+  return { ...answer, body: answer.body as T };
 }
 
 const path = (segment: string): string => encodeURIComponent(segment);
