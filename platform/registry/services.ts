@@ -32,6 +32,16 @@ export interface SubgraphEntry {
    * by `<NAME>_<VENDOR>_URL` and `<NAME>_<VENDOR>_KEY` (see `subgraphReadsEnv`).
    */
   readonly reads?: readonly string[];
+  /**
+   * Where this service receives events from other services (signed as Standard Webhooks with
+   * `<NAME>_EVENTS_SECRETS`), e.g. '/events'. Producers name it in `emitsTo`.
+   */
+  readonly eventsPath?: string;
+  /**
+   * The service whose `eventsPath` receives the events this one emits, wired by
+   * `<NAME>_EVENTS_URL` and signed with `<NAME>_EVENTS_SECRET` (see `subgraphEventsEnv`).
+   */
+  readonly emitsTo?: string;
 }
 
 export interface SandboxVendorEntry {
@@ -54,7 +64,7 @@ export const gatewayEntry = Object.freeze({ name: 'gateway', port: 4000, entry: 
 /** Every subgraph the gateway composes, in composition order. */
 export const subgraphEntries: readonly SubgraphEntry[] = Object.freeze([
   { name: 'catalog', port: 4001, vendor: 'commerce', owns: 'Product (listing, search, lookup)' },
-  { name: 'reviews', port: 4002, vendor: 'reviews', owns: 'Product.rating, Product.reviews, Review, addReview' },
+  { name: 'reviews', port: 4002, vendor: 'reviews', owns: 'Product.rating, Product.reviews, Review, addReview', emitsTo: 'notifications' },
   { name: 'accounts', port: 4003, vendor: 'identity', owns: 'User, me, sign-up and sign-in' },
   {
     name: 'payments',
@@ -63,6 +73,15 @@ export const subgraphEntries: readonly SubgraphEntry[] = Object.freeze([
     owns: 'Order, checkout, myOrders; payment webhooks',
     webhookPath: '/webhooks/payments',
     reads: ['commerce'],
+    emitsTo: 'notifications',
+  },
+  {
+    name: 'notifications',
+    port: 4005,
+    vendor: 'fcm',
+    owns: 'Device, notification preferences, myNotifications; pushes on order and review events',
+    reads: ['apns'],
+    eventsPath: '/events',
   },
   // new:subgraph (npm run new:subgraph adds entries above this line)
 ]);
@@ -92,6 +111,19 @@ export const sandboxVendorEntries: readonly SandboxVendorEntry[] = Object.freeze
   { name: 'apns', port: 4106, brand: 'Orchard', defaultKey: 'sandbox-apns-key' },
   // new:vendor (npm run new:subgraph adds entries above this line)
 ]);
+
+/**
+ * The default secret services sign their events to each other with (Standard Webhooks:
+ * `whsec_` + base64), for the sandbox and tests only: production sets `<NAME>_EVENTS_SECRET`
+ * on producers and `<NAME>_EVENTS_SECRETS` on consumers. Scanned for in every response.
+ */
+export const SANDBOX_EVENTS_SECRET = 'whsec_c2FuZGJveC1pbnRlcm5hbC1ldmVudHMtc2VjcmV0ISE=';
+
+/** `REVIEWS_EVENTS_URL` / `REVIEWS_EVENTS_SECRET` (a producer) and `NOTIFICATIONS_EVENTS_SECRETS` (a consumer). */
+export function subgraphEventsEnv(name: string) {
+  const p = envPrefix(name);
+  return { url: `${p}_EVENTS_URL`, secret: `${p}_EVENTS_SECRET`, secrets: `${p}_EVENTS_SECRETS` };
+}
 
 /** `reviews` → `REVIEWS`, `order-history` → `ORDER_HISTORY`: the prefix of a service's settings. */
 export function envPrefix(name: string): string {
