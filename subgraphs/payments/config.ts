@@ -2,9 +2,9 @@ import { parseConfig, type ConfigOf } from '../../platform/config/parseConfig.js
 import { serviceSettings } from '../../platform/config/serviceSettings.js';
 import { int, string, url, type Env } from '../../platform/config/setting.js';
 import { databaseSettings } from '../../platform/db/databaseSettings.js';
+import { signingSecretsSetting } from '../../platform/events/signingSecretsSetting.js';
 import { sandboxDefaults, sandboxVendorEntry, subgraphEntry, subgraphReadsEnv } from '../../platform/registry/services.js';
 import { vendorSettings } from '../kit/vendor/vendorSettings.js';
-import { webhookSecretsSetting } from './webhookSecretsSetting.js';
 
 const prices = subgraphReadsEnv('payments', 'commerce');
 const commerce = sandboxVendorEntry('commerce');
@@ -24,7 +24,10 @@ export const paymentsSettings = {
     description: 'Base URL of the commerce platform whose prices checkout charges (read-only: its product batch endpoint).',
   }),
   commerceKey: string(prices.key, { default: commerce.defaultKey, secret: true, description: 'API key for the commerce platform. Never logged.' }),
-  webhookSecrets: webhookSecretsSetting('PAYMENTS_WEBHOOK_SECRETS', sandboxVendorEntry('payments').secrets ?? []),
+  webhookSecrets: signingSecretsSetting('PAYMENTS_WEBHOOK_SECRETS', {
+    defaults: sandboxVendorEntry('payments').secrets ?? [],
+    description: "Webhook signing secrets accepted, comma-separated (two during a rotation). From the payment vendor's dashboard.",
+  }),
   webhookMaxBodyBytes: int('PAYMENTS_WEBHOOK_MAX_BODY_BYTES', {
     default: 65_536,
     min: 1024,

@@ -13,7 +13,7 @@ import { createPaylaneClient, type PaylaneClient } from './paylaneClient.js';
 import { paymentsPermissions } from './permissions.js';
 import { createPricesClient } from './pricesClient.js';
 import { resolvers } from './resolvers/index.js';
-import { createWebhookVerifier } from './webhooks/verifyWebhook.js';
+import { createWebhookVerifier } from '../../platform/events/verifyWebhook.js';
 import { createWebhookRoute } from './webhooks/createWebhookRoute.js';
 
 export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.url));

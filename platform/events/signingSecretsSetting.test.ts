@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { webhookSecretsSetting } from './webhookSecretsSetting.js';
+import { signingSecretsSetting } from './signingSecretsSetting.js';
 
 const secret = (bytes = 32) => `whsec_${randomBytes(bytes).toString('base64')}`;
 const DEFAULT = secret();
-const setting = webhookSecretsSetting('PAYMENTS_WEBHOOK_SECRETS', [DEFAULT]);
+const setting = signingSecretsSetting('PAYMENTS_WEBHOOK_SECRETS', { defaults: [DEFAULT], description: 'test' });
 
-describe('PAYMENTS_WEBHOOK_SECRETS', () => {
+describe('signing secrets a receiver accepts (PAYMENTS_WEBHOOK_SECRETS, NOTIFICATIONS_EVENTS_SECRETS)', () => {
   it('is a secret setting (never echoed in config errors) with the sandbox default when unset or blank', () => {
     expect(setting.secret).toBe(true);
     expect(setting.defaultText).not.toContain('whsec_');

@@ -6,7 +6,7 @@ export type Verification = { ok: true } | { ok: false; reason: 'missing_headers'
 const SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
 
 /**
- * Checks a delivery's Standard Webhooks signature (HMAC-SHA256 over `id.timestamp.body`)
+ * Checks a delivery's (a vendor's webhook, another service's event) Standard Webhooks signature (HMAC-SHA256 over `id.timestamp.body`)
  * with each of our active secrets, and that its timestamp is within 5 minutes of now (the
  * library's window: an old delivery replayed by someone who captured it is refused). The
  * library compares in constant time; we never hand-roll the HMAC.
