@@ -9,6 +9,11 @@ export interface VendorRequest {
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
   /** JSON-encoded; sets `content-type: application/json`. */
   readonly body?: unknown;
+  /**
+   * Form-encoded instead (`application/x-www-form-urlencoded`), for OAuth token endpoints, which
+   * take nothing else. Wins over `body`.
+   */
+  readonly form?: Readonly<Record<string, string>>;
   /** Extra headers, e.g. `{ 'idempotency-key': '…' }`. Cannot override auth or the request id. */
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -17,7 +22,7 @@ export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
 export interface VendorResponse {
   readonly status: number;
-  /** Parsed JSON body; `undefined` for 204/205 (no body by definition). */
+  /** Parsed JSON body; `undefined` for 204/205 (no body by definition) and an allowed empty body. */
   readonly json: unknown;
   readonly headers: ResponseHeaders;
 }

@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import { VendorError } from '../errors/VendorError.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
-import type { VendorAuth } from '../vendor/VendorClientOptions.js';
+import type { VendorAuth, VendorTokenSource } from '../vendor/VendorClientOptions.js';
 import { statusToError } from './statusToError.js';
 import type { ResponseHeaders, VendorRequest, VendorResponse } from './VendorRequest.js';
 
@@ -13,6 +13,8 @@ export interface HttpClientOptions {
   readonly auth: VendorAuth;
   /** Keep-alive connections kept open to the vendor's origin. */
   readonly connections: number;
+  /** HTTP/2: h2 by ALPN over https, h2c (prior knowledge) over http. Default false. */
+  readonly http2?: boolean;
   /** How long an idle keep-alive socket is kept (a shorter hint from the server wins). Default 10000 (ms). */
   readonly keepAliveTimeoutMs?: number;
   readonly logger: Logger;
@@ -27,6 +29,10 @@ export interface RequestOptions {
   readonly read?: boolean;
   /** Most bytes of a 2xx body read; past it the response is dropped → `VendorError('bad_response')`. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /** An empty 2xx body is an answer (`json` undefined) rather than `bad_response`. Default false. */
+  readonly allowEmptyBody?: boolean;
+  /** With a token auth: refusals besides 401 that mean the token was refused (e.g. APNs' 403 ExpiredProviderToken). */
+  readonly tokenRefused?: (err: VendorError) => boolean;
 }
 
 export interface HttpClient {
@@ -40,6 +46,11 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** Default cap of a 2xx body: far above any page we ask for, far below what would hurt the process. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const USER_AGENT = 'mobile-graph-kit';
+/**
+ * Streams one HTTP/2 connection carries at once (APNs and node's servers allow 100 or more), so a
+ * few connections serve a burst of sends; past it requests queue in the pool.
+ */
+const H2_MAX_STREAMS = 100;
 
 /**
  * The only place the kit does HTTP. One undici keep-alive `Pool` for the vendor's origin,
@@ -49,24 +60,48 @@ const USER_AGENT = 'mobile-graph-kit';
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/+$/, '');
+  const h2 = options.http2 === true;
   const pool = new Pool(base.origin, {
     connections: options.connections,
-    pipelining: 1,
+    // HTTP/1.1 pipelining stays off (one request per socket at a time); over HTTP/2 this is the
+    // number of concurrent streams per connection.
+    pipelining: h2 ? H2_MAX_STREAMS : 1,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
     keepAliveMaxTimeout: Math.max(options.keepAliveTimeoutMs ?? 10_000, 60_000),
+    // Pool does not forward a top-level useH2c; the connector takes it (and the typings lack it).
+    ...(h2 ? { allowH2: true, ...(base.protocol === 'http:' ? { connect: { useH2c: true } as Record<string, unknown> } : {}) } : {}),
   });
-  const authHeaders: Record<string, string> =
-    options.auth.kind === 'bearer' ? { authorization: `Bearer ${options.auth.token}` } : { [options.auth.header.toLowerCase()]: options.auth.value };
+  const auth = options.auth;
+  const staticAuth: Record<string, string> =
+    auth.kind === 'bearer' ? { authorization: `Bearer ${auth.token}` } : auth.kind === 'header' ? { [auth.header.toLowerCase()]: auth.value } : {};
   let closed: Promise<void> | undefined;
 
   async function request(operation: string, req: VendorRequest, opts: RequestOptions): Promise<VendorResponse> {
+    if (auth.kind !== 'token') return send(operation, req, opts, staticAuth);
+    const token = await tokenFrom(auth, opts.signal, options.vendor, operation);
+    try {
+      return await send(operation, req, opts, { authorization: `Bearer ${token}` });
+    } catch (err) {
+      if (!(err instanceof VendorError) || !(err.status === 401 || opts.tokenRefused?.(err) === true)) throw err;
+      // The vendor processed nothing with a refused credential, so sending again is safe even for
+      // a write. Once only: a fresh token refused too is a configuration problem a third try will
+      // not fix (and the source is not told twice, so a bad key does not cost two exchanges a call).
+      auth.rejected?.(token);
+      const fresh = await tokenFrom(auth, opts.signal, options.vendor, operation);
+      if (fresh === token) throw err;
+      return send(operation, req, opts, { authorization: `Bearer ${fresh}` });
+    }
+  }
+
+  async function send(operation: string, req: VendorRequest, opts: RequestOptions, authHeaders: Record<string, string>): Promise<VendorResponse> {
     const vendor = options.vendor;
-    const hasBody = req.body !== undefined;
+    const body = req.form !== undefined ? new URLSearchParams(req.form).toString() : req.body !== undefined ? JSON.stringify(req.body) : null;
+    const contentType = req.form !== undefined ? 'application/x-www-form-urlencoded' : req.body !== undefined ? 'application/json' : undefined;
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': USER_AGENT,
       ...lowerCaseKeys(req.headers),
-      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      ...(contentType !== undefined ? { 'content-type': contentType } : {}),
       ...authHeaders,
       'x-request-id': opts.requestId,
     };
@@ -75,19 +110,24 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         method: req.method,
         path: prefix + (req.path.startsWith('/') ? req.path : `/${req.path}`) + queryString(req.query),
         headers,
-        body: hasBody ? JSON.stringify(req.body) : null,
+        body,
         signal: opts.signal,
+        // undici holds a non-idempotent request (a POST) until the connection is otherwise idle,
+        // which on HTTP/2 serialises every send on one stream at a time. Streams fail on their
+        // own, so there is nothing to protect; undici retries nothing either way.
+        ...(h2 ? { idempotent: true } : {}),
       });
       const responseHeaders = res.headers as ResponseHeaders;
       if (res.statusCode < 200 || res.statusCode >= 300) {
-        const body = await readErrorBody(res.body);
-        throw statusToError(res.statusCode, { vendor, operation, headers: responseHeaders, body, read: opts.read ?? false });
+        const errorBody = await readErrorBody(res.body);
+        throw statusToError(res.statusCode, { vendor, operation, headers: responseHeaders, body: errorBody, read: opts.read ?? false });
       }
       if (res.statusCode === 204 || res.statusCode === 205) {
         await res.body.dump();
         return { status: res.statusCode, json: undefined, headers: responseHeaders };
       }
       const text = await readCappedBody(res.body, responseHeaders, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, { vendor, operation, status: res.statusCode });
+      if (opts.allowEmptyBody === true && text.trim() === '') return { status: res.statusCode, json: undefined, headers: responseHeaders };
       return { status: res.statusCode, json: parseJson(text, { vendor, operation, status: res.statusCode }), headers: responseHeaders };
     } catch (err) {
       throw toTransportError(err, opts.signal, vendor, operation);
@@ -101,6 +141,44 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return closed;
     },
   };
+}
+
+/**
+ * The token to send, waited for no longer than the call's signal allows (a refresh in flight is
+ * shared by many calls, so it is not aborted; this call just stops waiting). A failure keeps its
+ * `VendorError` kind (an unreachable token endpoint is a vendor fault, worth a retry; a refused
+ * credential is `auth`) but not its status, which was another endpoint's answer. The message
+ * names the failure, never the token or the key.
+ */
+async function tokenFrom(source: VendorTokenSource, signal: AbortSignal, vendor: string, operation: string): Promise<string> {
+  try {
+    return await untilAborted(source.token(), signal);
+  } catch (err) {
+    if (signal.aborted) throw toTransportError(err, signal, vendor, operation);
+    const message = `${vendor}.${operation}: could not obtain a token: ${err instanceof Error ? err.message : 'unknown failure'}`;
+    if (err instanceof VendorError) {
+      throw new VendorError(err.kind, { vendor, operation, message, cause: err, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) });
+    }
+    throw new VendorError('auth', { vendor, operation, message, cause: err });
+  }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
 }
 
 function lowerCaseKeys(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {

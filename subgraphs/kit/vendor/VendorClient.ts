@@ -1,5 +1,6 @@
 import type { BreakerState } from '../breaker/createBreaker.js';
-import type { VendorRequest } from '../http/VendorRequest.js';
+import type { VendorError } from '../errors/VendorError.js';
+import type { ResponseHeaders, VendorRequest } from '../http/VendorRequest.js';
 
 /**
  * Per call: the request id (sent to the vendor, on every log line), the deadline of the
@@ -23,8 +24,23 @@ export interface VendorOperationDef<I, O> {
   /** Reads: true → retried on retryable errors. Writes: false → one attempt (send an idempotency key instead). */
   readonly idempotent: boolean;
   readonly request: (input: I) => VendorRequest;
-  /** Validates the vendor's shape and maps it; throwing → `VendorError('bad_response')`. `json` is undefined on 204. */
-  readonly parse: (json: unknown, status: number, input: I) => O;
+  /**
+   * Validates the vendor's shape and maps it; throwing → `VendorError('bad_response')`. `json` is
+   * undefined on 204/205, and on an empty 2xx body when `emptyBody: 'allowed'`. `headers` are the
+   * answer's (lower-case names), for vendors that answer in headers (APNs' `apns-id`).
+   */
+  readonly parse: (json: unknown, status: number, input: I, headers: ResponseHeaders) => O;
+  /**
+   * `'allowed'`: an empty 2xx body is an answer (`json` undefined), as APNs' 200 is. Default
+   * `'refused'`: an empty 2xx body is `bad_response`, since a JSON API that sends nothing is broken.
+   */
+  readonly emptyBody?: 'allowed' | 'refused';
+  /**
+   * With a token auth: whether this refusal means the token was refused, beyond a 401 (always
+   * so), e.g. APNs' 403 `ExpiredProviderToken`. The token source is told, and the request is sent
+   * once more with a fresh token (the vendor processed nothing, so that is safe for a write too).
+   */
+  readonly tokenRefused?: (err: VendorError) => boolean;
   /** Caps the 2xx body this operation reads (bytes); overrides the client's `maxBodyBytes`. */
   readonly maxBodyBytes?: number;
   /** Overrides the client's `deadlineMs` for this operation. */

@@ -1,9 +1,27 @@
 import type { Logger } from '../../../platform/log/createLogger.js';
 
+/**
+ * A credential that changes: an OAuth 2.0 access token from a service-account exchange (FCM), a
+ * provider JWT (APNs). Asked before every attempt (it should answer from its cache); sent as
+ * `authorization: Bearer <token>`.
+ */
+export interface VendorTokenSource {
+  /** The token to send now. A rejection fails the attempt (its `VendorError` kind is kept, anything else is `auth`). */
+  readonly token: () => Promise<string>;
+  /**
+   * The vendor refused this token (401, or what the operation's `tokenRefused` recognises): drop it,
+   * so the next `token()` makes a fresh one. Told at most once per attempt.
+   */
+  readonly rejected?: (token: string) => void;
+}
+
 /** How the kit authenticates to a vendor. Keys live only here, never in responses or logs. */
 export type VendorAuth =
   | { readonly kind: 'header'; readonly header: string; readonly value: string }
-  | { readonly kind: 'bearer'; readonly token: string };
+  | { readonly kind: 'bearer'; readonly token: string }
+  | ({ readonly kind: 'token' } & VendorTokenSource)
+  /** The credential is in the request itself (an OAuth token endpoint's signed assertion). */
+  | { readonly kind: 'none' };
 
 export interface BreakerOptions {
   /** Error percentage over the rolling window that opens the breaker. Default 50 (%). */
@@ -44,8 +62,13 @@ export interface VendorClientOptions {
   readonly auth: VendorAuth;
   /** Latency budget of one call, retries included; the HTTP request is aborted when it runs out. Default 1000 (ms). */
   readonly deadlineMs: number;
-  /** Keep-alive connections kept open to the vendor. Default 32. */
+  /** Keep-alive connections kept open to the vendor. Default 32. With `http2`, each multiplexes many calls: a few are enough. */
   readonly connections: number;
+  /**
+   * Speak HTTP/2 (APNs requires it): h2 negotiated by ALPN over https, h2c with prior knowledge
+   * over http (the sandbox). Default false (HTTP/1.1).
+   */
+  readonly http2?: boolean;
   /** Most bytes of a 2xx body read per call (per operation: `maxBodyBytes` of its definition). Default 1048576 (bytes, 1 MiB). */
   readonly maxBodyBytes?: number;
   readonly breaker: BreakerOptions;

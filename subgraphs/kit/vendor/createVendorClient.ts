@@ -35,7 +35,14 @@ function withRetryAfter(err: VendorError, retryAfterMs: number): VendorError {
 export function createVendorClient(options: VendorClientOptions, internals: VendorClientInternals = {}): VendorClient {
   const vendor = options.name;
   const logger = options.logger.child({ vendor });
-  const http = createHttpClient({ vendor, baseUrl: options.baseUrl, auth: options.auth, connections: options.connections, logger });
+  const http = createHttpClient({
+    vendor,
+    baseUrl: options.baseUrl,
+    auth: options.auth,
+    connections: options.connections,
+    ...(options.http2 === true ? { http2: true } : {}),
+    logger,
+  });
   const budget = new RetryBudget({ ratio: options.retry.budgetRatio });
   // A vendor's Retry-After never closes the gate past the cap, nor past the breaker's reset
   // (the breaker would let a trial through by then anyway).
@@ -70,9 +77,16 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
     async function attemptOnce(input: I, req: VendorRequest, ctx: CallContext, signal: AbortSignal, attemptNo: number): Promise<O> {
       const started = Date.now();
       try {
-        const res = await http.request(opName, req, { signal, requestId: ctx.requestId, read: def.idempotent, maxBodyBytes });
+        const res = await http.request(opName, req, {
+          signal,
+          requestId: ctx.requestId,
+          read: def.idempotent,
+          maxBodyBytes,
+          allowEmptyBody: def.emptyBody === 'allowed',
+          ...(def.tokenRefused ? { tokenRefused: def.tokenRefused } : {}),
+        });
         try {
-          return def.parse(res.json, res.status, input);
+          return def.parse(res.json, res.status, input, res.headers);
         } catch (err) {
           if (err instanceof VendorError) throw err;
           throw new VendorError('bad_response', {
