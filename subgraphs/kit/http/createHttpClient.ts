@@ -31,6 +31,8 @@ export interface RequestOptions {
   readonly maxBodyBytes?: number;
   /** An empty 2xx body is an answer (`json` undefined) rather than `bad_response`. Default false. */
   readonly allowEmptyBody?: boolean;
+  /** 4xx statuses (beyond 400/409/422) that are answers, not vendor faults: see `VendorOperationDef.clientErrors`. */
+  readonly clientErrors?: readonly number[];
   /** With a token auth: refusals besides 401 that mean the token was refused (e.g. APNs' 403 ExpiredProviderToken). */
   readonly tokenRefused?: (err: VendorError) => boolean;
 }
@@ -120,7 +122,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const responseHeaders = res.headers as ResponseHeaders;
       if (res.statusCode < 200 || res.statusCode >= 300) {
         const errorBody = await readErrorBody(res.body);
-        throw statusToError(res.statusCode, { vendor, operation, headers: responseHeaders, body: errorBody, read: opts.read ?? false });
+        throw statusToError(res.statusCode, {
+          vendor,
+          operation,
+          headers: responseHeaders,
+          body: errorBody,
+          read: opts.read ?? false,
+          ...(opts.clientErrors ? { clientErrors: opts.clientErrors } : {}),
+        });
       }
       if (res.statusCode === 204 || res.statusCode === 205) {
         await res.body.dump();

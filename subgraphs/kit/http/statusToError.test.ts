@@ -26,6 +26,14 @@ describe('statusToError', () => {
     expect(statusToError(400, { vendor: 'v', operation: 'o', headers: {}, read: true })?.kind).toBe('refused');
   });
 
+  it('an operation\'s own answer statuses (APNs 410, 413) are refusals like a 400, not faults; others stay server', () => {
+    const clientErrors = [405, 410, 413];
+    expect([410, 413, 405].map((s) => kindForStatus(s, { clientErrors }))).toEqual(['rejected', 'rejected', 'rejected']);
+    expect([410, 413].map((s) => kindForStatus(s, { clientErrors, read: true }))).toEqual(['refused', 'refused']);
+    expect([418, 503, 429].map((s) => kindForStatus(s, { clientErrors }))).toEqual(['server', 'server', 'rate_limited']);
+    expect(statusToError(410, { vendor: 'v', operation: 'o', headers: {}, clientErrors })?.isRetryable).toBe(false);
+  });
+
   it('keeps Retry-After only on 429 and 503', () => {
     const headers = { 'retry-after': '5' };
     expect(statusToError(429, { vendor: 'v', operation: 'o', headers })?.retryAfterMs).toBe(5000);

@@ -9,8 +9,11 @@ import type { ResponseHeaders } from './VendorRequest.js';
  * read they refuse a request we built from checked arguments (`refused`: our problem, so
  * a query with no arguments never answers BAD_USER_INPUT).
  */
-export function kindForStatus(status: number, options: { read?: boolean } = {}): VendorErrorKind | undefined {
+export function kindForStatus(status: number, options: { read?: boolean; clientErrors?: readonly number[] } = {}): VendorErrorKind | undefined {
   if (status >= 200 && status < 300) return undefined;
+  // A vendor that answers with statuses of its own (APNs: 410 Unregistered, 413 PayloadTooLarge)
+  // names them, so they are answers like a 400 rather than faults that trip the breaker and are retried.
+  if (options.clientErrors?.includes(status) === true) return options.read === true ? 'refused' : 'rejected';
   switch (status) {
     case 404:
       return 'not_found';
@@ -48,9 +51,9 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 /** `undefined` for 2xx; otherwise the error to throw, with Retry-After (429/503) and the body for logs. */
 export function statusToError(
   status: number,
-  details: { vendor: string; operation: string; headers: ResponseHeaders; body?: string; now?: number; read?: boolean },
+  details: { vendor: string; operation: string; headers: ResponseHeaders; body?: string; now?: number; read?: boolean; clientErrors?: readonly number[] },
 ): VendorError | undefined {
-  const kind = kindForStatus(status, { read: details.read ?? false });
+  const kind = kindForStatus(status, { read: details.read ?? false, ...(details.clientErrors ? { clientErrors: details.clientErrors } : {}) });
   if (kind === undefined) return undefined;
   const retryAfterMs =
     status === 429 || status === 503 ? parseRetryAfter(details.headers['retry-after'], details.now ?? Date.now()) : undefined;

@@ -36,6 +36,12 @@ export interface VendorOperationDef<I, O> {
    */
   readonly emptyBody?: 'allowed' | 'refused';
   /**
+   * Statuses besides 400/409/422 this vendor answers a request it will not process with (APNs:
+   * 405, 410 Unregistered, 413 PayloadTooLarge): mapped like a 400 (`rejected`, or `refused` for
+   * an idempotent operation), so not retried and not a breaker failure. Unlisted 4xx stay `server`.
+   */
+  readonly clientErrors?: readonly number[];
+  /**
    * With a token auth: whether this refusal means the token was refused, beyond a 401 (always
    * so), e.g. APNs' 403 `ExpiredProviderToken`. The token source is told, and the request is sent
    * once more with a fresh token (the vendor processed nothing, so that is safe for a write too).

@@ -84,6 +84,7 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
           maxBodyBytes,
           allowEmptyBody: def.emptyBody === 'allowed',
           ...(def.tokenRefused ? { tokenRefused: def.tokenRefused } : {}),
+          ...(def.clientErrors ? { clientErrors: def.clientErrors } : {}),
         });
         try {
           return def.parse(res.json, res.status, input, res.headers);
