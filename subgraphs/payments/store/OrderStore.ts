@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../../../platform/db/Database.js';
+import type { ServiceEvent } from '../../../platform/events/ServiceEvent.js';
 import { ORDER_ID, type Order, type OrderItem, type PaymentFact } from '../model.js';
 import { advance, AWAITING_PAYMENT } from '../orderStatus.js';
+import { orderEvent } from '../outbox/orderEvent.js';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from './orderRows.js';
 
 /** How an applied fact or event ended; kept on the inbox row for support and tests. */
@@ -48,9 +50,19 @@ function parseCursor(cursor: string): { createdAt: string; id: string } | null {
   return { createdAt, id };
 }
 
+/** Enqueues a service event inside the transaction that changed the order (the outbox): both commit or neither. */
+export type EmitInTransaction = (tx: Queryable, event: ServiceEvent) => Promise<unknown>;
+
 /** The payments service's records: orders, the users' vendor customers, and the webhook inbox. */
 export class OrderStore {
-  constructor(readonly db: Database) {}
+  /**
+   * `emit`: where an order's change to PAID, FAILED or REFUNDED is told (the runtime's
+   * outbox). Without it nothing is told: for tools that measure the inbox alone.
+   */
+  constructor(
+    readonly db: Database,
+    private readonly emit: EmitInTransaction | null = null,
+  ) {}
 
   /** The user's order, or null (none with that id, or another user's). */
   async order(userId: string, orderId: string): Promise<Order | null> {
@@ -111,7 +123,7 @@ export class OrderStore {
 
   /** The sync: applies what the vendor said about the order's intent, in one transaction. */
   async applyFact(fact: PaymentFact, source: FactSource): Promise<ApplyOutcome> {
-    return this.db.transaction((tx) => applyFactIn(tx, fact, source, null));
+    return this.db.transaction((tx) => applyFactIn(tx, fact, source, null, this.emit));
   }
 
   /**
@@ -148,7 +160,7 @@ export class OrderStore {
       if (row.processed_at !== null) return 'already_processed';
       const payload = typeof row.payload === 'string' ? (JSON.parse(row.payload) as unknown) : row.payload;
       const fact = factOf(row.type, payload);
-      const outcome = fact === null ? 'ignored' : await applyFactIn(tx, fact, 'webhook', eventId);
+      const outcome = fact === null ? 'ignored' : await applyFactIn(tx, fact, 'webhook', eventId, this.emit);
       await tx.query('UPDATE inbox SET processed_at = now(), outcome = $2, applications = applications + 1 WHERE event_id = $1', [eventId, outcome]);
       return outcome;
     });
@@ -191,9 +203,11 @@ export class OrderStore {
 /**
  * The one place an order's status changes. The fact must match the order (its intent,
  * amount and currency: an intent for another amount never pays an order); the status only
- * moves forward (orderStatus.ts). Runs inside the caller's transaction with the row locked.
+ * moves forward (orderStatus.ts). Runs inside the caller's transaction with the row locked,
+ * and the change's service event is enqueued in it too: an event exists iff the state changed,
+ * whichever path (webhook, sync, reconciler) changed it.
  */
-async function applyFactIn(tx: Queryable, fact: PaymentFact, source: FactSource, eventId: string | null): Promise<ApplyOutcome> {
+async function applyFactIn(tx: Queryable, fact: PaymentFact, source: FactSource, eventId: string | null, emit: EmitInTransaction | null): Promise<ApplyOutcome> {
   const { rows } = await tx.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [fact.orderId]);
   const row = rows[0];
   if (row === undefined) return 'unknown_order';
@@ -218,5 +232,7 @@ async function applyFactIn(tx: Queryable, fact: PaymentFact, source: FactSource,
     source,
     eventId,
   ]);
+  const event = orderEvent(order, next, new Date());
+  if (event !== null && emit !== null) await emit(tx, event);
   return 'applied';
 }
