@@ -1,0 +1,46 @@
+import { createEventRoute } from '../../platform/events/createEventRoute.js';
+import type { Logger } from '../../platform/log/createLogger.js';
+import { subgraphEntry } from '../../platform/registry/services.js';
+import type { CacheStore } from '../../platform/store/CacheStore.js';
+import { createVendorSubgraph } from '../kit/server/createVendorSubgraph.js';
+import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
+import type { SubgraphService } from '../kit/server/SubgraphService.js';
+import type { NotificationsConfig } from './config.js';
+import type { NotificationsContext } from './context.js';
+import { createNotificationsRuntime } from './createNotificationsRuntime.js';
+import { notificationsPermissions } from './permissions.js';
+import { resolvers } from './resolvers/index.js';
+
+export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.url));
+
+/** Where other services deliver their events (the registry says, so producers, npm start and the harness agree). */
+export const EVENTS_PATH = subgraphEntry('notifications').eventsPath ?? '/events';
+
+/**
+ * The notifications subgraph: devices, preferences and the in-app inbox in its own
+ * database, and the events route that stores other services' events durably.
+ * No resolver calls a vendor: the GraphQL side only reads and writes the store. The kit's
+ * vendor client for FCM is made, as for every vendor subgraph, but never called here.
+ * Opens no port (see main.ts); the database opens when the server starts.
+ */
+export function createNotificationsSubgraph(deps: { config: NotificationsConfig; logger: Logger; cache: CacheStore }): SubgraphService {
+  const { config, logger } = deps;
+  const runtime = createNotificationsRuntime({ config, logger });
+
+  const service = createVendorSubgraph<null, NotificationsContext>({
+    ...deps,
+    name: 'notifications',
+    vendor: 'fcm',
+    typeDefs,
+    resolvers,
+    permissions: notificationsPermissions,
+    auth: (token) => ({ kind: 'bearer', token }),
+    api: () => null,
+    context: () => ({ stores: () => runtime.stores() }),
+    routes: (isReady) => [
+      createEventRoute({ path: EVENTS_PATH, maxBodyBytes: config.eventsMaxBodyBytes, secrets: config.eventsSecrets, record: () => runtime.recorder(), isReady, logger }),
+    ],
+    lifecycle: runtime,
+  });
+  return service;
+}
