@@ -1,0 +1,62 @@
+import type { Logger } from '../../../platform/log/createLogger.js';
+import { toVendorClientOptions, type VendorConfig } from '../../kit/vendor/vendorSettings.js';
+import { createApnsProviderTokens } from './createApnsProviderTokens.js';
+import { createApnsSender } from './createApnsSender.js';
+import { createFcmSender } from './createFcmSender.js';
+import { loadApnsKey } from './loadApnsKey.js';
+import { loadServiceAccount } from './loadServiceAccount.js';
+import type { PushChannel } from './PushChannel.js';
+import type { PushSender } from './PushSender.js';
+import type { PushConfig } from './pushSettings.js';
+
+/** The notifications config has both: the kit's vendor settings (FCM's API, breaker, retry) and the push settings. */
+export type PushSenderConfig = PushConfig & VendorConfig;
+
+/** Test seams; production passes nothing. */
+export interface PushSenderInternals {
+  /** The clock of token lifetimes, provider-token age and TTLs. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** APNs wants few connections, each carrying many streams; more buy nothing but token-refresh bookkeeping. */
+const APNS_MAX_CONNECTIONS = 4;
+
+/**
+ * The push sender: Android devices through FCM, iOS devices through APNs, each with its own kit
+ * vendor client (its own deadline, breakers per operation, retry budget and rate-limit gate, so
+ * one service's outage never slows the other). Both use the breaker and retry settings of
+ * `NOTIFICATIONS_*`; FCM's deadline is NOTIFICATIONS_VENDOR_DEADLINE_MS, APNs' its own.
+ * Reads and checks both credential files now, so a missing or malformed one stops the start-up
+ * with a `PushCredentialsError` rather than failing every push.
+ */
+export function createPushSender(config: PushSenderConfig, logger: Logger, internals: PushSenderInternals = {}): PushSender {
+  const account = loadServiceAccount(config.fcmServiceAccountFile);
+  const apnsKey = loadApnsKey(config.apnsKeyFile);
+  const now = internals.now;
+  // FCM authenticates with the service account, not a key: the vendor key setting is not sent.
+  const { auth: _fcmAuth, name: _fcmName, ...fcmClient } = toVendorClientOptions('fcm', config, logger, () => ({ kind: 'none' }));
+  const { auth: _apnsAuth, name: _apnsName, ...apnsClient } = toVendorClientOptions(
+    'apns',
+    { ...config, vendorUrl: config.apnsUrl, deadlineMs: config.apnsDeadlineMs, connections: Math.min(config.connections, APNS_MAX_CONNECTIONS) },
+    logger,
+    () => ({ kind: 'none' }),
+  );
+  const fcm = createFcmSender({ account, tokenUrl: config.fcmTokenUrl === '' ? `${config.vendorUrl}/token` : config.fcmTokenUrl, client: fcmClient, ...(now ? { now } : {}) });
+  const apns = createApnsSender({
+    topic: config.apnsTopic,
+    tokens: createApnsProviderTokens({ key: apnsKey, keyId: config.apnsKeyId, teamId: config.apnsTeamId, ...(now ? { now } : {}) }),
+    client: apnsClient,
+  });
+  const channels: Record<'ANDROID' | 'IOS', PushChannel> = { ANDROID: fcm, IOS: apns };
+  let closing: Promise<void> | undefined;
+
+  return {
+    send(device, message, call) {
+      return channels[device.platform].send(device.token, message, call);
+    },
+    close() {
+      closing ??= Promise.all([fcm.close(), apns.close()]).then(() => undefined);
+      return closing;
+    },
+  };
+}
