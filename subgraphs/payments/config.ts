@@ -2,15 +2,13 @@ import { parseConfig, type ConfigOf } from '../../platform/config/parseConfig.js
 import { serviceSettings } from '../../platform/config/serviceSettings.js';
 import { int, string, url, type Env } from '../../platform/config/setting.js';
 import { databaseSettings } from '../../platform/db/databaseSettings.js';
-import { signingSecretSetting } from '../../platform/events/signingSecretSetting.js';
+import { eventSenderSettings } from '../../platform/events/eventSenderSettings.js';
 import { signingSecretsSetting } from '../../platform/events/signingSecretsSetting.js';
-import { SANDBOX_EVENTS_SECRET, sandboxDefaults, sandboxVendorEntry, subgraphEntry, subgraphEventsEnv, subgraphReadsEnv } from '../../platform/registry/services.js';
+import { sandboxDefaults, sandboxVendorEntry, subgraphEntry, subgraphReadsEnv } from '../../platform/registry/services.js';
 import { vendorSettings } from '../kit/vendor/vendorSettings.js';
 
 const prices = subgraphReadsEnv('payments', 'commerce');
 const commerce = sandboxVendorEntry('commerce');
-const events = subgraphEventsEnv('payments');
-const consumer = subgraphEntry(subgraphEntry('payments').emitsTo ?? 'notifications');
 
 export const paymentsSettings = {
   ...serviceSettings('PAYMENTS', subgraphEntry('payments').port),
@@ -38,21 +36,7 @@ export const paymentsSettings = {
     unit: 'bytes',
     description: 'Largest webhook body accepted; past it the delivery is refused with 413 and nothing is stored.',
   }),
-  eventsUrl: url(events.url, {
-    default: `http://127.0.0.1:${consumer.port}${consumer.eventsPath ?? '/events'}`,
-    description: `Where order events (order.paid, order.payment_failed, order.refunded) are delivered: the ${consumer.name} service's events endpoint.`,
-  }),
-  eventsSecret: signingSecretSetting(events.secret, {
-    sandboxDefault: SANDBOX_EVENTS_SECRET,
-    description: `Secret order events are signed with (Standard Webhooks); one of the ${consumer.name} service's ${subgraphEventsEnv(consumer.name).secrets}.`,
-  }),
-  eventsTimeoutMs: int('PAYMENTS_EVENTS_TIMEOUT_MS', {
-    default: 5000,
-    min: 100,
-    max: 60_000,
-    unit: 'ms',
-    description: 'One delivery of an order event past this is abandoned and retried later (the outbox keeps it).',
-  }),
+  ...eventSenderSettings('payments'),
   inboxWorkers: int('PAYMENTS_INBOX_WORKERS', {
     default: 1,
     min: 0,

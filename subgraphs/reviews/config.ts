@@ -2,6 +2,7 @@ import { parseConfig, type ConfigOf } from '../../platform/config/parseConfig.js
 import { sandboxDefaults, subgraphEntry } from '../../platform/registry/services.js';
 import { serviceSettings } from '../../platform/config/serviceSettings.js';
 import type { Env } from '../../platform/config/setting.js';
+import { eventSenderSettings } from '../../platform/events/eventSenderSettings.js';
 import { vendorSettings } from '../kit/vendor/vendorSettings.js';
 
 export const reviewsSettings = {
@@ -13,6 +14,8 @@ export const reviewsSettings = {
     // Ratings move slowly and the vendor rate-limits us: cache for five minutes.
     cacheTtlMs: 300_000,
   }),
+  // review.created, to the notifications service (in memory, best effort: see the README).
+  ...eventSenderSettings('reviews'),
 };
 
 export type ReviewsConfig = ConfigOf<typeof reviewsSettings>;

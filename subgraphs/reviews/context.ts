@@ -1,3 +1,4 @@
+import type { EventPublisher } from '../../platform/events/createEventPublisher.js';
 import type { CacheStore } from '../../platform/store/CacheStore.js';
 import type { VendorSubgraphContext } from '../kit/server/createVendorSubgraph.js';
 import type { ReviewsLoaders } from './loaders.js';
@@ -9,4 +10,6 @@ export interface ReviewsContext extends VendorSubgraphContext {
   readonly reviewsApi: ReviewsVendorClient;
   /** The shared cache, so a write can invalidate what it made stale. */
   readonly cache: CacheStore;
+  /** Tells other services (notifications) what happened, in the background. */
+  readonly events: EventPublisher;
 }

@@ -1,3 +1,5 @@
+import { createEventPublisher } from '../../platform/events/createEventPublisher.js';
+import { createEventSender } from '../../platform/events/createEventSender.js';
 import type { CacheStore } from '../../platform/store/CacheStore.js';
 import type { Logger } from '../../platform/log/createLogger.js';
 import { createVendorSubgraph } from '../kit/server/createVendorSubgraph.js';
@@ -14,7 +16,12 @@ export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.u
 
 /** The reviews subgraph over the reviews vendor; opens no port (see main.ts). */
 export function createReviewsSubgraph(deps: { config: ReviewsConfig; logger: Logger; cache: CacheStore }): SubgraphService {
-  return createVendorSubgraph<ReviewsVendorClient, ReviewsContext>({
+  const { config, logger } = deps;
+  const events = createEventPublisher({
+    sender: createEventSender({ url: config.eventsUrl, secret: config.eventsSecret, timeoutMs: config.eventsTimeoutMs, logger }),
+    logger,
+  });
+  const service = createVendorSubgraph<ReviewsVendorClient, ReviewsContext>({
     ...deps,
     name: 'reviews',
     vendor: 'reviews',
@@ -27,6 +34,17 @@ export function createReviewsSubgraph(deps: { config: ReviewsConfig; logger: Log
       loaders: createReviewsLoaders(reviewsVendor, loaderDeps),
       reviewsApi: reviewsVendor,
       cache: loaderDeps.cache,
+      events,
     }),
   });
+  return {
+    ...service,
+    async close() {
+      try {
+        await service.close();
+      } finally {
+        await events.close();
+      }
+    },
+  };
 }
