@@ -15,6 +15,28 @@ export interface PhoneOptions {
 const CHECKOUT = operation('StartCheckout');
 const CONFIRM = operation('ConfirmCheckout');
 const ORDER = operation('OrderDetails');
+const REGISTER_DEVICE = operation('RegisterDevice');
+const UNREGISTER_DEVICE = operation('UnregisterDevice');
+const MY_NOTIFICATIONS = operation('MyNotifications');
+
+/** The phone's push identity: what the OS hands the app (an APNs device token or an FCM registration token). */
+export interface PhoneDevice {
+  readonly platform: 'IOS' | 'ANDROID';
+  readonly token: string;
+  readonly locale: string;
+  readonly appVersion: string;
+}
+
+export interface PhoneNotification {
+  readonly id: string;
+  readonly category: string;
+  readonly title: string;
+  readonly body: string;
+  readonly createdAt: string;
+  readonly readAt: string | null;
+  readonly orderId: string | null;
+  readonly productId: string | null;
+}
 
 export interface PhoneCheckout {
   readonly orderId: string;
@@ -79,6 +101,22 @@ export function createSandboxPhone(options: PhoneOptions) {
         if (until(status) || Date.now() > deadline) return status;
         await new Promise((r) => setTimeout(r, 100));
       }
+    },
+
+    /** After sign-in, as an app does: hands the graph the token the OS gave it for pushes. */
+    async registerDevice(device: PhoneDevice): Promise<{ id: string; platform: string; locale: string }> {
+      return (await graphql(REGISTER_DEVICE, { ...device })).registerDevice as { id: string; platform: string; locale: string };
+    },
+
+    /** On sign-out. */
+    async unregisterDevice(token: string): Promise<boolean> {
+      return (await graphql(UNREGISTER_DEVICE, { token })).unregisterDevice as boolean;
+    },
+
+    /** The in-app inbox, newest first: what a missed push still shows. */
+    async notifications(first = 20): Promise<PhoneNotification[]> {
+      const page = (await graphql(MY_NOTIFICATIONS, { first })).myNotifications as { edges: { node: PhoneNotification }[] } | null;
+      return (page?.edges ?? []).map((e) => e.node);
     },
 
     graphql,
