@@ -6,6 +6,8 @@ import type { ServiceEvent } from '../../platform/events/ServiceEvent.js';
 import type { Logger } from '../../platform/log/createLogger.js';
 import type { NotificationsConfig } from './config.js';
 import { EVENT_QUEUE } from './inbox/eventQueue.js';
+import { startEventWorkers } from './inbox/startEventWorkers.js';
+import type { PushSender } from './push/PushSender.js';
 import { notificationsMigrations } from './store/migrations.js';
 import { createNotificationsStores, type NotificationsStores } from './store/NotificationsStores.js';
 
@@ -14,7 +16,7 @@ type RuntimeConfig = Pick<
   'databaseUrl' | 'dataDir' | 'databaseSchema' | 'workers' | 'pollMs' | 'retryAfterS' | 'sendAttempts' | 'maxDevicesPerUser'
 >;
 
-/** The notifications service's durable side: its store and the job queue its received events wait in. */
+/** The notifications service's durable side: its store, the job queue and (unless turned off) the event workers. */
 export interface NotificationsRuntime {
   /** The stores, once started; throws before (the service is not ready then anyway). */
   stores(): NotificationsStores;
@@ -26,10 +28,12 @@ export interface NotificationsRuntime {
 
 /**
  * Opens the database (PostgreSQL with DATABASE_URL, else the embedded one), runs the
- * migrations, and starts pg-boss on the same database (its own schema).
+ * migrations, starts pg-boss on the same database (its own schema), then the workers, which
+ * push through `sender`. The sender belongs to the caller.
  */
-export function createNotificationsRuntime(options: { config: RuntimeConfig; logger: Logger }): NotificationsRuntime {
+export function createNotificationsRuntime(options: { config: RuntimeConfig; logger: Logger; sender: PushSender; workers?: number }): NotificationsRuntime {
   const { config, logger } = options;
+  const workers = options.workers ?? config.workers;
   let db: Database | undefined;
   let queue: JobQueue | undefined;
   let stores: NotificationsStores | undefined;
@@ -65,7 +69,8 @@ export function createNotificationsRuntime(options: { config: RuntimeConfig; log
         // number of sends is bounded by NOTIFICATIONS_SEND_ATTEMPTS per device, not by this limit.
         await queue.createQueue(EVENT_QUEUE, { retryLimit: 1000, retryDelaySeconds: 1, retryBackoff: true, expireInSeconds: config.retryAfterS });
         stores = createNotificationsStores(db, config);
-        logger.info({ store: db.kind, schema: db.schema, migrationsApplied: applied }, 'notifications store open');
+        if (workers > 0) await startEventWorkers(queue, { stores, sender: options.sender, logger }, { workers, pollMs: config.pollMs });
+        logger.info({ store: db.kind, schema: db.schema, migrationsApplied: applied, workers }, 'notifications store open');
       } catch (err) {
         await stop().catch(() => undefined);
         throw err;

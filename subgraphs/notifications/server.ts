@@ -9,6 +9,7 @@ import type { NotificationsConfig } from './config.js';
 import type { NotificationsContext } from './context.js';
 import { createNotificationsRuntime } from './createNotificationsRuntime.js';
 import { notificationsPermissions } from './permissions.js';
+import { createPushSender } from './push/createPushSender.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.url));
@@ -18,14 +19,17 @@ export const EVENTS_PATH = subgraphEntry('notifications').eventsPath ?? '/events
 
 /**
  * The notifications subgraph: devices, preferences and the in-app inbox in its own
- * database, and the events route that stores other services' events durably.
- * No resolver calls a vendor: the GraphQL side only reads and writes the store. The kit's
- * vendor client for FCM is made, as for every vendor subgraph, but never called here.
+ * database, the events route, and the event workers that push through FCM and APNs.
+ * No resolver calls a vendor: the GraphQL side only reads and writes the store, and pushes
+ * leave from the workers through the push sender (which builds its own kit clients: FCM's
+ * OAuth token exchange and APNs' HTTP/2 provider tokens do not fit one API key). The kit's
+ * vendor client for FCM is still made, as for every vendor subgraph, but never called here.
  * Opens no port (see main.ts); the database opens when the server starts.
  */
 export function createNotificationsSubgraph(deps: { config: NotificationsConfig; logger: Logger; cache: CacheStore }): SubgraphService {
   const { config, logger } = deps;
-  const runtime = createNotificationsRuntime({ config, logger });
+  const sender = createPushSender(config, logger);
+  const runtime = createNotificationsRuntime({ config, logger, sender });
 
   const service = createVendorSubgraph<null, NotificationsContext>({
     ...deps,
@@ -42,5 +46,11 @@ export function createNotificationsSubgraph(deps: { config: NotificationsConfig;
     ],
     lifecycle: runtime,
   });
-  return service;
+  return {
+    ...service,
+    async close() {
+      await service.close();
+      await sender.close();
+    },
+  };
 }

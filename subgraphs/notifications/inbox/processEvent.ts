@@ -1,0 +1,131 @@
+import type { ServiceEvent } from '../../../platform/events/ServiceEvent.js';
+import type { Logger } from '../../../platform/log/createLogger.js';
+import type { Device } from '../model.js';
+import type { PushSender } from '../push/PushSender.js';
+import { renderNotification, toPushMessage, type RenderedNotification } from '../push/renderNotification.js';
+import type { NotificationsStores } from '../store/NotificationsStores.js';
+import { recipientsOf } from './recipientsOf.js';
+
+export interface ConsumerDeps {
+  readonly stores: NotificationsStores;
+  readonly sender: PushSender;
+  readonly logger: Logger;
+}
+
+/**
+ * `done`: every push of the event is decided and the event is marked processed.
+ * `pending`: some device asked us to try later; the job must run again (not before `until`).
+ */
+export type EventOutcome =
+  | { readonly kind: 'done'; readonly recipients: number; readonly sent: number }
+  | { readonly kind: 'pending'; readonly until: Date }
+  | { readonly kind: 'already_processed' }
+  | { readonly kind: 'missing' };
+
+/** Recipients handled at once: bounded so one review of a popular product does not open hundreds of sends at once. */
+const RECIPIENT_CONCURRENCY = 10;
+/** The inbox row's language when the user has no device (it is read in the app, in any language it is given). */
+const DEFAULT_LOCALE = 'en';
+
+/**
+ * Turns one stored event into notifications and pushes, safe to run any number of times
+ * (at-least-once jobs): the inbox row is unique per (event, user), and each device's push
+ * is claimed in `deliveries` before it leaves (see DeliveryStore), so a repeat sends to no
+ * device twice. A muted category gets neither a push nor an inbox row.
+ */
+export async function processEvent(deps: ConsumerDeps, eventId: string): Promise<EventOutcome> {
+  const { stores, logger } = deps;
+  const stored = await stores.events.load(eventId);
+  if (stored === null) return { kind: 'missing' };
+  if (stored.processed) return { kind: 'already_processed' };
+  const { event } = stored;
+  const category = renderNotification(event, DEFAULT_LOCALE)?.category;
+  const everyone = category === undefined ? [] : await recipientsOf(event, stores.reviewers);
+  const recipients = category === undefined ? [] : await stores.preferences.enabledAmong(everyone, category);
+
+  let sent = 0;
+  let until: Date | null = null;
+  for (let i = 0; i < recipients.length; i += RECIPIENT_CONCURRENCY) {
+    const results = await Promise.all(recipients.slice(i, i + RECIPIENT_CONCURRENCY).map((userId) => notifyUser(deps, event, userId)));
+    for (const r of results) {
+      sent += r.sent;
+      if (r.until !== null && (until === null || r.until > until)) until = r.until;
+    }
+  }
+  if (until !== null) return { kind: 'pending', until };
+  await stores.events.markProcessed(eventId);
+  if (category === undefined) logger.info({ eventId, type: event.type }, 'event of a kind nobody is notified of: stored and ignored');
+  return { kind: 'done', recipients: recipients.length, sent };
+}
+
+async function notifyUser(deps: ConsumerDeps, event: ServiceEvent, userId: string): Promise<{ sent: number; until: Date | null }> {
+  const { stores } = deps;
+  // The devices at this moment: a phone registered later does not get an older event's push.
+  const devices = await stores.devices.devicesOf(userId);
+  const inbox = renderNotification(event, devices[0]?.locale ?? DEFAULT_LOCALE);
+  if (inbox === null) return { sent: 0, until: null };
+  await stores.notifications.add({ userId, eventId: event.id, category: inbox.category, title: inbox.title, body: inbox.body, data: inbox.data });
+  let sent = 0;
+  let until: Date | null = null;
+  await Promise.all(
+    devices.map(async (device) => {
+      const r = await pushToDevice(deps, event, device, renderNotification(event, device.locale) ?? inbox);
+      if (r === 'sent') sent += 1;
+      else if (r instanceof Date && (until === null || r > until)) until = r;
+    }),
+  );
+  return { sent, until };
+}
+
+/** One device's push: 'sent', 'skipped' (decided before, dead, refused, ambiguous, given up), or when to try again. */
+async function pushToDevice(deps: ConsumerDeps, event: ServiceEvent, device: Device, rendered: RenderedNotification): Promise<'sent' | 'skipped' | Date> {
+  const { stores, logger } = deps;
+  const { deliveries } = stores;
+  const log = { eventId: event.id, userId: device.userId, platform: device.platform };
+  const claim = await deliveries.claim(event.id, device.token, device.userId);
+  switch (claim.kind) {
+    case 'done':
+      return 'skipped';
+    case 'wait':
+      return claim.until;
+    case 'ambiguous':
+      logger.warn(log, 'push to this device was interrupted mid-send (the worker died): it may have been delivered, so it is not sent again');
+      return 'skipped';
+    case 'gave_up':
+      logger.error({ ...log, attempts: claim.attempts }, 'push given up: the push service kept asking us to try later');
+      return 'skipped';
+    case 'send':
+      break;
+  }
+  const now = new Date();
+  let outcome;
+  try {
+    outcome = await deps.sender.send(device, toPushMessage(rendered, now), { requestId: `event-${event.id}` });
+  } catch (err) {
+    // The sender reports every vendor answer as an outcome; a throw is a bug after which the push may or may not have left.
+    await deliveries.mark(event.id, device.token, 'unknown');
+    logger.error({ ...log, err }, 'push sender failed unexpectedly: the push is marked unknown and not sent again');
+    return 'skipped';
+  }
+  switch (outcome.kind) {
+    case 'sent':
+      await deliveries.mark(event.id, device.token, 'sent', outcome.messageId === undefined ? {} : { messageId: outcome.messageId });
+      return 'sent';
+    case 'unregistered':
+    case 'invalid_token':
+      await deliveries.mark(event.id, device.token, outcome.kind === 'unregistered' ? 'unregistered' : 'invalid');
+      await stores.devices.forget(device.token, device.userId);
+      logger.info({ ...log, outcome: outcome.kind }, 'push token is dead: device removed');
+      return 'skipped';
+    case 'rejected':
+      await deliveries.mark(event.id, device.token, 'rejected');
+      logger.error({ ...log, reason: outcome.reason }, 'push service refused our request: not retried');
+      return 'skipped';
+    case 'retry': {
+      const retryAt = new Date(now.getTime() + (outcome.afterMs ?? 0));
+      await deliveries.mark(event.id, device.token, 'retry', { retryAt });
+      logger.warn({ ...log, reason: outcome.reason, afterMs: outcome.afterMs }, 'push service asked us to try later');
+      return retryAt;
+    }
+  }
+}
