@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../platform/config/parseConfig.js';
 import { createLogger } from '../../../platform/log/createLogger.js';
@@ -32,8 +33,8 @@ const advance = (ms: number) => {
 
 beforeAll(async () => {
   fcm = await createFcmVendor({ apiKey: 'sandbox-fcm-key', clock: () => vendorNow });
-  // The sender starts both channels; APNs is only here to be reachable.
-  apns = await createApnsVendor({ apiKey: 'sandbox-apns-key' });
+  // The sender starts both channels; APNs is here to be reachable (one test sends to it).
+  apns = await createApnsVendor({ apiKey: 'sandbox-apns-key', clock: () => vendorNow });
 });
 afterAll(async () => {
   await fcm.close();
@@ -74,8 +75,8 @@ function config(env: Record<string, string> = {}): PushSenderConfig {
   );
 }
 
-function start(env: Record<string, string> = {}): PushSender {
-  sender = createPushSender(config(env), logger, { now: clock });
+function start(env: Record<string, string> = {}, log = logger): PushSender {
+  sender = createPushSender(config(env), log, { now: clock });
   return sender;
 }
 
@@ -208,5 +209,25 @@ describe('push to Android through FCM (sandbox)', () => {
     const before = count(SEND_ROUTE);
     expect(await s.send(android(), message(), call)).toEqual({ kind: 'retry', reason: 'breaker_open' });
     expect(count(SEND_ROUTE)).toBe(before);
+  });
+
+  it('never logs a credential: no access token, no signed assertion or provider token, no key', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    });
+    const s = start({}, createLogger({ service: 'test', level: 'debug', destination }));
+    expect((await s.send({ platform: 'IOS', token: 'not-hex' }, message(), call)).kind).toBe('invalid_token');
+    expect((await s.send(android(), message(), call)).kind).toBe('sent');
+    vendorNow += 3601_000; // a 401 on the way
+    expect((await s.send(android(), message(), call)).kind).toBe('sent');
+    fcm.control.setFaults({ script: [{ status: 400, body: fcmErrorBody(400, 'INVALID_ARGUMENT', 'Android message is too big') }] });
+    expect((await s.send(android(), message(), call)).kind).toBe('rejected');
+    const logged = lines.join('');
+    expect(logged).toContain('vendor call failed'); // the failures were logged …
+    for (const secret of ['ya29.', 'eyJ', 'PRIVATE KEY', 'Bearer']) expect(logged).not.toContain(secret); // … without credentials
   });
 });
