@@ -16,8 +16,10 @@ export default function servicesNotice(): void {
   if (!process.env.DATABASE_URL) {
     console.log(
       '\nDATABASE_URL is not set: the PostgreSQL suites are skipped (platform/db against a real server: row shapes, ' +
-        'transactions on a pool, concurrent migrations of two replicas, the job queue, a killed worker\'s job retried) and the payments webhook inbox\'s durability run (2,000 deliveries ' +
-        'while the separate inbox worker process is SIGKILLed); their embedded (PGlite) twins still run, and the payments ' +
+        'transactions on a pool, concurrent migrations of two replicas, the job queue, a killed worker\'s job retried), the payments webhook inbox\'s durability run (2,000 deliveries ' +
+        'while the separate inbox worker process is SIGKILLed) and the push consumer\'s (300 order events while the separate ' +
+        'notifications worker process is SIGKILLed mid-send, which has no embedded twin: ' +
+        'the embedded store takes one process); their embedded (PGlite) twins still run, and the payments ' +
         'tests run on PGlite instead. Run `DATABASE_URL=postgres://127.0.0.1:5432/test npm test` ' +
         'to include them; CI does.\n',
     );
