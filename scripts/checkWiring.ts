@@ -5,7 +5,9 @@ import {
   sandboxVendorEnv,
   sandboxVendorPaths,
   subgraphEnv,
+  subgraphEventsEnv,
   subgraphPaths,
+  subgraphReadsEnv,
   type SandboxVendorEntry,
   type SubgraphEntry,
 } from '../platform/registry/services.js';
@@ -97,6 +99,27 @@ function checkCompose({ subgraphs, vendors, compose }: WiringInput): string[] {
     const expected = vendor ? `http://sandbox:${vendor.port}` : undefined;
     if (expected !== undefined && !sameOrigin(url, expected)) {
       problems.push(`${COMPOSE}: service "${s.name}": ${variable} is ${url === undefined ? 'unset' : `"${url}"`}, expected ${expected} (the sandbox's ${s.vendor} vendor)`);
+    }
+    // The other vendors it reads (prices, a second push service), at the sandbox too.
+    for (const other of s.reads ?? []) {
+      const read = vendors.find((v) => v.name === other);
+      const readVariable = subgraphReadsEnv(s.name, other).url;
+      const readUrl = valueOf(environmentOf(service)[readVariable]);
+      const readExpected = read ? `http://sandbox:${read.port}` : undefined;
+      if (readExpected !== undefined && !sameOrigin(readUrl, readExpected)) {
+        problems.push(`${COMPOSE}: service "${s.name}": ${readVariable} is ${readUrl === undefined ? 'unset' : `"${readUrl}"`}, expected ${readExpected} (the sandbox's ${other} vendor)`);
+      }
+    }
+    // A producer delivers its events to its consumer's container, at the consumer's eventsPath.
+    const consumer = s.emitsTo === undefined ? undefined : registered.get(s.emitsTo);
+    if (s.emitsTo !== undefined && consumer === undefined) problems.push(`${REGISTRY}: subgraph "${s.name}" emits to "${s.emitsTo}", which is not a subgraph`);
+    if (consumer !== undefined) {
+      const eventsVariable = subgraphEventsEnv(s.name).url;
+      const eventsUrl = valueOf(environmentOf(service)[eventsVariable]);
+      const eventsExpected = `http://${consumer.name}:${consumer.port}${consumer.eventsPath ?? '/events'}`;
+      if (eventsUrl !== eventsExpected) {
+        problems.push(`${COMPOSE}: service "${s.name}": ${eventsVariable} is ${eventsUrl === undefined ? 'unset' : `"${eventsUrl}"`}, expected ${eventsExpected} (its events' consumer)`);
+      }
     }
   }
   // A service that runs a subgraph's entry the registry does not know is a subgraph nobody composes.

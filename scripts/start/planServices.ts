@@ -4,7 +4,9 @@ import {
   sandboxVendorEntries,
   sandboxVendorEnv,
   subgraphEntries,
+  subgraphEntry,
   subgraphEnv,
+  subgraphEventsEnv,
   subgraphPaths,
   subgraphReadsEnv,
 } from '../../platform/registry/services.js';
@@ -53,6 +55,8 @@ export function planServices(ports: ServicePorts, host = '127.0.0.1'): ServicePl
     for (const other of s.reads ?? []) env[subgraphReadsEnv(s.name, other).url] = vendorUrl(other);
     // The vendor delivers its webhooks to the subgraph that receives them.
     if (s.webhookPath !== undefined) env[sandboxVendorEnv(s.vendor).webhookUrl] = `${subgraphUrl(s.name)}${s.webhookPath}`;
+    // A producer delivers its events to its consumer, wherever that one's port was moved.
+    if (s.emitsTo !== undefined) env[subgraphEventsEnv(s.name).url] = `${subgraphUrl(s.emitsTo)}${subgraphEntry(s.emitsTo).eventsPath ?? '/events'}`;
   }
   return {
     env,

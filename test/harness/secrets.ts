@@ -1,4 +1,4 @@
-import { sandboxVendorEntries } from '../../platform/registry/services.js';
+import { SANDBOX_EVENTS_SECRET, sandboxVendorEntries } from '../../platform/registry/services.js';
 
 /**
  * Secret values the suite knows about (vendor keys, client secrets, signing keys).
@@ -9,6 +9,8 @@ const secrets = new Set<string>(
   // the registry: pure data, cheap to load in every test file, unlike the sandbox itself.
   sandboxVendorEntries.flatMap((vendor) => [vendor.defaultKey, ...(vendor.secrets ?? [])]),
 );
+// What our services sign their events to each other with by default: never in a response either.
+secrets.add(SANDBOX_EVENTS_SECRET);
 
 function registerSecret(value: string | undefined): void {
   // Short values would match by accident; real keys are long.

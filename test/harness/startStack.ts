@@ -12,7 +12,7 @@ import { createLogger, type Logger, type LogLevel } from '../../platform/log/cre
 import { startHttpServer, type RunningHttpServer } from '../../platform/http/startHttpServer.js';
 import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService.js';
 import { subgraphCacheNamespace } from '../../subgraphs/kit/server/subgraphCacheNamespace.js';
-import { envPrefix, issuerVendorEntry, subgraphEntry, subgraphEnv, subgraphReadsEnv } from '../../platform/registry/services.js';
+import { envPrefix, issuerVendorEntry, subgraphEntry, subgraphEnv, subgraphEventsEnv, subgraphReadsEnv } from '../../platform/registry/services.js';
 import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
 import { COLD_START_BUDGETS } from './coldStartBudgets.js';
 import { registerPrivateJwk } from './secrets.js';
@@ -155,10 +155,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let gatewayHttp: RunningHttpServer | undefined;
   let gateway: ReturnType<typeof createGateway> | undefined;
   try {
-    // Every config is parsed before anything starts, as each main.ts would refuse to start.
-    const configs = modules.map((module) => ({ module, config: module.parseConfig(env) }));
-    for (const { module, config } of configs) {
+    // Every config is parsed before anything starts, as each main.ts would refuse to start
+    // (a producer's events URL still at its default: only its consumer's port is unknown yet).
+    for (const module of modules) module.parseConfig(env);
+    const startOne = async (module: (typeof modules)[number]) => {
       const { name } = module;
+      const config = module.parseConfig(env);
       const service = module.create({ config, logger: logger(name), cache: cacheFor(name, config) });
       let http: RunningHttpServer;
       try {
@@ -170,9 +172,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         throw err;
       }
       started.push({ name, service, http });
-      const { webhookPath } = subgraphEntry(name);
+      const { webhookPath, eventsPath } = subgraphEntry(name);
       if (webhookPath !== undefined) await pointWebhooks(sandbox.vendor(subgraphEntry(name).vendor).url, `${http.origin}${webhookPath}`);
-    }
+      // Its producers deliver to where it listens (port 0: known only now), unless the test points them elsewhere.
+      if (eventsPath !== undefined) {
+        for (const producer of modules.filter((m) => subgraphEntry(m.name).emitsTo === name)) {
+          const setting = subgraphEventsEnv(producer.name).url;
+          if (options.env?.[setting] === undefined) env[setting] = `${http.origin}${eventsPath}`;
+        }
+      }
+    };
+    // Consumers of events first, so that every producer starts knowing where to deliver.
+    const isConsumer = (m: (typeof modules)[number]) => subgraphEntry(m.name).eventsPath !== undefined;
+    for (const module of [...modules.filter(isConsumer), ...modules.filter((m) => !isConsumer(m))]) await startOne(module);
+    // In the registry's order again, as the stack lists them.
+    started.sort((a, b) => modules.findIndex((m) => m.name === a.name) - modules.findIndex((m) => m.name === b.name));
 
     const gatewayConfig = parseGatewayConfig({
       GATEWAY_PORT: '0',
