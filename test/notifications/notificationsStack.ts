@@ -111,11 +111,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 /** Waits until the event is processed (every push decided); returns its deliveries by status. */
-export async function waitForProcessed(db: Database, eventId: string): Promise<{ device_token: string; status: string; attempts: number }[]> {
+export async function waitForProcessed(db: Database, eventId: string, timeoutMs?: number): Promise<{ device_token: string; status: string; attempts: number }[]> {
   await waitFor(`event ${eventId} processed`, async () => {
     const { rows } = await db.query<{ processed_at: unknown }>('SELECT processed_at FROM events WHERE id = $1', [eventId]);
     return rows[0]?.processed_at ? true : undefined;
-  });
+  }, timeoutMs);
   const { rows } = await db.query<{ device_token: string; status: string; attempts: number }>(
     'SELECT device_token, status, attempts FROM deliveries WHERE event_id = $1 ORDER BY device_token',
     [eventId],

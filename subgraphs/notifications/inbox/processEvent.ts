@@ -122,7 +122,8 @@ async function pushToDevice(deps: ConsumerDeps, event: ServiceEvent, device: Dev
       logger.error({ ...log, reason: outcome.reason }, 'push service refused our request: not retried');
       return 'skipped';
     case 'retry': {
-      const retryAt = new Date(now.getTime() + (outcome.afterMs ?? 0));
+      // Counted from the answer, as the vendor's Retry-After is.
+      const retryAt = new Date(Date.now() + (outcome.afterMs ?? 0));
       await deliveries.mark(event.id, device.token, 'retry', { retryAt });
       logger.warn({ ...log, reason: outcome.reason, afterMs: outcome.afterMs }, 'push service asked us to try later');
       return retryAt;
