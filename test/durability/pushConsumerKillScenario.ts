@@ -8,7 +8,7 @@ import { DeviceStore } from '../../subgraphs/notifications/store/DeviceStore.js'
 import type { SpawnedEntry } from '../harness/spawnEntry.js';
 import { dropSchemas, uniqueSchema } from '../harness/testDatabase.js';
 import { startPushConsumer, type RunningPushConsumer } from './pushConsumer.js';
-import { registerPushDevices } from './pushDevices.js';
+import { pushUserIds, registerPushDevices } from './pushDevices.js';
 import { planPushEvents, type PushEventPlan } from './pushEventPlan.js';
 import { readPushInvariants, type PushInvariants } from './pushInvariants.js';
 import { startPushSandboxPair, type PushSandboxPair } from './pushSandboxPair.js';
@@ -99,7 +99,7 @@ export async function runPushConsumerKillScenario(options: PushConsumerKillOptio
     };
     service = await startPushConsumer(env);
     db = await createDatabase({ url: options.databaseUrl, dataDir: 'memory://', schema, logger: createLogger({ service: 'push-durability', level: 'silent' }) });
-    const devices = await registerPushDevices(new DeviceStore(db, 10), random, { users: options.users, maxPerUser: options.maxDevicesPerUser });
+    const devices = await registerPushDevices(new DeviceStore(db, 10), random, { userIds: pushUserIds(options.users), maxPerUser: options.maxDevicesPerUser });
     const userIds = [...new Set(devices.map((d) => d.userId))];
     const plan = planPushEvents(random, userIds, { events: options.events, duplicateShare: options.duplicateShare });
     const perUser = new Map<string, number>();

@@ -17,15 +17,19 @@ export function pushFcmToken(random: Random): string {
   return `${random.alnum(11)}:APA91b${random.alnum(134)}`;
 }
 
+/** `count` user ids shaped as the identity provider's (`usr_p0001`, …). */
+export function pushUserIds(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `usr_p${String(i + 1).padStart(4, '0')}`);
+}
+
 /**
- * `users` users (`usr_p0001`, …), each with 1..`maxPerUser` phones of either platform in one
- * of the app's locales, registered through the store as `registerDevice` does once its
- * arguments are checked (the tokens are made valid here). Seeded: a run replays its devices.
+ * For each user, 1..`maxPerUser` phones of either platform in one of the app's locales,
+ * registered through the store as `registerDevice` does once its arguments are checked (the
+ * tokens are made valid here). Seeded: a run replays its devices.
  */
-export async function registerPushDevices(store: DeviceStore, random: Random, options: { users: number; maxPerUser: number }): Promise<Device[]> {
+export async function registerPushDevices(store: DeviceStore, random: Random, options: { userIds: readonly string[]; maxPerUser: number }): Promise<Device[]> {
   const devices: Device[] = [];
-  for (let u = 1; u <= options.users; u++) {
-    const userId = `usr_p${String(u).padStart(4, '0')}`;
+  for (const userId of options.userIds) {
     for (let d = random.int(1, options.maxPerUser); d > 0; d--) {
       const platform = random.chance(0.5) ? 'IOS' : 'ANDROID';
       const token = platform === 'IOS' ? pushApnsToken(random) : pushFcmToken(random);
