@@ -122,10 +122,16 @@ async function pushToDevice(deps: ConsumerDeps, event: ServiceEvent, device: Dev
       logger.error({ ...log, reason: outcome.reason }, 'push service refused our request: not retried');
       return 'skipped';
     case 'retry': {
+      if (claim.attempt >= deliveries.maxAttempts) {
+        // The last send allowed: give up now rather than wait a backoff only to say so.
+        await deliveries.mark(event.id, device.token, 'gave_up');
+        logger.error({ ...log, attempts: claim.attempt, reason: outcome.reason }, 'push given up: the push service kept asking us to try later');
+        return 'skipped';
+      }
       // Counted from the answer, as the vendor's Retry-After is.
       const retryAt = new Date(Date.now() + (outcome.afterMs ?? 0));
       await deliveries.mark(event.id, device.token, 'retry', { retryAt });
-      logger.warn({ ...log, reason: outcome.reason, afterMs: outcome.afterMs }, 'push service asked us to try later');
+      logger.warn({ ...log, attempt: claim.attempt, reason: outcome.reason, afterMs: outcome.afterMs }, 'push service asked us to try later');
       return retryAt;
     }
   }

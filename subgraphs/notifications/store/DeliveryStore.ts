@@ -23,7 +23,8 @@ export type Claim =
 export class DeliveryStore {
   constructor(
     private readonly db: Database,
-    private readonly maxAttempts: number,
+    /** Sends per (event, device) while the push service says "later" (NOTIFICATIONS_SEND_ATTEMPTS). */
+    readonly maxAttempts: number,
   ) {}
 
   /**
