@@ -44,7 +44,10 @@ export interface PushConsumerKillOptions {
 export interface PushKill {
   /** Deliveries `sent` when the worker died. */
   readonly sentBefore: number;
-  /** Deliveries left `sending`: committed, the push in flight or about to leave. */
+  /**
+   * Deliveries seen `sending` just after it died: committed, the push in flight or about to leave
+   * (or just answered: its `sent` write, already at the database, may still land).
+   */
   readonly leftSending: number;
   /** Event jobs it had taken and not finished. */
   readonly abandonedJobs: number;
