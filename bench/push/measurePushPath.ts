@@ -34,6 +34,8 @@ export interface PushPathOptions {
   readonly paymentsWorkers: number;
   /** Webhooks in flight at once. */
   readonly concurrency: number;
+  /** Open loop at this many orders paid per second (a steady day); undefined: all at once, as fast as they are taken (a burst). */
+  readonly ratePerS?: number;
   /** Both push sandboxes answer after this long (ms). */
   readonly pushLatencyMs: number;
   readonly pollMs: number;
@@ -143,6 +145,7 @@ export async function measurePushPath(options: PushPathOptions): Promise<PushPat
       url: () => webhookUrl,
       secret: PAYMENTS_SECRET,
       concurrency: options.concurrency,
+      ...(options.ratePerS === undefined ? {} : { ratePerS: options.ratePerS }),
       // The moment the webhook left (epoch ms): when payments was told the order is paid.
       onDone: (o) => paidSentAt.set(orderOfWebhook.get(o.eventId)!, performance.timeOrigin + o.at - o.ms),
     });

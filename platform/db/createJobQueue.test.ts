@@ -102,6 +102,34 @@ for (const k of kinds) {
       await eventually(() => done, 'the third attempt');
       expect(attempts).toEqual([id, id, id]);
     });
+
+    // A polling interval far longer than the test's wait: only a refetch or a wake-up can pass.
+    const LONG_POLL_S = 120;
+
+    it('takes the next batch at once after a full one, not a polling interval later', async () => {
+      const queue = await newQueue(`${db.schema}_q_full`);
+      await queue.createQueue('backlog', policy);
+      for (let i = 0; i < 25; i++) await queue.send('backlog', { i });
+      const batches: number[] = [];
+      await queue.work<{ i: number }>('backlog', { batchSize: 10, pollingIntervalSeconds: LONG_POLL_S }, async (jobs) => void batches.push(jobs.length));
+      await eventually(() => batches.reduce((a, b) => a + b, 0) === 25, 'the whole backlog without waiting out a poll');
+      expect(batches).toEqual([10, 10, 5]);
+    });
+
+    it('wakes an idle worker of this process when a job is sent, or when the caller says a transaction committed', async () => {
+      const queue = await newQueue(`${db.schema}_q_wake`);
+      await queue.createQueue('wake', policy);
+      const seen: number[] = [];
+      await queue.work<{ n: number }>('wake', { batchSize: 5, pollingIntervalSeconds: LONG_POLL_S }, async (jobs) => void seen.push(...jobs.map((j) => j.data.n)));
+      // Idle: its first fetch found nothing, and it now sleeps for the long poll.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await queue.send('wake', { n: 1 });
+      await eventually(() => seen.includes(1), 'the job sent without a transaction');
+      await db.transaction((tx) => queue.send('wake', { n: 2 }, { tx }));
+      queue.wake('wake');
+      await eventually(() => seen.includes(2), 'the job committed, then woken for');
+      expect(seen).toEqual([1, 2]);
+    });
   });
 }
 

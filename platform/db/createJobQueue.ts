@@ -18,6 +18,12 @@ export interface JobQueue {
     options: { batchSize: number; pollingIntervalSeconds: number },
     handler: (jobs: { id: string; data: T }[]) => Promise<void>,
   ): Promise<string>;
+  /**
+   * Wakes this process's idle workers of `name` now instead of at their next poll: call it once
+   * a transaction that sent jobs has committed (a send without `tx` wakes them by itself).
+   * Workers in other processes still find the jobs at their next poll.
+   */
+  wake(name: string): void;
   /** Graceful: stop fetching, wait up to timeoutMs for running handlers. */
   stop(options: { timeoutMs: number }): Promise<void>;
 }
@@ -65,6 +71,11 @@ export function createJobQueue(db: Database, options: JobQueueOptions): JobQueue
   // An EventEmitter's unhandled 'error' crashes the process; pg-boss emits one for every
   // failed poll or maintenance run (a database restart, a closed pool), which it survives.
   boss.on('error', (err: Error & { queue?: string }) => logger.warn({ err: err.message, queue: err.queue }, 'job queue error'));
+  // This process's worker ids by queue, to wake them (pg-boss's notifyWorker).
+  const workers = new Map<string, Set<string>>();
+  const wake = (name: string) => {
+    for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
+  };
 
   return {
     async start() {
@@ -79,26 +90,39 @@ export function createJobQueue(db: Database, options: JobQueueOptions): JobQueue
         expireInSeconds: policy.expireInSeconds,
       });
     },
-    send(name, data, sendOptions = {}) {
+    async send(name, data, sendOptions = {}) {
       const { tx, singletonKey } = sendOptions;
-      return boss.send(name, data, {
+      const id = await boss.send(name, data, {
         ...(singletonKey !== undefined ? { singletonKey } : {}),
         ...(tx ? { db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } } : {}),
       });
+      // Inside a transaction the job is not visible until the caller commits: the caller wakes.
+      if (tx === undefined) wake(name);
+      return id;
     },
-    work<T extends object>(
+    wake,
+    async work<T extends object>(
       name: string,
       workOptions: { batchSize: number; pollingIntervalSeconds: number },
       handler: (jobs: { id: string; data: T }[]) => Promise<void>,
     ) {
-      return boss.work<T>(name, { batchSize: workOptions.batchSize, pollingIntervalSeconds: workOptions.pollingIntervalSeconds }, async (jobs) => {
+      // Known once boss.work resolves, before any batch can be full: the handler reads it late.
+      const worker: { id?: string } = {};
+      worker.id = await boss.work<T>(name, { batchSize: workOptions.batchSize, pollingIntervalSeconds: workOptions.pollingIntervalSeconds }, async (jobs) => {
         try {
           await handler(jobs.map((job) => ({ id: job.id, data: job.data })));
         } catch (err) {
           logger.warn({ queue: name, jobs: jobs.map((j) => j.id), err: err instanceof Error ? err.message : String(err) }, 'job failed; pg-boss retries it per the queue policy');
           throw err;
         }
+        // pg-boss sleeps out the polling interval after every batch; a full batch says a backlog
+        // waits, so fetch the next one at once (the interval only paces an idle worker).
+        if (jobs.length >= workOptions.batchSize && worker.id !== undefined) boss.notifyWorker(worker.id);
       });
+      const ids = workers.get(name) ?? new Set<string>();
+      ids.add(worker.id);
+      workers.set(name, ids);
+      return worker.id;
     },
     async stop(stopOptions) {
       const deadline = Date.now() + stopOptions.timeoutMs;

@@ -56,7 +56,12 @@ export function createNotificationsRuntime(options: { config: RuntimeConfig; log
     recorder() {
       const [s, q] = [stores, queue];
       if (s === undefined || q === undefined) return null;
-      return (event) => s.events.record(event, (tx) => q.send(EVENT_QUEUE, { eventId: event.id }, { tx }));
+      return async (event) => {
+        const stored = await s.events.record(event, (tx) => q.send(EVENT_QUEUE, { eventId: event.id }, { tx }));
+        // Committed: this process's idle workers take it now rather than at their next poll.
+        if (stored) q.wake(EVENT_QUEUE);
+        return stored;
+      };
     },
     async start() {
       try {

@@ -77,7 +77,12 @@ export function createPaymentsRuntime(options: { config: RuntimeConfig; logger: 
     recorder() {
       const [s, q] = [store, queue];
       if (s === undefined || q === undefined) return null;
-      return (event) => s.recordEvent(event, (tx) => q.send(INBOX_QUEUE, { eventId: event.id }, { tx }));
+      return async (event) => {
+        const stored = await s.recordEvent(event, (tx) => q.send(INBOX_QUEUE, { eventId: event.id }, { tx }));
+        // Committed: this process's idle workers take it now rather than at their next poll.
+        if (stored) q.wake(INBOX_QUEUE);
+        return stored;
+      };
     },
     async start() {
       try {

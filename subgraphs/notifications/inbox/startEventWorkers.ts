@@ -8,6 +8,11 @@ import { processEvent, type ConsumerDeps } from './processEvent.js';
  * a batch is kept small enough to finish well within that.
  */
 const BATCH = 10;
+/**
+ * Events of one batch processed at once: most of an event's time is spent waiting on the push
+ * services, and events are independent (their deliveries are keyed by event and device).
+ */
+const CONCURRENCY = 4;
 
 /**
  * Pushes received events. pg-boss hands each job to one worker; a worker that dies mid-job
@@ -21,13 +26,17 @@ export async function startEventWorkers(queue: JobQueue, deps: ConsumerDeps, opt
   for (let i = 0; i < options.workers; i++) {
     await queue.work<EventJob>(EVENT_QUEUE, { batchSize: BATCH, pollingIntervalSeconds: options.pollMs / 1000 }, async (jobs) => {
       const later: string[] = [];
-      for (const job of jobs) {
-        const { eventId } = job.data;
-        const outcome = await processEvent(deps, eventId);
-        if (outcome.kind === 'missing') logger.error({ eventId }, 'event job for an event that is not stored');
-        else if (outcome.kind === 'pending') later.push(eventId);
-        else if (outcome.kind === 'done') logger.info({ eventId, recipients: outcome.recipients, sent: outcome.sent }, 'event pushed');
-      }
+      const pending = [...jobs];
+      const lane = async () => {
+        for (let job = pending.shift(); job !== undefined; job = pending.shift()) {
+          const { eventId } = job.data;
+          const outcome = await processEvent(deps, eventId);
+          if (outcome.kind === 'missing') logger.error({ eventId }, 'event job for an event that is not stored');
+          else if (outcome.kind === 'pending') later.push(eventId);
+          else if (outcome.kind === 'done') logger.info({ eventId, recipients: outcome.recipients, sent: outcome.sent }, 'event pushed');
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, lane));
       if (later.length > 0) throw new Error(`pushes to retry later for events ${later.join(', ')}`);
     });
   }

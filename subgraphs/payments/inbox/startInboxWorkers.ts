@@ -2,6 +2,7 @@ import type { JobQueue } from '../../../platform/db/createJobQueue.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import type { OrderStore } from '../store/OrderStore.js';
 import { factOfEvent } from '../webhooks/webhookEvent.js';
+import { OUTBOX_QUEUE } from '../outbox/outboxQueue.js';
 import { INBOX_QUEUE, type InboxJob } from './inboxQueue.js';
 
 /**
@@ -11,8 +12,8 @@ import { INBOX_QUEUE, type InboxJob } from './inboxQueue.js';
  * the order's change, so a repeat finds it processed and does nothing.
  */
 /**
- * Jobs a worker takes at once. pg-boss 10 waits out the poll interval even after a full batch,
- * so this caps a worker at BATCH per poll; a taken job expires PAYMENTS_INBOX_RETRY_AFTER_S
+ * Jobs a worker takes at once (a full batch is followed by the next at once, see
+ * createJobQueue; a taken job expires PAYMENTS_INBOX_RETRY_AFTER_S
  * after it was taken, so a batch must finish well within that (100 events take well under a
  * second on PostgreSQL; with a 2 s expiry on a loaded machine some are taken twice, harmlessly).
  */
@@ -28,6 +29,8 @@ export async function startInboxWorkers(queue: JobQueue, store: OrderStore, opti
         else if (outcome === 'mismatch') logger.error({ eventId: job.data.eventId }, 'webhook event does not match its order (intent, amount or currency): order left unchanged');
         else logger.info({ eventId: job.data.eventId, outcome }, 'inbox event processed');
       }
+      // An order that changed state left an outbox job in the same transaction: relay it now.
+      queue.wake(OUTBOX_QUEUE);
     });
   }
 }

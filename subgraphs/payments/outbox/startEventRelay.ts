@@ -3,7 +3,7 @@ import type { JobQueue } from '../../../platform/db/createJobQueue.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import { OUTBOX_QUEUE, type OutboxJob } from './outboxQueue.js';
 
-/** Jobs a relay takes at once (pg-boss 10 waits out the poll interval even after a full batch, so this caps events/s per poll). */
+/** Jobs a relay takes at once (a full batch is followed by the next at once, see createJobQueue). */
 const BATCH = 50;
 /** Deliveries in flight at once from one batch: the consumer's pool, not a flood. */
 const CONCURRENCY = 8;
