@@ -66,12 +66,14 @@ describe('schema:check classifies each change of the API schema (graphql-inspect
       'schema/app-builds/ios-3.2.0.json:33: ProductPage',
       'schema/app-builds/ios-3.3.0.json:9: AddReview',
       'schema/app-builds/ios-3.3.0.json:51: ProductPage',
+      'schema/app-builds/ios-3.4.0.json:9: AddReview',
+      'schema/app-builds/ios-3.4.0.json:63: ProductPage',
       'test/operations/AddReview.graphql:5: AddReview',
       'test/operations/ProductPage.graphql:20: ProductPage',
     ]);
     expect(lines).toContain('  schema/app-builds/ios-3.1.0.json:15: HomeScreen: Cannot query field "title" on type "Review". (line 20 of its body)');
     expect(lines).toContain('  test/operations/ProductPage.graphql:20: ProductPage: Cannot query field "title" on type "Review".');
-    expect(lines).toContain('schema check refused: 1 breaking change not approved, 10 operation errors, 1 non-null vendor-backed field.');
+    expect(lines).toContain('schema check refused: 1 breaking change not approved, 12 operation errors, 1 non-null vendor-backed field.');
   });
 
   it('renaming an argument: the old name removed (breaking), the new one added (dangerous), the operations using it named', async () => {

@@ -1,9 +1,9 @@
 import { parseConfig, type ConfigOf } from '../../platform/config/parseConfig.js';
 import { serviceSettings } from '../../platform/config/serviceSettings.js';
-import { int, type Env } from '../../platform/config/setting.js';
+import { int, string, type Env } from '../../platform/config/setting.js';
 import { databaseSettings } from '../../platform/db/databaseSettings.js';
 import { signingSecretsSetting } from '../../platform/events/signingSecretsSetting.js';
-import { SANDBOX_EVENTS_SECRET, sandboxDefaults, subgraphEntry, subgraphEventsEnv } from '../../platform/registry/services.js';
+import { SANDBOX_EVENTS_SECRET, sandboxDefaults, subgraphEntry, subgraphEnv, subgraphEventsEnv } from '../../platform/registry/services.js';
 import { vendorSettings } from '../kit/vendor/vendorSettings.js';
 import { pushSettings } from './push/pushSettings.js';
 
@@ -15,6 +15,12 @@ export const notificationsSettings = {
     maxBatchSize: 1,
     // Nothing a push service answers is worth caching.
     cacheTtlMs: 0,
+  }),
+  // The registry wires every subgraph's VENDOR_KEY; FCM's credential is the service account instead.
+  vendorKey: string(subgraphEnv('notifications').vendorKey, {
+    default: sandboxDefaults('notifications').apiKey,
+    secret: true,
+    description: 'Not used to call FCM, which authenticates with the service account (NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE); set by the wiring as for every subgraph.',
   }),
   ...databaseSettings('NOTIFICATIONS', { dataDir: '.data/notifications', schema: 'notifications' }),
   ...pushSettings,

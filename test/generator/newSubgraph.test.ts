@@ -50,10 +50,10 @@ describe('npm run new:subgraph, end to end in a copy of the project', () => {
     expect(generated.stdout).toContain('The loyalty subgraph is in the graph');
 
     // Registered, composed and wired: nothing else for the team to touch.
-    expect(readFileSync(join(copy, 'platform/registry/services.ts'), 'utf8')).toContain("{ name: 'loyalty', port: 4005, vendor: 'loyalty', owns: 'Product.loyalty' }");
-    expect(readFileSync(join(copy, 'schema/supergraph.graphql'), 'utf8')).toMatch(/LOYALTY @join__graph\(name: "loyalty", url: "http:\/\/localhost:4005\/graphql"\)/);
+    expect(readFileSync(join(copy, 'platform/registry/services.ts'), 'utf8')).toContain("{ name: 'loyalty', port: 4006, vendor: 'loyalty', owns: 'Product.loyalty' }");
+    expect(readFileSync(join(copy, 'schema/supergraph.graphql'), 'utf8')).toMatch(/LOYALTY @join__graph\(name: "loyalty", url: "http:\/\/localhost:4006\/graphql"\)/);
     expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('`LOYALTY_VENDOR_URL`');
-    expect(readFileSync(join(copy, 'docker-compose.yml'), 'utf8')).toContain('loyalty=http://loyalty:4005/graphql');
+    expect(readFileSync(join(copy, 'docker-compose.yml'), 'utf8')).toContain('loyalty=http://loyalty:4006/graphql');
 
     // What CI checks, as package.json names it (type check included).
     const scripts = (JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;

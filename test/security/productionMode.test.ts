@@ -14,8 +14,17 @@ const API_HEADERS = {
 describe('NODE_ENV=production at the gateway', () => {
   let stack: Stack;
   beforeAll(async () => {
-    // Production refuses the sandbox's (public) webhook secret: payments gets one of its own.
-    stack = await startStack({ env: { NODE_ENV: 'production', PAYMENTS_WEBHOOK_SECRETS: `whsec_${randomBytes(32).toString('base64')}` } });
+    // Production refuses the sandbox's (public) signing secrets: payments' webhooks and the services' events get their own.
+    const eventsSecret = `whsec_${randomBytes(32).toString('base64')}`;
+    stack = await startStack({
+      env: {
+        NODE_ENV: 'production',
+        PAYMENTS_WEBHOOK_SECRETS: `whsec_${randomBytes(32).toString('base64')}`,
+        PAYMENTS_EVENTS_SECRET: eventsSecret,
+        REVIEWS_EVENTS_SECRET: eventsSecret,
+        NOTIFICATIONS_EVENTS_SECRETS: eventsSecret,
+      },
+    });
   });
   afterAll(() => stack?.close());
 
