@@ -32,7 +32,7 @@ describe('npm run demo:checkout', () => {
 
   it('signs a new user up through the graph, pays with the client secret, syncs, exits 0 with the order PAID; prints no server key', async () => {
     const { out, err, io } = capture();
-    const code = await main(['--gateway', stack.gatewayUrl, '--payments', paymentsUrl], {}, io);
+    const code = await main(['--gateway', stack.gatewayUrl, '--payments', paymentsUrl, '--apns', stack.sandbox.vendor('apns').url], {}, io);
     expect(err).toEqual([]);
     expect(code).toBe(0);
     const text = out.join('\n');
@@ -41,6 +41,10 @@ describe('npm run demo:checkout', () => {
     expect(text).toContain('paid at the vendor with the client secret only: pm_card_visa → succeeded');
     expect(text).toMatch(/confirmCheckout \(the server asks the vendor itself\): PAID/);
     expect(text).toMatch(/order ord_[a-z0-9]{20} as polled: PAID · 2 × .+ at \d+\.\d\d, 1 × .+ at \d+\.\d\d/);
+    // The iPhone it registered got the order's push through the APNs sandbox, and its inbox has it.
+    expect(text).toMatch(/0\. registerDevice: this iPhone \(dev_[0-9a-f]+\)/);
+    expect(text).toMatch(/6\. push on the iPhone \(APNs, collapse id order-ord_[a-z0-9]{20}\): "[^"]+" · "[^"]+"/);
+    expect(text).toContain('myNotifications: 1 about this order');
     // The app's view: never our server key, nor the credentials themselves.
     expect(text).not.toContain(stack.sandbox.vendor('payments').apiKey);
     expect(text).not.toMatch(/_secret_|ek_test_|eyJ/);
@@ -73,13 +77,16 @@ describe('npm run demo:checkout', () => {
 });
 
 describe('demo:checkout arguments', () => {
-  it('defaults to npm start\'s ports, which follow GATEWAY_PORT and SANDBOX_PAYMENTS_PORT', () => {
+  it('defaults to npm start\'s ports, which follow GATEWAY_PORT, SANDBOX_PAYMENTS_PORT and SANDBOX_APNS_PORT', () => {
     expect(parseDemoArgs([], {})).toEqual({
       ok: true,
-      options: { gatewayUrl: 'http://127.0.0.1:4000/graphql', paymentsUrl: 'http://127.0.0.1:4104', card: 'visa', sync: true },
+      options: { gatewayUrl: 'http://127.0.0.1:4000/graphql', paymentsUrl: 'http://127.0.0.1:4104', apnsUrl: 'http://127.0.0.1:4106', card: 'visa', sync: true },
     });
-    const moved = parseDemoArgs(['--card=declined', '--no-sync'], { GATEWAY_PORT: '5000', SANDBOX_PAYMENTS_PORT: '5104' });
-    expect(moved).toEqual({ ok: true, options: { gatewayUrl: 'http://127.0.0.1:5000/graphql', paymentsUrl: 'http://127.0.0.1:5104', card: 'declined', sync: false } });
+    const moved = parseDemoArgs(['--card=declined', '--no-sync'], { GATEWAY_PORT: '5000', SANDBOX_PAYMENTS_PORT: '5104', SANDBOX_APNS_PORT: '5106' });
+    expect(moved).toEqual({
+      ok: true,
+      options: { gatewayUrl: 'http://127.0.0.1:5000/graphql', paymentsUrl: 'http://127.0.0.1:5104', apnsUrl: 'http://127.0.0.1:5106', card: 'declined', sync: false },
+    });
   });
 
   it('refuses unknown cards, flags and URLs, listing every problem', () => {

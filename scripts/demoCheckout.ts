@@ -1,5 +1,5 @@
 /**
- * `npm run demo:checkout [-- --card visa|declined|insufficient|3ds] [--no-sync] [--gateway <url>] [--payments <url>]`:
+ * `npm run demo:checkout [-- --card visa|declined|insufficient|3ds] [--no-sync] [--gateway <url>] [--payments <url>] [--apns <url>]`:
  * a phone paying for a cart against a running `npm start`, step by step, as an app with a
  * payment sheet does (C2S2C), while the payment vendor reports the outcome by webhook (C2S2S).
  *
@@ -48,6 +48,11 @@ export interface DemoOptions {
   readonly sync: boolean;
   /** A user's access token; without one, a fresh user signs up through the graph. */
   readonly accessToken?: string;
+  /**
+   * The APNs sandbox: with it, the phone registers as an iPhone before paying and the demo shows
+   * the push the order's outcome sent it (C2S2S's second half). Without it, no device is registered.
+   */
+  readonly apnsUrl?: string;
   /** How long to poll the order for its final status (ms); default 20 s (webhook retries start at 1 s). */
   readonly timeoutMs?: number;
   readonly print?: (line: string) => void;
@@ -133,6 +138,35 @@ function describeSheet(checkout: PhoneCheckout): string {
   return `payment sheet: client secret of ${intentId} (pays this order only), customer ${checkout.customerId}, ephemeral key for that customer only`;
 }
 
+/**
+ * The push the order's outcome sent to the iPhone, as the APNs sandbox received it, and the
+ * in-app inbox. Best effort, like the webhook lines: the order's outcome is the demo's verdict.
+ */
+async function showPush(apnsUrl: string, token: string, phone: SandboxPhone, orderId: string, print: (line: string) => void): Promise<void> {
+  type Received = { collapseId: string | null; payload: { aps?: { alert?: { title?: string; body?: string } } } };
+  const deadline = Date.now() + 10_000;
+  let received: Received[] = [];
+  try {
+    while (received.length === 0 && Date.now() < deadline) {
+      const res = await fetch(`${apnsUrl}/__sandbox/notifications?token=${token}`, { signal: AbortSignal.timeout(2000) });
+      received = ((await res.json()) as { notifications: Received[] }).notifications;
+      if (received.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (err) {
+    print(`6. push: the APNs sandbox at ${apnsUrl} did not answer (${connectionError(err) ?? (err instanceof Error ? err.message : String(err))})`);
+    return;
+  }
+  if (received.length === 0) {
+    print('6. push: none reached the iPhone within 10 s (the notifications service retries while the push services fail)');
+    return;
+  }
+  for (const push of received) {
+    print(`6. push on the iPhone (APNs, collapse id ${push.collapseId}): "${push.payload.aps?.alert?.title}" · "${push.payload.aps?.alert?.body}"`);
+  }
+  const inbox = await phone.notifications(5).catch(() => []);
+  print(`   myNotifications: ${inbox.filter((n) => n.orderId === orderId).length} about this order; the app reads the details through the graph`);
+}
+
 /** The vendor's webhook deliveries since `since`, best effort: a demo line, not a check. */
 async function webhooksSince(paymentsUrl: string, since: number): Promise<{ url: string | null; attempts: WebhookAttempt[] } | null> {
   try {
@@ -154,6 +188,13 @@ export async function runDemoCheckout(options: DemoOptions): Promise<DemoResult>
   const accessToken = options.accessToken ?? (await step('sign-up', () => signUp(options.gatewayUrl, print)));
   const phone: SandboxPhone = createSandboxPhone({ gatewayUrl: options.gatewayUrl, paymentsUrl: options.paymentsUrl, accessToken });
   const startedAt = Date.now();
+
+  // 0. After sign-in the app hands the graph the token iOS gave it for pushes.
+  const iphone = options.apnsUrl === undefined ? undefined : { platform: 'IOS' as const, token: randomBytes(32).toString('hex'), locale: 'en-US', appVersion: '3.4.0' };
+  if (iphone !== undefined) {
+    const device = await step('registerDevice', () => phone.registerDevice(iphone));
+    print(`0. registerDevice: this iPhone (${device.id}) gets the user's pushes`);
+  }
 
   // 1. The server prices the cart and makes the intent; the app sends items, never an amount.
   const checkout = await step('startCheckout', () => phone.startCheckout(CART));
@@ -193,13 +234,14 @@ export async function runDemoCheckout(options: DemoOptions): Promise<DemoResult>
       : 'no webhook moved it in time; see `curl <payments>/__sandbox/webhooks`; the reconciler checks it after PAYMENTS_RECONCILE_AFTER_MS';
     throw new DemoError(`order ${checkout.orderId} is ${status}, expected ${card.expected}: ${why}`);
   }
+  if (iphone !== undefined && options.apnsUrl !== undefined) await showPush(options.apnsUrl, iphone.token, phone, checkout.orderId, print);
   print(`done: ${card.expected === 'PAID' ? 'paid' : 'payment refused, order FAILED as it should be'}`);
   return { orderId: checkout.orderId, status, paymentError: order?.paymentError ?? null };
 }
 
 export type ParsedArgs = { ok: true; options: DemoOptions } | { ok: false; errors: string[]; help?: boolean };
 
-const USAGE = 'usage: npm run demo:checkout -- [--card visa|declined|insufficient|3ds] [--no-sync] [--gateway <graphql url>] [--payments <vendor url>]';
+const USAGE = 'usage: npm run demo:checkout -- [--card visa|declined|insufficient|3ds] [--no-sync] [--gateway <graphql url>] [--payments <vendor url>] [--apns <APNs sandbox url>]';
 
 /** Flags over npm start's defaults; the ports follow the same variables npm start reads. */
 export function parseDemoArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
@@ -207,6 +249,7 @@ export function parseDemoArgs(argv: readonly string[], env: Readonly<Record<stri
   const paymentsPort = env[sandboxVendorEnv('payments').port] ?? String(sandboxVendorEntry('payments').port);
   let gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
   let paymentsUrl = `http://127.0.0.1:${paymentsPort}`;
+  let apnsUrl = `http://127.0.0.1:${env[sandboxVendorEnv('apns').port] ?? String(sandboxVendorEntry('apns').port)}`;
   let card: DemoCard = 'visa';
   let sync = true;
   const errors: string[] = [];
@@ -227,6 +270,7 @@ export function parseDemoArgs(argv: readonly string[], env: Readonly<Record<stri
     else if (flag === '--no-sync') sync = false;
     else if (flag === '--gateway') gatewayUrl = url(flag, value()) ?? gatewayUrl;
     else if (flag === '--payments') paymentsUrl = url(flag, value()) ?? paymentsUrl;
+    else if (flag === '--apns') apnsUrl = url(flag, value()) ?? apnsUrl;
     else if (flag === '--card') {
       const name = value();
       if (name !== undefined && Object.hasOwn(DEMO_CARDS, name)) card = name as DemoCard;
@@ -234,7 +278,7 @@ export function parseDemoArgs(argv: readonly string[], env: Readonly<Record<stri
     } else errors.push(`unknown argument ${JSON.stringify(arg)}`);
   }
   if (errors.length > 0) return { ok: false, errors: [...errors, USAGE] };
-  return { ok: true, options: { gatewayUrl, paymentsUrl, card, sync } };
+  return { ok: true, options: { gatewayUrl, paymentsUrl, apnsUrl, card, sync } };
 }
 
 /** The command: 0 when the order ended as the card says, 1 otherwise (or on bad arguments). */
