@@ -51,6 +51,8 @@ export const notificationsMigrations: readonly Migration[] = [
         title text NOT NULL,
         body text NOT NULL,
         data jsonb NOT NULL,
+        -- Milliseconds, as the page cursor carries it (JavaScript's Date): at microseconds, rows
+        -- of one millisecond would sort past the cursor and a page would skip them.
         created_at timestamptz NOT NULL DEFAULT now(),
         read_at timestamptz,
         UNIQUE (event_id, user_id)
@@ -73,13 +75,14 @@ export const notificationsMigrations: readonly Migration[] = [
       );
 
       -- Who reviewed which product, from review.created: whom a new review of it concerns.
+      -- The first review's time: a later one never hides the reviewer from an earlier event.
       CREATE TABLE product_reviewers (
         product_id text NOT NULL,
         user_id text NOT NULL,
-        last_review_at timestamptz NOT NULL,
+        first_review_at timestamptz NOT NULL,
         PRIMARY KEY (product_id, user_id)
       );
-      CREATE INDEX product_reviewers_newest ON product_reviewers (product_id, last_review_at DESC);
+      CREATE INDEX product_reviewers_newest ON product_reviewers (product_id, first_review_at DESC);
     `,
   },
 ];

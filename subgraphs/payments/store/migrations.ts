@@ -71,4 +71,15 @@ export const paymentsMigrations: readonly Migration[] = [
       ALTER TABLE orders ADD COLUMN checked_at timestamptz;
     `,
   },
+  {
+    version: 3,
+    name: 'orders.created_at in milliseconds',
+    sql: `
+      -- The myOrders cursor carries created_at in milliseconds (JavaScript's Date); at
+      -- microseconds, orders made within one millisecond sorted past the cursor and a page
+      -- skipped them. Stored as the cursor says it, keyset paging is exact again.
+      ALTER TABLE orders ALTER COLUMN created_at SET DEFAULT date_trunc('milliseconds', now());
+      UPDATE orders SET created_at = date_trunc('milliseconds', created_at) WHERE created_at <> date_trunc('milliseconds', created_at);
+    `,
+  },
 ];
