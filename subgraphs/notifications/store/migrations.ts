@@ -53,7 +53,7 @@ export const notificationsMigrations: readonly Migration[] = [
         data jsonb NOT NULL,
         -- Milliseconds, as the page cursor carries it (JavaScript's Date): at microseconds, rows
         -- of one millisecond would sort past the cursor and a page would skip them.
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         read_at timestamptz,
         UNIQUE (event_id, user_id)
       );
