@@ -1,5 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../platform/config/ConfigError.js';
 import { findLeaks } from '../harness/leaks.js';
 import { operation } from '../harness/operations.js';
 import { startStack, type Stack } from '../harness/startStack.js';
@@ -11,22 +15,77 @@ const API_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+/**
+ * This deployment's own push credentials, made now in `dir`: production refuses the sandbox's
+ * (committed) service account, APNs key, key id and team.
+ */
+function ownPushCredentials(dir: string): Record<string, string> {
+  const pem = (key: ReturnType<typeof generateKeyPairSync>['privateKey']) => key.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const keyId = randomBytes(5).toString('hex').toUpperCase();
+  const serviceAccount = join(dir, 'service-account.json');
+  writeFileSync(
+    serviceAccount,
+    JSON.stringify({
+      type: 'service_account',
+      project_id: 'acme-push-prod',
+      private_key_id: randomBytes(20).toString('hex'),
+      private_key: pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey),
+      client_email: 'push@acme-push-prod.iam.gserviceaccount.com',
+    }),
+  );
+  const apnsKey = join(dir, `AuthKey_${keyId}.p8`);
+  writeFileSync(apnsKey, pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey));
+  return {
+    NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE: serviceAccount,
+    NOTIFICATIONS_APNS_KEY_FILE: apnsKey,
+    NOTIFICATIONS_APNS_KEY: keyId,
+    NOTIFICATIONS_APNS_TEAM_ID: 'ACMETEAM42',
+  };
+}
+
+/** Production refuses the sandbox's (public) signing secrets: payments' webhooks and the services' events get their own. */
+function ownSigningSecrets(): Record<string, string> {
+  const eventsSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  return {
+    NODE_ENV: 'production',
+    PAYMENTS_WEBHOOK_SECRETS: `whsec_${randomBytes(32).toString('base64')}`,
+    PAYMENTS_EVENTS_SECRET: eventsSecret,
+    REVIEWS_EVENTS_SECRET: eventsSecret,
+    NOTIFICATIONS_EVENTS_SECRETS: eventsSecret,
+  };
+}
+
+describe('NODE_ENV=production with the sandbox’s push credentials (committed in this repository)', () => {
+  it('the stack does not start: notifications names every push credential to set', async () => {
+    // Should it start after all, it is closed: the assertion below fails, not the run's clean-up.
+    const refused = await startStack({ env: { ...ownSigningSecrets(), NOTIFICATIONS_APNS_KEY: 'sandbox-apns-key', NOTIFICATIONS_APNS_TEAM_ID: 'SANDBOXT3M' } }).then(
+      (stack) => stack.close().then(() => undefined),
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(ConfigError);
+    const message = (refused as ConfigError).message;
+    expect(message).toMatch(/^Invalid configuration for notifications:/);
+    for (const variable of ['NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE', 'NOTIFICATIONS_APNS_KEY', 'NOTIFICATIONS_APNS_KEY_FILE', 'NOTIFICATIONS_APNS_TEAM_ID']) {
+      expect(message).toMatch(new RegExp(`^  - ${variable}: .*when NODE_ENV=production`, 'm'));
+    }
+    expect(message).not.toContain('sandbox-apns-key');
+  });
+});
+
 describe('NODE_ENV=production at the gateway', () => {
   let stack: Stack;
+  let credentials: string | undefined;
   beforeAll(async () => {
-    // Production refuses the sandbox's (public) signing secrets: payments' webhooks and the services' events get their own.
-    const eventsSecret = `whsec_${randomBytes(32).toString('base64')}`;
-    stack = await startStack({
-      env: {
-        NODE_ENV: 'production',
-        PAYMENTS_WEBHOOK_SECRETS: `whsec_${randomBytes(32).toString('base64')}`,
-        PAYMENTS_EVENTS_SECRET: eventsSecret,
-        REVIEWS_EVENTS_SECRET: eventsSecret,
-        NOTIFICATIONS_EVENTS_SECRETS: eventsSecret,
-      },
-    });
+    credentials = mkdtempSync(join(tmpdir(), 'production-push-'));
+    stack = await startStack({ env: { ...ownSigningSecrets(), ...ownPushCredentials(credentials) } });
   });
-  afterAll(() => stack?.close());
+  afterAll(async () => {
+    try {
+      await stack?.close();
+    } finally {
+      if (credentials) rmSync(credentials, { recursive: true, force: true });
+    }
+  });
 
   it('serves the app’s operations', async () => {
     const res = await stack.query(operation('HomeScreen'));

@@ -1,6 +1,6 @@
 /**
- * A push credential file that cannot be used: missing, unreadable, not the expected format.
- * Thrown by `createPushSender` at start-up, so a wrong mount or a pasted key fails the service
+ * A push credential file that cannot be used: missing, unreadable, not the expected format, or
+ * (NODE_ENV=production) holding the sandbox's committed keys. Thrown by `createPushSender` at start-up, so a wrong mount or a pasted key fails the service
  * at once with the setting and the path named. The message never quotes the file: it holds a
  * private key, and a parser's message could echo part of it.
  */

@@ -1,9 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../platform/config/ConfigError.js';
 import { parseConfig } from '../../../platform/config/parseConfig.js';
+import { serviceSettings } from '../../../platform/config/serviceSettings.js';
 import { createLogger } from '../../../platform/log/createLogger.js';
 import { sandboxDefaults } from '../../../platform/registry/services.js';
 import { vendorSettings } from '../../kit/vendor/vendorSettings.js';
@@ -11,7 +13,7 @@ import { createPushSender } from './createPushSender.js';
 import { loadApnsKey } from './loadApnsKey.js';
 import { loadServiceAccount } from './loadServiceAccount.js';
 import { PushCredentialsError } from './PushCredentialsError.js';
-import { pushSettings, SANDBOX_APNS_KEY_FILE, SANDBOX_FCM_SERVICE_ACCOUNT_FILE } from './pushSettings.js';
+import { pushSettings, SANDBOX_APNS_KEY_FILE, SANDBOX_FCM_SERVICE_ACCOUNT_FILE, SANDBOX_KEY_FINGERPRINTS } from './pushSettings.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'push-credentials-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -102,5 +104,103 @@ describe('pushSettings', () => {
       /NOTIFICATIONS_FCM_TOKEN_URL[\s\S]*NOTIFICATIONS_APNS_TEAM_ID: expected an Apple team id[\s\S]*NOTIFICATIONS_APNS_TOPIC[\s\S]*NOTIFICATIONS_APNS_DEADLINE_MS/,
     );
     expect(pushSettings.apnsKeyId.secret).toBe(true);
+  });
+});
+
+/** A deployment's own credentials, made now: a Google service-account key file and an Apple .p8, with their ids. */
+function ownCredentials(name: string) {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const keyId = randomBytes(5).toString('hex').toUpperCase();
+  const serviceAccount = { type: 'service_account', project_id: 'acme-push-prod', private_key_id: randomBytes(20).toString('hex'), private_key: rsa, client_email: 'push@acme-push-prod.iam.gserviceaccount.com' };
+  return {
+    NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE: file(`${name}-service-account.json`, JSON.stringify(serviceAccount)),
+    NOTIFICATIONS_APNS_KEY_FILE: file(`${name}-AuthKey_${keyId}.p8`, ec),
+    NOTIFICATIONS_APNS_KEY: keyId,
+    NOTIFICATIONS_APNS_TEAM_ID: 'ACMETEAM42',
+  };
+}
+
+function configProblems(parse: () => unknown): readonly string[] {
+  try {
+    parse();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('NODE_ENV=production refuses the sandbox’s push credentials (they are committed in this repository)', () => {
+  const parse = (env: Record<string, string>) => parseConfig('notifications', pushSettings, env);
+  const PUSH_CREDENTIALS = ['NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE', 'NOTIFICATIONS_APNS_KEY', 'NOTIFICATIONS_APNS_KEY_FILE', 'NOTIFICATIONS_APNS_TEAM_ID'];
+  const senderSettings = {
+    ...vendorSettings('NOTIFICATIONS', { ...sandboxDefaults('notifications'), maxBatchSize: 1, cacheTtlMs: 0 }),
+    ...pushSettings,
+    nodeEnv: serviceSettings('NOTIFICATIONS', 0).nodeEnv,
+  };
+  const logger = createLogger({ service: 'test', level: 'silent' });
+  const senderConfig = (env: Record<string, string>) => parseConfig('notifications', senderSettings, env);
+
+  it('the fingerprints of the sandbox’s keys are those of the committed fixtures', () => {
+    const fingerprint = (pem: string) => createHash('sha256').update(createPublicKey(pem).export({ type: 'spki', format: 'der' })).digest('base64url');
+    expect([fingerprint(account.private_key ?? ''), fingerprint(APNS_PEM)]).toEqual(SANDBOX_KEY_FINGERPRINTS);
+  });
+
+  it('unset: every push credential is required, all listed at once', () => {
+    const problems = configProblems(() => parse({ NODE_ENV: 'production' }));
+    expect(problems.map((p) => p.split(':')[0])).toEqual(PUSH_CREDENTIALS);
+    for (const problem of problems) expect(problem).toMatch(/\(required when NODE_ENV=production\), got nothing$/);
+  });
+
+  it('set to the sandbox’s values (however the paths are spelt): refused, naming each variable, the key id hidden', () => {
+    const problems = configProblems(() =>
+      parse({
+        NODE_ENV: 'production',
+        NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE: `./${SANDBOX_FCM_SERVICE_ACCOUNT_FILE}`,
+        NOTIFICATIONS_APNS_KEY: 'sandbox-apns-key',
+        NOTIFICATIONS_APNS_KEY_FILE: join(process.cwd(), SANDBOX_APNS_KEY_FILE),
+        NOTIFICATIONS_APNS_TEAM_ID: 'SANDBOXT3M',
+      }),
+    );
+    expect(problems.map((p) => p.split(':')[0])).toEqual(PUSH_CREDENTIALS);
+    for (const problem of problems) expect(problem).toContain("not the sandbox's (committed, public) one, when NODE_ENV=production");
+    expect(problems[1]).toBe("NOTIFICATIONS_APNS_KEY: expected the key id of your APNs auth key, not the sandbox's (committed, public) one, when NODE_ENV=production, got a value (hidden)");
+  });
+
+  it('the docs say so', () => {
+    expect(pushSettings.apnsKeyId.defaultText).toBe('(sandbox value; required when NODE_ENV=production)');
+    expect(pushSettings.apnsTeamId.defaultText).toBe('SANDBOXT3M (sandbox value; required when NODE_ENV=production)');
+    expect(pushSettings.fcmServiceAccountFile.defaultText).toBe(`${SANDBOX_FCM_SERVICE_ACCOUNT_FILE} (sandbox value; required when NODE_ENV=production)`);
+  });
+
+  it('copies of the sandbox’s keys under other paths and ids: createPushSender refuses them, naming the variable, never the key', () => {
+    const own = ownCredentials('copied');
+    const copiedAccount = file('copied-account.json', JSON.stringify({ ...account, private_key_id: 'a-new-id' }));
+    expect(refusal(() => createPushSender(senderConfig({ NODE_ENV: 'production', ...own, NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE: copiedAccount }), logger)).message).toBe(
+      `NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE (${copiedAccount}): the sandbox's service account (its key is committed in this repository), refused when NODE_ENV=production: point it at your own FCM project's key file`,
+    );
+    // A fresh key still carrying the sandbox's key id is the sandbox's account too.
+    const ownAccount = JSON.parse(readFileSync(own.NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE, 'utf8')) as Record<string, string>;
+    const sandboxId = file('sandbox-id.json', JSON.stringify({ ...ownAccount, private_key_id: 'sandbox-fcm-key' }));
+    expect(refusal(() => createPushSender(senderConfig({ NODE_ENV: 'production', ...own, NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE: sandboxId }), logger)).setting).toBe('NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE');
+    const copiedKey = file('AuthKey_ACOPY12345.p8', APNS_PEM);
+    const apns = refusal(() => createPushSender(senderConfig({ NODE_ENV: 'production', ...own, NOTIFICATIONS_APNS_KEY_FILE: copiedKey }), logger));
+    expect(apns.setting).toBe('NOTIFICATIONS_APNS_KEY_FILE');
+    expect(apns.message).toContain('refused when NODE_ENV=production');
+  });
+
+  it('production with its own credentials starts', async () => {
+    const config = senderConfig({ NODE_ENV: 'production', ...ownCredentials('own') });
+    expect(config.nodeEnv).toBe('production');
+    await createPushSender(config, logger).close();
+  });
+
+  it('development (and test) with the defaults, the sandbox’s, starts', async () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      const config = senderConfig({ NODE_ENV });
+      expect(config).toMatchObject({ fcmServiceAccountFile: SANDBOX_FCM_SERVICE_ACCOUNT_FILE, apnsKeyFile: SANDBOX_APNS_KEY_FILE, apnsKeyId: 'sandbox-apns-key', apnsTeamId: 'SANDBOXT3M' });
+      await createPushSender(config, logger).close();
+    }
   });
 });
