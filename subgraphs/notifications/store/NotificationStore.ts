@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../../platform/db/Database.js';
+import { keysetCursor, parseKeysetCursor } from '../../../platform/db/keysetCursor.js';
 import { NOTIFICATION_ID, type Notification, type NotificationCategory } from '../model.js';
 import { asDate, asJson } from './rows.js';
 
@@ -37,17 +38,9 @@ function newNotificationId(): string {
   return id;
 }
 
-/** Keyset cursor over (created_at, id), opaque to the app. */
+/** The myNotifications cursor of a notification (see platform/db/keysetCursor.ts). */
 export function notificationCursor(n: Notification): string {
-  return Buffer.from(`${n.createdAt.toISOString()}|${n.id}`, 'utf8').toString('base64url');
-}
-
-function parseCursor(cursor: string): { createdAt: string; id: string } | null {
-  if (cursor.length > 200) return null;
-  const [createdAt, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (extra !== undefined || createdAt === undefined || id === undefined) return null;
-  if (!NOTIFICATION_ID.test(id) || Number.isNaN(Date.parse(createdAt))) return null;
-  return { createdAt, id };
+  return keysetCursor(n.createdAt, n.id);
 }
 
 export interface NewNotification {
@@ -74,7 +67,7 @@ export class NotificationStore {
 
   /** The user's notifications, newest first. A malformed cursor → null (the caller's input error). */
   async page(userId: string, first: number, after: string | null): Promise<{ notifications: Notification[]; hasNextPage: boolean } | null> {
-    const from = after === null ? null : parseCursor(after);
+    const from = after === null ? null : parseKeysetCursor(after, NOTIFICATION_ID);
     if (after !== null && from === null) return null;
     const params: unknown[] = [userId, first + 1];
     let where = 'user_id = $1';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../../../platform/db/Database.js';
+import { keysetCursor, parseKeysetCursor } from '../../../platform/db/keysetCursor.js';
 import type { ServiceEvent } from '../../../platform/events/ServiceEvent.js';
 import { ORDER_ID, type Order, type OrderItem, type PaymentFact } from '../model.js';
 import { advance, AWAITING_PAYMENT } from '../orderStatus.js';
@@ -37,17 +38,9 @@ export function newOrderId(): string {
   return id;
 }
 
-/** Keyset cursor over (created_at, id), opaque to the app. */
+/** The myOrders cursor of an order (see platform/db/keysetCursor.ts). */
 export function orderCursor(order: Order): string {
-  return Buffer.from(`${order.createdAt.toISOString()}|${order.id}`, 'utf8').toString('base64url');
-}
-
-function parseCursor(cursor: string): { createdAt: string; id: string } | null {
-  if (cursor.length > 200) return null;
-  const [createdAt, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (extra !== undefined || createdAt === undefined || id === undefined) return null;
-  if (!ORDER_ID.test(id) || Number.isNaN(Date.parse(createdAt))) return null;
-  return { createdAt, id };
+  return keysetCursor(order.createdAt, order.id);
 }
 
 /** Enqueues a service event inside the transaction that changed the order (the outbox): both commit or neither. */
@@ -109,7 +102,7 @@ export class OrderStore {
 
   /** The user's orders, newest first. A malformed cursor → null (the caller's input error). */
   async ordersOf(userId: string, first: number, after: string | null): Promise<OrderPage | null> {
-    const from = after === null ? null : parseCursor(after);
+    const from = after === null ? null : parseKeysetCursor(after, ORDER_ID);
     if (after !== null && from === null) return null;
     const params: unknown[] = [userId, first + 1];
     let where = 'user_id = $1';
