@@ -24,7 +24,7 @@ export interface Notification {
   readonly category: NotificationCategory;
   readonly title: string;
   readonly body: string;
-  /** The ids the app follows (`orderId`, `productId`, `reviewId`, `kind`): the push's own data. */
+  /** The ids the app follows (`orderId` or `productId`, and `kind`): the push's own data. */
   readonly data: Readonly<Record<string, string>>;
   readonly createdAt: Date;
   readonly readAt: Date | null;

@@ -8,5 +8,4 @@ export const Notification = {
   readAt: (n: NotificationModel) => n.readAt?.toISOString() ?? null,
   orderId: link('orderId'),
   productId: link('productId'),
-  reviewId: link('reviewId'),
 };
