@@ -134,6 +134,24 @@ describe('pushes on events', () => {
     expect(await push.fcm(alive)).toHaveLength(1);
   });
 
+  it('IOS: a token APNs calls unregistered since a time before the phone registered it again is kept (only that push is lost)', async () => {
+    const token = apnsToken();
+    await register('usr_0211', 'IOS', token);
+    // APNs' 410 carries when the token stopped being valid: here, an hour before this registration.
+    const res = await fetch(`${n.sandbox.vendor('apns').url}/__sandbox/devices/unregister`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, timestamp: Date.now() - 3_600_000 }),
+    });
+    expect(res.status).toBe(200);
+    const event = orderEvent(orderId(), 'usr_0211', 'PAID');
+    await accepted(event);
+    expect((await waitForProcessed(n.db(), event.id)).map((d) => d.status)).toEqual(['unregistered']);
+    const { rows } = await n.db().query('SELECT token FROM devices WHERE token = $1', [token]);
+    expect(rows).toEqual([{ token }]);
+    expect((await n.as('usr_0211', MY_DEVICES)).json.data.myDevices).toHaveLength(1);
+  });
+
   it('review.created: the product\'s earlier reviewers are pushed, the author is not', async () => {
     const product = `prod_${randomBytes(4).toString('hex')}`;
     const earlier = apnsToken();

@@ -36,7 +36,11 @@ export async function startEventWorkers(queue: JobQueue, deps: ConsumerDeps, opt
           else if (outcome.kind === 'done') logger.info({ eventId, recipients: outcome.recipients, sent: outcome.sent }, 'event pushed');
         }
       };
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, lane));
+      // Every lane runs to its end before the batch fails: a lane still sending when pg-boss
+      // retries the batch would leave its rows `sending`, and the retry would mark them `unknown`.
+      const lanes = await Promise.allSettled(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, lane));
+      const failed = lanes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
       if (later.length > 0) throw new Error(`pushes to retry later for events ${later.join(', ')}`);
     });
   }

@@ -16,14 +16,16 @@ export interface PushMessage {
 }
 
 /**
- * What became of one send. `unregistered` and `invalid_token`: the token is dead, remove it.
+ * What became of one send. `unregistered` and `invalid_token`: the token is dead, remove it
+ * (`since`: when it stopped being valid, when the push service says: APNs' 410 timestamp; a
+ * registration after that is of a valid token again).
  * `retry`: not delivered now (429, UNAVAILABLE, 5xx, timeout, breaker open); try again later,
  * not before `afterMs` when the vendor said so. `rejected`: our request was wrong (4xx other
  * than the token's): never retried, logged.
  */
 export type PushOutcome =
   | { readonly kind: 'sent'; readonly messageId?: string }
-  | { readonly kind: 'unregistered' }
+  | { readonly kind: 'unregistered'; readonly since?: Date }
   | { readonly kind: 'invalid_token' }
   | { readonly kind: 'retry'; readonly reason: string; readonly afterMs?: number }
   | { readonly kind: 'rejected'; readonly reason: string };

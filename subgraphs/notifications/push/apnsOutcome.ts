@@ -12,19 +12,37 @@ export function apnsReason(err: VendorError): string | undefined {
   }
 }
 
+/** APNs' 410 `{ timestamp }`: when the token stopped being valid for the topic (ms since the epoch). */
+export function apnsUnregisteredSince(err: VendorError): Date | undefined {
+  let timestamp: unknown;
+  try {
+    timestamp = (JSON.parse(err.body ?? '') as { timestamp?: unknown }).timestamp;
+  } catch {
+    const found = /"timestamp"\s*:\s*(\d+)/.exec(err.body ?? '')?.[1];
+    timestamp = found === undefined ? undefined : Number(found);
+  }
+  if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) return undefined;
+  const since = new Date(timestamp);
+  return Number.isNaN(since.getTime()) ? undefined : since;
+}
+
 const TOKEN_REASONS = new Set(['BadDeviceToken', 'DeviceTokenNotForTopic']);
 
 /**
- * APNs' answer as a push outcome: 410 Unregistered (or ExpiredToken) → `unregistered`; 400
- * BadDeviceToken / DeviceTokenNotForTopic → `invalid_token`; 429 (TooManyRequests, also
- * TooManyProviderTokenUpdates), 5xx, timeouts, breaker open → `retry`; other 4xx → `rejected`.
+ * APNs' answer as a push outcome: 410 Unregistered (or ExpiredToken) → `unregistered`, its
+ * timestamp as `since`; 400 BadDeviceToken / DeviceTokenNotForTopic → `invalid_token`; 429
+ * (TooManyRequests, also TooManyProviderTokenUpdates), 5xx, timeouts, breaker open → `retry`;
+ * other 4xx → `rejected`.
  */
 export function apnsOutcome(err: unknown): PushOutcome {
   const transient = transientOutcome(err);
   if (transient !== undefined) return transient;
   const ve = err as VendorError;
   const reason = apnsReason(ve);
-  if (ve.status === 410 && (reason === 'Unregistered' || reason === 'ExpiredToken')) return { kind: 'unregistered' };
+  if (ve.status === 410 && (reason === 'Unregistered' || reason === 'ExpiredToken')) {
+    const since = apnsUnregisteredSince(ve);
+    return since === undefined ? { kind: 'unregistered' } : { kind: 'unregistered', since };
+  }
   if (ve.status === 400 && reason !== undefined && TOKEN_REASONS.has(reason)) return { kind: 'invalid_token' };
   return { kind: 'rejected', reason: `apns ${ve.kind}${ve.status !== undefined ? ` ${ve.status}` : ''}${reason ? ` ${reason}` : ''}` };
 }

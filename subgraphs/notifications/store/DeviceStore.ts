@@ -77,12 +77,33 @@ export class DeviceStore {
   }
 
   /**
+   * The user's devices that an event concerns: those registered (by this owner: `created_at`
+   * restarts when a phone changes hands) at or before the event was received, most recently
+   * seen first. Compared on the database's clock, so a phone registered after the event never
+   * gets its push, however often (or late) the event is processed.
+   */
+  async devicesAtEvent(userId: string, eventId: string): Promise<Device[]> {
+    const { rows } = await this.db.query<DeviceRow>(
+      `SELECT ${COLUMNS} FROM devices
+        WHERE user_id = $1 AND created_at <= (SELECT received_at FROM events WHERE id = $2)
+        ORDER BY last_seen_at DESC, token`,
+      [userId, eventId],
+    );
+    return rows.map(toDevice);
+  }
+
+  /**
    * The push service says the token is dead (uninstalled app, reset phone): forget it, but
    * only while it still belongs to `userId` (it may have been registered again meanwhile, by a
-   * new owner whose fresh registration must not be lost).
+   * new owner whose fresh registration must not be lost), and, when the push service says since
+   * when it is dead (APNs' 410 timestamp), only if it was not registered again after that: a
+   * token the app re-registered later is valid again.
    */
-  async forget(token: string, userId: string): Promise<boolean> {
-    const { rowCount } = await this.db.query('DELETE FROM devices WHERE token = $1 AND user_id = $2', [token, userId]);
+  async forget(token: string, userId: string, deadSince?: Date): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      'DELETE FROM devices WHERE token = $1 AND user_id = $2 AND ($3::timestamptz IS NULL OR last_seen_at < $3::timestamptz)',
+      [token, userId, deadSince ?? null],
+    );
     return rowCount > 0;
   }
 }

@@ -35,7 +35,10 @@ export async function startEventRelay(queue: JobQueue, sender: EventSender, opti
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, lane));
+    // Every lane runs to its end before the batch fails, so no delivery is still in flight when pg-boss retries it.
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, lane));
+    const failed = lanes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
     if (notDelivered.length > 0) throw new Error(`${notDelivered.length} of ${jobs.length} service events not delivered (${notDelivered.slice(0, 3).join(', ')})`);
   });
 }
