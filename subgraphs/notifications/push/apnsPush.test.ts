@@ -153,7 +153,7 @@ describe('push to iOS through APNs (sandbox, HTTP/2)', () => {
     const s = start({ NOTIFICATIONS_BREAKER_CONSECUTIVE_FAILURES: '2' });
     const gone = ios();
     apns.apns.unregister(gone.token);
-    for (let i = 0; i < 3; i++) expect(await s.send(gone, message(), call)).toEqual({ kind: 'unregistered' });
+    for (let i = 0; i < 3; i++) expect(await s.send(gone, message(), call)).toEqual({ kind: 'unregistered', since: expect.any(Date) });
     expect(await s.send({ platform: 'IOS', token: 'not-hex' }, message(), call)).toEqual({ kind: 'invalid_token' });
     apns.control.setFaults({ script: [{ status: 400, body: { reason: 'DeviceTokenNotForTopic' } }] });
     expect(await s.send(ios(), message(), call)).toEqual({ kind: 'invalid_token' });
