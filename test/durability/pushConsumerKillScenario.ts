@@ -98,6 +98,11 @@ export async function runPushConsumerKillScenario(options: PushConsumerKillOptio
       NOTIFICATIONS_WORKERS: '0',
       NOTIFICATIONS_POLL_MS: '500',
       NOTIFICATIONS_RETRY_AFTER_S: RETRY_AFTER_S,
+      // What is tested is a kill. A push that times out is sent again on the job's next run (a
+      // timeout cannot tell whether it arrived), and on a loaded machine 1 s is short enough for
+      // that to happen. So each send gets 2.5 s, which is still less than the job's expiry.
+      NOTIFICATIONS_VENDOR_DEADLINE_MS: '2500',
+      NOTIFICATIONS_APNS_DEADLINE_MS: '2500',
       ...pair.env,
     };
     service = await startPushConsumer(env);
