@@ -41,7 +41,7 @@ for (const k of kinds) {
     };
     const openDb = () => {
       const schema = uniqueSchema('jobs');
-      schemas.push(schema, `${schema}_q`);
+      schemas.push(schema, `${schema}_q`, `${schema}_q_full`, `${schema}_q_wake`);
       return createDatabase({ url: k.url, dataDir: 'memory://', schema, logger });
     };
     afterAll(async () => {
