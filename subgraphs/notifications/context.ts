@@ -1,7 +1,7 @@
-import type { VendorSubgraphContext } from '../kit/server/createVendorSubgraph.js';
+import type { SubgraphContext } from '../kit/server/createSubgraphServer.js';
 import type { NotificationsStores } from './store/NotificationsStores.js';
 
-export interface NotificationsContext extends VendorSubgraphContext {
+export interface NotificationsContext extends SubgraphContext {
   /** The service's stores; throws while the store is not open. Resolvers read and write only the caller's rows. */
   readonly stores: () => NotificationsStores;
 }

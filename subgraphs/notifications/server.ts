@@ -2,7 +2,7 @@ import { createEventRoute } from '../../platform/events/createEventRoute.js';
 import type { Logger } from '../../platform/log/createLogger.js';
 import { subgraphEntry } from '../../platform/registry/services.js';
 import type { CacheStore } from '../../platform/store/CacheStore.js';
-import { createVendorSubgraph } from '../kit/server/createVendorSubgraph.js';
+import { createSubgraphServer, type SubgraphContext } from '../kit/server/createSubgraphServer.js';
 import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
 import type { SubgraphService } from '../kit/server/SubgraphService.js';
 import type { NotificationsConfig } from './config.js';
@@ -22,34 +22,42 @@ export const EVENTS_PATH = subgraphEntry('notifications').eventsPath ?? '/events
  * database, the events route, and the event workers that push through FCM and APNs.
  * No resolver calls a vendor: the GraphQL side only reads and writes the store, and pushes
  * leave from the workers through the push sender (which builds its own kit clients: FCM's
- * OAuth token exchange and APNs' HTTP/2 provider tokens do not fit one API key). The kit's
- * vendor client for FCM is still made, as for every vendor subgraph, but never called here.
- * Opens no port (see main.ts); the database opens when the server starts.
+ * OAuth token exchange and APNs' HTTP/2 provider tokens do not fit one API key), so this is a
+ * plain subgraph server, not a vendor subgraph. Opens no port (see main.ts); the database opens when the server starts.
  */
 export function createNotificationsSubgraph(deps: { config: NotificationsConfig; logger: Logger; cache: CacheStore }): SubgraphService {
   const { config, logger } = deps;
   const sender = createPushSender(config, logger);
   const runtime = createNotificationsRuntime({ config, logger, sender });
 
-  const service = createVendorSubgraph<null, NotificationsContext>({
-    ...deps,
+  const createContext = ({ requestId, logger: requestLogger, viewer }: SubgraphContext): NotificationsContext => ({
+    requestId,
+    logger: requestLogger,
+    viewer,
+    stores: () => runtime.stores(),
+  });
+  // The events route asks the server's readiness, and the server is made with the route: bound late.
+  let isReady = (): boolean => false;
+  const server = createSubgraphServer<NotificationsContext>({
     name: 'notifications',
-    vendor: 'fcm',
     typeDefs,
     resolvers,
     permissions: notificationsPermissions,
-    auth: (token) => ({ kind: 'bearer', token }),
-    api: () => null,
-    context: () => ({ stores: () => runtime.stores() }),
-    routes: (isReady) => [
-      createEventRoute({ path: EVENTS_PATH, maxBodyBytes: config.eventsMaxBodyBytes, secrets: config.eventsSecrets, record: () => runtime.recorder(), isReady, logger }),
-    ],
+    logger,
+    introspection: config.introspection,
+    nodeEnv: config.nodeEnv,
+    identityJwks: config.identityJwks,
+    createContext,
+    routes: [createEventRoute({ path: EVENTS_PATH, maxBodyBytes: config.eventsMaxBodyBytes, secrets: config.eventsSecrets, record: () => runtime.recorder(), isReady: () => isReady(), logger })],
     lifecycle: runtime,
   });
+  isReady = () => server.isReady();
   return {
-    ...service,
+    name: 'notifications',
+    server,
+    createContext,
     async close() {
-      await service.close();
+      await server.stop();
       await sender.close();
     },
   };

@@ -20,7 +20,7 @@ describe('circuit breaker on the reviews vendor', () => {
   });
   afterAll(() => stack.close());
 
-  const reviewsBreaker = (op: string) => stack.subgraph('reviews').service.vendor.breakerState(op);
+  const reviewsBreaker = (op: string) => stack.subgraph('reviews').service.vendor!.breakerState(op);
 
   it('opens after the failure threshold, then fails fast without calling the vendor', async () => {
     stack.sandbox.reviews.control.setFaults({ errorRate: 1 });

@@ -86,6 +86,6 @@ describe('a hanging vendor and one sequential client', () => {
     console.info(`hang: vendor calls ${READS.map((r) => `${r}=${byRoute[r]?.count ?? 0}`).join(' ')} over 10 sequential queries`);
     for (const route of READS) expect(byRoute[route]?.count ?? 0).toBeLessThanOrEqual(3);
     expect(new Set(codes)).toEqual(new Set(['VENDOR_TIMEOUT', 'VENDOR_UNAVAILABLE']));
-    expect(suite.service.vendor.breakerStates()).toMatchObject({ 'ratings.batch': 'open', 'reviews.batch': 'open' });
+    expect(suite.service.vendor!.breakerStates()).toMatchObject({ 'ratings.batch': 'open', 'reviews.batch': 'open' });
   });
 });

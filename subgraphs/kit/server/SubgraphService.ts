@@ -1,12 +1,13 @@
 import type { CallContext, VendorClient } from '../vendor/createVendorClient.js';
 import type { SubgraphContext, SubgraphServer } from './createSubgraphServer.js';
 
-/** What every subgraph factory returns: a server to mount and the vendor client it owns. */
+/** What every subgraph factory returns: a server to mount and the vendor client it owns, if it calls one from requests. */
 export interface SubgraphService {
   readonly name: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subgraph has its own context type
   readonly server: SubgraphServer<SubgraphContext & any>;
-  readonly vendor: VendorClient;
+  /** Absent for a subgraph whose vendor calls leave from workers only (notifications). */
+  readonly vendor?: VendorClient;
   /**
    * The per-request context exactly as the HTTP path builds it from `base` (request id, child
    * logger, viewer): fresh loaders, shared cache. For in-process tests (`executeAs`).
