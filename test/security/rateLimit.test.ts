@@ -40,7 +40,8 @@ describe('rate limits per client address and per user, counted per operation', (
     // Still limited, whatever is asked.
     expectRateLimited(await stack.query(operation('HomeScreen'), undefined, from('198.51.100.1')), 60);
 
-    const other = await stack.query(operation('HomeScreen'), undefined, from('198.51.100.2'));
+    // The cheap query: what is asserted is the other address's quota, not how fast the vendors answer on a busy machine.
+    const other = await stack.query(CHEAP, undefined, from('198.51.100.2'));
     expect(other.status).toBe(200);
     expect(other.json.errors).toBeUndefined();
   });
