@@ -1,4 +1,5 @@
 import { gatewayEntry } from '../../platform/registry/services.js';
+import { ConfigError } from '../../platform/config/ConfigError.js';
 import { parseConfig } from '../../platform/config/parseConfig.js';
 import { nodeEnvs } from '../../platform/config/serviceSettings.js';
 import { bool, int, oneOf, optionalUrl, string, type Env, type ParseResult, type Setting } from '../../platform/config/setting.js';
@@ -9,6 +10,7 @@ import { isHttpUrl } from './isHttpUrl.js';
 import { limitSettings } from './limits/limitSettings.js';
 import { rateLimitSettings, SHARED_CEILING_FACTOR } from './rateLimit/rateLimitSettings.js';
 import { persistedQueryModes, type PersistedQueryMode } from './persistedQueries/createPersistedQueries.js';
+import { metricsPortSetting } from '../../platform/metrics/metricsPortSetting.js';
 
 export type NodeEnv = (typeof nodeEnvs)[number];
 
@@ -138,7 +140,17 @@ export const gatewaySettings = {
   }),
   introspection: optionalBool('INTROSPECTION', {
     defaultText: 'true unless NODE_ENV=production',
-    description: 'Allow schema introspection (the sandbox explorer needs it).',
+    description: 'Allow schema introspection (the explorer needs it).',
+  }),
+  explorer: optionalBool('EXPLORER', {
+    defaultText: 'true unless NODE_ENV=production or INTROSPECTION=false',
+    description:
+      'Serve the schema explorer (GraphiQL, every asset from the gateway itself: works offline) to browsers at GET /graphql, and the client schema at /schema.graphql. Needs introspection.',
+  }),
+  metricsPort: metricsPortSetting({
+    defaultText: '(unset: /metrics on GATEWAY_PORT, except in production, where it is not served)',
+    description:
+      'Serve /metrics (Prometheus) on a listener of its own, so that the public port never shows it. Set it in production to scrape the gateway.',
   }),
   // Abuse: query limits and batching (limits/limitSettings.ts), persisted queries, rate limits (rateLimit/rateLimitSettings.ts); see gateway/README.md.
   ...limitSettings,
@@ -197,6 +209,10 @@ export interface GatewayConfig extends AuthConfig {
   readonly logLevel: LogLevel;
   readonly nodeEnv: NodeEnv;
   readonly introspection: boolean;
+  /** The explorer page and /schema.graphql. */
+  readonly explorer: boolean;
+  /** A listener of its own for /metrics; undefined = on the gateway's port outside production, nowhere in production. */
+  readonly metricsPort: number | undefined;
   /** levels */
   readonly limitMaxDepth: number;
   readonly limitMaxAliases: number;
@@ -230,9 +246,16 @@ export interface GatewayConfig extends AuthConfig {
 /** Parses the gateway's environment once; throws a ConfigError listing every problem. */
 export function parseGatewayConfig(env: Env): GatewayConfig {
   const parsed = parseConfig('gateway', gatewaySettings, env);
+  const introspection = parsed.introspection ?? parsed.nodeEnv !== 'production';
+  // The explorer's docs and autocompletion are built from introspection: without it the page would be empty.
+  const explorer = parsed.explorer ?? (introspection && parsed.nodeEnv !== 'production');
+  if (explorer && !introspection) {
+    throw new ConfigError('gateway', ['EXPLORER: expected false (or unset) when INTROSPECTION=false, since the explorer reads the schema by introspection, got true']);
+  }
   return Object.freeze({
     ...parsed,
-    introspection: parsed.introspection ?? parsed.nodeEnv !== 'production',
+    introspection,
+    explorer,
     rateLimitPerIpShared: parsed.rateLimitPerIpShared ?? SHARED_CEILING_FACTOR * parsed.rateLimitPerIp,
     ...resolveAuthConfig(parsed),
   });

@@ -1,9 +1,13 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { parse } from 'graphql';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../../platform/log/createLogger.js';
 import { createHttpHandler, type Admission, type HttpHandler } from '../../platform/http/createHttpHandler.js';
 import { requestIdPlugin } from '../../platform/http/requestIdPlugin.js';
+import { createMetricsRegistry } from '../../platform/metrics/createMetricsRegistry.js';
+import { metricsRoute } from '../../platform/metrics/metricsRoute.js';
 import { createBearerAuthenticator } from './auth/createBearerAuthenticator.js';
 import { createGatewayIdentitySigner } from './auth/createGatewayIdentitySigner.js';
 import { createTokenVerifier } from './auth/createTokenVerifier.js';
@@ -11,6 +15,8 @@ import type { GatewayConfig } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { refuseMalformedBudget } from './deadline/requestBudget.js';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource.js';
+import type { ExplorerExample } from './explorer/ExplorerExample.js';
+import { withExplorer } from './explorer/withExplorer.js';
 import { withSecurityHeaders } from './http/securityHeaders.js';
 import { listSizes } from './limits/listSizes.js';
 import { operationLimitsPlugin } from './limits/operationLimitsPlugin.js';
@@ -21,7 +27,6 @@ import { answerShapingPlugin } from './plugins/answerShaping.js';
 import { accessLogPlugin } from './plugins/accessLog.js';
 import { maskGatewayError } from './plugins/errorMasking.js';
 import { introspectionPlugin } from './plugins/introspection.js';
-import { landingPagePlugin } from './plugins/landingPage.js';
 import { noStorePlugin } from './plugins/noStore.js';
 import { operationResolutionPlugin } from './plugins/operationResolution.js';
 import { telemetryOffPlugins } from './plugins/telemetryOff.js';
@@ -36,11 +41,17 @@ export interface GatewayOptions {
   readonly logger: Logger;
   /** The app builds' operations (see `loadPersistedQueryManifest`); required when PERSISTED_QUERIES=safelist. */
   readonly persistedQueryManifest?: PersistedQueryManifest;
+  /** The explorer's ready-made operations (see `loadExplorerExamples`). Default none. */
+  readonly examples?: readonly ExplorerExample[];
+  /** Where the gateway's metrics go (main.ts's, with process metrics). Default: a registry of its own. */
+  readonly metrics?: Registry;
 }
 
 export interface Gateway {
-  /** node:http listener: /graphql, /healthz, /readyz. */
+  /** node:http listener: /graphql (and the explorer for browsers), /healthz, /readyz, /metrics outside production unless METRICS_PORT is set. */
   readonly handler: HttpHandler;
+  /** The gateway's Prometheus metrics. */
+  readonly metrics: Registry;
   /** Loads the supergraph and builds the query planner; ready when it resolves. */
   start(): Promise<void>;
   /** Readiness goes false now (for shutdown: before the HTTP server closes). Idempotent. */
@@ -57,7 +68,8 @@ export interface Gateway {
  * request id in and out, access tokens verified and the caller's identity signed for
  * each subgraph, telemetry off. `main.ts` listens; tests call this directly.
  */
-export function createGateway({ config, supergraphSdl, logger, persistedQueryManifest }: GatewayOptions): Gateway {
+export function createGateway({ config, supergraphSdl, logger, persistedQueryManifest, examples = [], ...options }: GatewayOptions): Gateway {
+  const metrics = options.metrics ?? createMetricsRegistry({ service: 'gateway', processMetrics: false });
   const known = supergraphSubgraphs(parse(supergraphSdl)) ?? [];
   const unknown = Object.keys(config.subgraphUrls).filter((name) => !known.some((s) => s.name === name));
   if (unknown.length > 0) {
@@ -155,7 +167,8 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
       accessLogPlugin(),
       operationResolutionPlugin(),
       ...telemetryOffPlugins(),
-      landingPagePlugin(config.nodeEnv),
+      // The explorer is served by `withExplorer`, from the gateway itself; Apollo's landing page loads from a CDN.
+      ApolloServerPluginLandingPageDisabled(),
       ...limits.plugins,
       operationLimitsPlugin<GatewayContext>({ maxCost: config.limitMaxCost, maxMutationFields: config.limitMaxMutationFields, listSizes }),
       introspectionPlugin<GatewayContext>(),
@@ -170,18 +183,22 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
   let stopping: Promise<void> | undefined;
   const isReady = () => started && !draining;
 
-  const handler = withSecurityHeaders(createHttpHandler<GatewayContext>({
+  const graphql = createHttpHandler<GatewayContext>({
     apollo,
     logger,
     isReady,
+    // On the public port only outside production; in production METRICS_PORT serves them (main.ts).
+    routes: config.metricsPort === undefined && config.nodeEnv !== 'production' ? [metricsRoute(metrics)] : [],
     maxBodyBytes: config.maxBodyBytes,
     authenticate: createBearerAuthenticator({ verifier: tokenVerifier, logger }),
     admission: withBudgetCheck(createAdmission({ rateLimiter, trustProxyHops: config.trustProxyHops, maxBatchOperations: config.maxBatchOperations })),
     context: createContextFactory(logger, { requestBudgetMs: config.requestBudgetMs }),
-  }), config.nodeEnv);
+  });
+  const handler = withSecurityHeaders(config.explorer ? withExplorer(graphql, { supergraphSdl, examples, nodeEnv: config.nodeEnv }) : graphql, config.nodeEnv);
 
   return {
     handler,
+    metrics,
     isReady,
     async start() {
       // A signing key that cannot be imported stops the start, not every request after it.

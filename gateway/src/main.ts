@@ -1,6 +1,10 @@
 import { exitOnConfigError } from '../../platform/config/exitOnConfigError.js';
 import { createLogger } from '../../platform/log/createLogger.js';
-import { startHttpServer } from '../../platform/http/startHttpServer.js';
+import { startHttpServer, type RunningHttpServer } from '../../platform/http/startHttpServer.js';
+import { createMetricsHandler } from '../../platform/metrics/createMetricsHandler.js';
+import { createMetricsRegistry } from '../../platform/metrics/createMetricsRegistry.js';
+import { startTracing } from '../../platform/tracing/startTracing.js';
+import { loadExplorerExamples } from './explorer/loadExplorerExamples.js';
 import { parseGatewayConfig } from './config.js';
 import { createGateway } from './createGateway.js';
 import { loadSupergraph, SupergraphLoadError } from './loadSupergraph.js';
@@ -12,6 +16,9 @@ disableApolloTelemetry(process.env);
 
 const config = exitOnConfigError(() => parseGatewayConfig(process.env));
 const logger = createLogger({ service: 'gateway', level: config.logLevel });
+// Off unless the OTEL_* variables ask for an exporter.
+const tracing = startTracing({ service: 'gateway', env: process.env });
+const metrics = createMetricsRegistry({ service: 'gateway' });
 
 /** A start-up file the operator must fix: its error already names the file and what to do, so print that (no stack) and exit 1. */
 function loadOrExit<T>(load: () => T, expected: new (message: string) => Error): T {
@@ -33,7 +40,9 @@ const persistedQueryManifest =
 
 let gateway: ReturnType<typeof createGateway>;
 try {
-  gateway = createGateway({ config, supergraphSdl, logger, persistedQueryManifest });
+  // The explorer's ready-made operations: what the app builds send.
+  const examples = config.explorer ? loadExplorerExamples(config.persistedQueryManifest, process.cwd()) : [];
+  gateway = createGateway({ config, supergraphSdl, logger, persistedQueryManifest, examples, metrics });
   await gateway.start();
 } catch (err) {
   // A supergraph the planner rejects, or SUBGRAPH_URLS naming a subgraph it does not have.
@@ -42,6 +51,12 @@ try {
 }
 
 const http = await startHttpServer(gateway.handler, { host: config.host, port: config.port });
+// Scrapes on a port of their own, which the ingress never exposes.
+let metricsHttp: RunningHttpServer | undefined;
+if (config.metricsPort !== undefined) {
+  metricsHttp = await startHttpServer(createMetricsHandler(metrics), { host: config.host, port: config.metricsPort });
+  logger.info({ metricsUrl: `${metricsHttp.origin}/metrics` }, `metrics at ${metricsHttp.origin}/metrics`);
+}
 
 let shuttingDown = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
@@ -60,6 +75,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   gateway.drain();
   await http.close(config.shutdownGraceMs);
   await gateway.stop();
+  await metricsHttp?.close(1_000);
+  await tracing.shutdown();
   logger.info('stopped');
   process.exit(0);
 }

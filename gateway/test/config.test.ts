@@ -29,6 +29,8 @@ describe('parseGatewayConfig', () => {
       logLevel: 'info',
       nodeEnv: 'development',
       introspection: true,
+      explorer: true,
+      metricsPort: undefined,
       limitMaxDepth: 10,
       limitMaxAliases: 15,
       limitMaxDirectives: 10,

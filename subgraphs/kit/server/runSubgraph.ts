@@ -2,6 +2,7 @@ import { exitOnConfigError } from '../../../platform/config/exitOnConfigError.js
 import type { Env } from '../../../platform/config/setting.js';
 import type { LogLevel } from '../../../platform/log/createLogger.js';
 import { createLogger } from '../../../platform/log/createLogger.js';
+import { startTracing } from '../../../platform/tracing/startTracing.js';
 import { createCacheStore } from '../../../platform/store/createCacheStore.js';
 import { serveSubgraph } from './serveSubgraph.js';
 import { subgraphCacheNamespace } from './subgraphCacheNamespace.js';
@@ -23,6 +24,8 @@ interface RunnableConfig {
 export async function runSubgraph<TConfig extends RunnableConfig>(module: SubgraphModule<TConfig>, env: Env): Promise<void> {
   const config = exitOnConfigError(() => module.parseConfig(env));
   const logger = createLogger({ service: module.name, level: config.logLevel });
+  // Off unless the OTEL_* variables ask for an exporter; serveSubgraph flushes it on shutdown.
+  const tracing = startTracing({ service: module.name, env });
   const cache = createCacheStore({ redisUrl: config.redisUrl, namespace: subgraphCacheNamespace(config.redisPrefix, module.name), logger });
-  await serveSubgraph(module.create({ config, logger, cache }), { ...config, logger, cache });
+  await serveSubgraph(module.create({ config, logger, cache }), { ...config, logger, cache, tracing });
 }

@@ -1,6 +1,7 @@
 import type { CacheStore } from '../../../platform/store/createCacheStore.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import { startHttpServer } from '../../../platform/http/startHttpServer.js';
+import type { Tracing } from '../../../platform/tracing/startTracing.js';
 import type { SubgraphService } from './SubgraphService.js';
 
 /**
@@ -10,7 +11,7 @@ import type { SubgraphService } from './SubgraphService.js';
  */
 export async function serveSubgraph(
   service: SubgraphService,
-  options: { host: string; port: number; shutdownGraceMs: number; logger: Logger; cache: CacheStore },
+  options: { host: string; port: number; shutdownGraceMs: number; logger: Logger; cache: CacheStore; tracing?: Tracing },
 ): Promise<void> {
   const { logger } = options;
   await service.server.start();
@@ -42,6 +43,7 @@ export async function serveSubgraph(
     await http.close(options.shutdownGraceMs);
     await service.close();
     await options.cache.close();
+    await options.tracing?.shutdown();
     logger.info('stopped');
     process.exit(0);
   };

@@ -5,12 +5,15 @@
  */
 import { exitOnConfigError } from '../../../platform/config/exitOnConfigError.js';
 import { createLogger } from '../../../platform/log/createLogger.js';
+import { startTracing } from '../../../platform/tracing/startTracing.js';
 import { parseNotificationsConfig } from '../config.js';
 import { createNotificationsRuntime } from '../createNotificationsRuntime.js';
 import { createPushSender } from '../push/createPushSender.js';
 
 const config = exitOnConfigError(() => parseNotificationsConfig(process.env));
 const logger = createLogger({ service: 'notifications-worker', level: config.logLevel });
+// Off unless the OTEL_* variables ask for an exporter.
+const tracing = startTracing({ service: 'notifications-worker', env: process.env });
 const sender = createPushSender(config, logger);
 const runtime = createNotificationsRuntime({ config, logger, sender, workers: Math.max(1, config.workers) });
 
@@ -28,6 +31,7 @@ const stop = async (signal: string) => {
   logger.info({ signal }, 'notifications worker stopping');
   await runtime.stop();
   await sender.close();
+  await tracing.shutdown();
   process.exit(0);
 };
 process.on('SIGTERM', (s) => void stop(s));

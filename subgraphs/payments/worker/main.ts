@@ -5,6 +5,7 @@
  */
 import { exitOnConfigError } from '../../../platform/config/exitOnConfigError.js';
 import { createLogger } from '../../../platform/log/createLogger.js';
+import { startTracing } from '../../../platform/tracing/startTracing.js';
 import { createVendorClient } from '../../kit/vendor/createVendorClient.js';
 import { toVendorClientOptions } from '../../kit/vendor/vendorSettings.js';
 import { parsePaymentsConfig } from '../config.js';
@@ -13,6 +14,8 @@ import { createPaylaneClient } from '../paylaneClient.js';
 
 const config = exitOnConfigError(() => parsePaymentsConfig(process.env));
 const logger = createLogger({ service: 'payments-worker', level: config.logLevel });
+// Off unless the OTEL_* variables ask for an exporter.
+const tracing = startTracing({ service: 'payments-worker', env: process.env });
 const vendor = createVendorClient(toVendorClientOptions('payments', config, logger, (token) => ({ kind: 'bearer', token })));
 const runtime = createPaymentsRuntime({ config, logger, paylane: createPaylaneClient(vendor), workers: Math.max(1, config.inboxWorkers) });
 
@@ -29,6 +32,7 @@ const stop = async (signal: string) => {
   logger.info({ signal }, 'payments worker stopping');
   await runtime.stop();
   await vendor.close();
+  await tracing.shutdown();
   process.exit(0);
 };
 process.on('SIGTERM', (s) => void stop(s));
