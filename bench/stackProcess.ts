@@ -4,6 +4,7 @@
  * Prints one JSON line with the URLs, then runs until SIGTERM.
  */
 import { envPrefix, subgraphEntries } from '../platform/registry/services.js';
+import { startTracing } from '../platform/tracing/startTracing.js';
 import { startStack } from '../test/harness/startStack.js';
 
 const mode = process.env.BENCH_MODE ?? 'full';
@@ -21,6 +22,8 @@ for (const { name } of subgraphEntries) {
 Object.assign(env, { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0' });
 
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
+// As each main.ts does: off unless OTEL_* variables ask for an exporter (npm run bench:observability sets them).
+const tracing = startTracing({ service: 'mobile-graph', env: process.env });
 const stack = await startStack({ env, logLevel: 'silent' });
 for (const vendor of stack.sandbox.vendors) {
   vendor.control.setFaults({ latencyMs, rateLimit: null });
@@ -32,5 +35,8 @@ process.stdout.write(
   })}\n`,
 );
 process.on('SIGTERM', () => {
-  void stack.close().then(() => process.exit(0));
+  void stack
+    .close()
+    .then(() => tracing.shutdown())
+    .then(() => process.exit(0));
 });
