@@ -158,7 +158,9 @@ const body = JSON.stringify({ query: homeScreen }).replace(/'/g, `'\\''`);
 console.log(`
 Mobile graph is up.
 
-  Gateway     ${gatewayUrl}   (open it in a browser to explore the schema)
+  Gateway     ${gatewayUrl}   (open it in a browser: GraphiQL, works offline)
+  Schema      ${new URL('/schema.graphql', gatewayUrl).href}   (the client schema, for codegen)
+  Metrics     ${new URL('/metrics', gatewayUrl).href}, and /metrics on each subgraph's port
   Subgraphs   ${Object.entries(ports.subgraphs).map(([name, p]) => `${name} :${p}`).join('  ')}
   Sandbox     ${Object.entries(ports.vendors).map(([name, p]) => `${name} :${p}`).join('  ')}  (faults: PUT /__sandbox/faults)
 
