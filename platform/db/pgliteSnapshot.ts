@@ -77,7 +77,9 @@ function sha256(bytes: Uint8Array): Buffer {
 
 /** The type is what tells PGlite it is an uncompressed tar. */
 function tarBlob(tar: Uint8Array): Blob {
-  return new Blob([tar], { type: 'application/x-tar' });
+  // The cast: once graphql-yoga's typings are in the program (the explorer's page renderer), a
+  // Uint8Array over an ArrayBufferLike is no longer a BlobPart to TypeScript; PGlite's bytes are never shared memory.
+  return new Blob([tar as Uint8Array<ArrayBuffer>], { type: 'application/x-tar' });
 }
 
 function pgliteVersion(): string {
