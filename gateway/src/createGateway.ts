@@ -185,6 +185,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
 
   const graphql = createHttpHandler<GatewayContext>({
     apollo,
+    service: 'gateway',
     logger,
     isReady,
     // On the public port only outside production; in production METRICS_PORT serves them (main.ts).

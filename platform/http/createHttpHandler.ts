@@ -6,6 +6,7 @@ import type { Logger } from '../log/createLogger.js';
 import { HttpRefusal } from './HttpRefusal.js';
 import { BodyTooLargeError, ClientGoneError, readBody } from './readBody.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './requestId.js';
+import { serverRequestTracer } from '../tracing/serverRequestTracer.js';
 
 export interface RequestInfo {
   readonly req: IncomingMessage;
@@ -59,6 +60,12 @@ export interface HttpHandlerOptions<TContext extends BaseContext> {
   readonly authenticate?: Authenticate;
   /** Runs for GraphQL requests only; see `Admission`. */
   readonly admission?: Admission;
+  /**
+   * Which service this is (`gateway`, a subgraph's name): set, each GraphQL request is a
+   * SERVER span of that tracer, with `app.service`, when tracing is registered. Health,
+   * metrics and extra routes are not traced (probes and scrapes would drown the requests).
+   */
+  readonly service?: string;
 }
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -71,6 +78,7 @@ export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 export function createHttpHandler<TContext extends BaseContext>(options: HttpHandlerOptions<TContext>): HttpHandler {
   const graphqlPath = options.graphqlPath ?? '/graphql';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const tracer = options.service === undefined ? undefined : serverRequestTracer({ service: options.service, route: graphqlPath });
 
   return (req, res) => {
     const receivedAt = Date.now();
@@ -96,6 +104,12 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
       }
       return sendError(res, 404, 'NOT_FOUND', requestId, `No route for ${req.method ?? 'GET'} ${url.pathname}.`);
     }
+    // Everything after this (admission, auth, Apollo, the fetches it makes) runs inside the request's span.
+    if (tracer === undefined) return serveGraphQL(req, res, requestId, receivedAt, url);
+    return tracer.trace(req, res, requestId, () => serveGraphQL(req, res, requestId, receivedAt, url));
+  }
+
+  async function serveGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number, url: URL): Promise<void> {
     if (!options.isReady()) {
       res.setHeader('retry-after', '1');
       return sendError(res, 503, 'SERVICE_UNAVAILABLE', requestId);

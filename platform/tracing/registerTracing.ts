@@ -1,0 +1,92 @@
+import { context, diag, DiagLogLevel, propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
+import { loggingErrorHandler, setGlobalErrorHandler, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { Logger } from '../log/createLogger.js';
+import { diagToLogger } from './diagToLogger.js';
+
+export interface TracingRegistrationOptions {
+  /** `service.name` of every span of this process. */
+  readonly service: string;
+  readonly spanProcessors: readonly SpanProcessor[];
+  readonly resourceAttributes?: Readonly<Record<string, string>>;
+  /** Where the SDK's own warnings go (see diagToLogger); without it they are dropped. */
+  readonly logger?: Logger;
+}
+
+export interface TracingRegistration {
+  readonly provider: NodeTracerProvider;
+  /** Hands every ended span to the processors' exporters now. */
+  forceFlush(): Promise<void>;
+  /**
+   * Flushes, stops the processors and the undici instrumentation, and puts the API back to
+   * its no-op state (tracer provider, context manager, propagator, diagnostics).
+   */
+  shutdown(): Promise<void>;
+}
+
+let registered: TracingRegistration | undefined;
+
+/**
+ * Makes this process trace through the OpenTelemetry API: a NodeTracerProvider over
+ * `spanProcessors` (the sampler comes from OTEL_TRACES_SAMPLER, which the SDK reads itself),
+ * AsyncLocalStorage context, the W3C trace-context propagator only (no baggage: the gateway
+ * faces the public internet), and outgoing undici requests (the kit's vendor pools, the
+ * gateway's subgraph fetches, global fetch) as CLIENT spans that send `traceparent`.
+ * One registration per process at a time; `startTracing` is the entry points' way in,
+ * tests call this with an in-memory exporter.
+ */
+export function registerTracing(options: TracingRegistrationOptions): TracingRegistration {
+  if (registered !== undefined) throw new Error('tracing is already registered in this process: shut it down first');
+  const current = trace.getTracerProvider();
+  if (!(current instanceof ProxyTracerProvider) || current.getDelegateTracer('probe') !== undefined) {
+    throw new Error('another OpenTelemetry tracer provider is already registered in this process');
+  }
+  if (options.logger) {
+    const sdkLog = diagToLogger(options.logger);
+    // Before the provider: it reports a bad OTEL_TRACES_SAMPLER while being built.
+    diag.setLogger(sdkLog, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    // Failed exports land here; the default handler would log each one as a JSON string.
+    setGlobalErrorHandler((ex) => {
+      const message = typeof ex === 'string' ? ex : (ex.message ?? ex.name ?? 'unknown error');
+      sdkLog.error(`OpenTelemetry: ${message}`, ...(ex instanceof Error ? [ex] : []));
+    });
+  }
+
+  const provider = new NodeTracerProvider({
+    resource: defaultResource().merge(resourceFromAttributes({ ...options.resourceAttributes, [ATTR_SERVICE_NAME]: options.service })),
+    spanProcessors: [...options.spanProcessors],
+  });
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+
+  // A request made outside any span (a background poll) starts no trace of its own; one made
+  // while serving a request, or inside a vendor call the kit named, is a child of it.
+  const undici = new UndiciInstrumentation({ requireParentforSpans: true });
+  undici.setTracerProvider(provider);
+
+  let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    undici.disable();
+    try {
+      await provider.shutdown();
+    } finally {
+      trace.disable();
+      context.disable();
+      propagation.disable();
+      if (options.logger) {
+        diag.disable();
+        setGlobalErrorHandler(loggingErrorHandler());
+      }
+      registered = undefined;
+    }
+  };
+  const registration: TracingRegistration = {
+    provider,
+    forceFlush: () => provider.forceFlush(),
+    shutdown: () => (stopped ??= stop()),
+  };
+  registered = registration;
+  return registration;
+}

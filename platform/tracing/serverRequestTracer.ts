@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
+import { SpanAttributes } from './attributes.js';
+
+const SERVER: SpanOptions = Object.freeze({ kind: SpanKind.SERVER });
+
+export interface ServerRequestTracer {
+  /**
+   * Runs `handle` inside a SERVER span `<METHOD> <route>` whose parent is the caller's
+   * `traceparent`, if any; the span ends when the response is finished or the client goes away.
+   */
+  trace<T>(req: IncomingMessage, res: ServerResponse, requestId: string, handle: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * SERVER spans for one route of one service. With no tracer provider registered the API's
+ * tracer is a no-op: its span carries no valid context, and `handle` runs as it is (no
+ * attributes, no context switch, no listener).
+ */
+export function serverRequestTracer(options: { readonly service: string; readonly route: string }): ServerRequestTracer {
+  // A ProxyTracer when made before tracing is registered: it follows the provider registered later.
+  const tracer: Tracer = trace.getTracer(options.service);
+  const names = new Map<string, string>();
+  const nameFor = (method: string) => {
+    let name = names.get(method);
+    if (name === undefined) {
+      // Bounded: only methods node:http parses reach here.
+      name = `${method} ${options.route}`;
+      names.set(method, name);
+    }
+    return name;
+  };
+
+  return {
+    trace(req, res, requestId, handle) {
+      // Only what came over the wire is a parent: never a span that happened to be active when the server started.
+      const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+      const method = req.method ?? 'GET';
+      const span = tracer.startSpan(nameFor(method), SERVER, parent);
+      if (!isSpanContextValid(span.spanContext())) return handle();
+
+      if (span.isRecording()) {
+        span.setAttributes({
+          [ATTR_HTTP_REQUEST_METHOD]: method,
+          [ATTR_URL_PATH]: options.route,
+          [ATTR_HTTP_ROUTE]: options.route,
+          [SpanAttributes.requestId]: requestId,
+          [SpanAttributes.service]: options.service,
+        });
+      }
+      res.once('close', () => endServerSpan(span, res));
+      // A thrown error is not recorded: its message may quote a vendor's answer, which a trace
+      // backend must not store. It becomes a 500 (status ERROR here) and a log line under the same request id.
+      return context.with(trace.setSpan(parent, span), handle);
+    },
+  };
+}
+
+function endServerSpan(span: Span, res: ServerResponse): void {
+  if (res.headersSent) {
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
+    if (res.statusCode >= 500) {
+      span.setAttribute(ATTR_ERROR_TYPE, String(res.statusCode));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+  }
+  // Not an error of ours (a phone in a tunnel), but the reason the span has no status code.
+  if (!res.writableFinished) span.addEvent('client went away before the answer was sent');
+  span.end();
+}
