@@ -21,12 +21,14 @@ import { withSecurityHeaders } from './http/securityHeaders.js';
 import { listSizes } from './limits/listSizes.js';
 import { operationLimitsPlugin } from './limits/operationLimitsPlugin.js';
 import { queryLimits } from './limits/queryLimits.js';
+import { operationLabel } from './metrics/operationLabel.js';
 import { createPersistedQueries } from './persistedQueries/createPersistedQueries.js';
 import type { PersistedQueryManifest } from './persistedQueries/PersistedQueryManifest.js';
 import { answerShapingPlugin } from './plugins/answerShaping.js';
 import { accessLogPlugin } from './plugins/accessLog.js';
 import { maskGatewayError } from './plugins/errorMasking.js';
 import { introspectionPlugin } from './plugins/introspection.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { noStorePlugin } from './plugins/noStore.js';
 import { operationResolutionPlugin } from './plugins/operationResolution.js';
 import { telemetryOffPlugins } from './plugins/telemetryOff.js';
@@ -45,6 +47,11 @@ export interface GatewayOptions {
   readonly examples?: readonly ExplorerExample[];
   /** Where the gateway's metrics go (main.ts's, with process metrics). Default: a registry of its own. */
   readonly metrics?: Registry;
+  /**
+   * Operation names that always get a metrics label of their own (the app builds'), besides
+   * those of `persistedQueryManifest` and `examples`. Other names share a capped set, then `__other`.
+   */
+  readonly knownOperations?: Iterable<string>;
 }
 
 export interface Gateway {
@@ -70,6 +77,9 @@ export interface Gateway {
  */
 export function createGateway({ config, supergraphSdl, logger, persistedQueryManifest, examples = [], ...options }: GatewayOptions): Gateway {
   const metrics = options.metrics ?? createMetricsRegistry({ service: 'gateway', processMetrics: false });
+  const operationLabels = operationLabel({
+    known: [...(persistedQueryManifest?.operations ?? []).map((op) => op.name), ...examples.map((example) => example.name), ...(options.knownOperations ?? [])],
+  });
   const known = supergraphSubgraphs(parse(supergraphSdl)) ?? [];
   const unknown = Object.keys(config.subgraphUrls).filter((name) => !known.some((s) => s.name === name));
   if (unknown.length > 0) {
@@ -111,6 +121,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
         connections: config.subgraphConnections,
         logger: logger.child({ subgraph: name }),
         identity,
+        metrics,
       });
       dataSources.push(source);
       return source;
@@ -133,6 +144,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     manifest: persistedQueryManifest,
     maxTokens: config.limitMaxTokens,
     logger,
+    metrics: { registry: metrics, operationLabel: operationLabels },
   });
   const rateLimiter = createRateLimiter({
     perIp: config.rateLimitPerIp,
@@ -173,6 +185,8 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
       operationLimitsPlugin<GatewayContext>({ maxCost: config.limitMaxCost, maxMutationFields: config.limitMaxMutationFields, listSizes }),
       introspectionPlugin<GatewayContext>(),
       answerShapingPlugin<GatewayContext>({ maxErrors: config.limitMaxErrors, logger }),
+      // After answer shaping (errors as capped) and before the safelist (which drops a refused request's name).
+      metricsPlugin({ registry: metrics, operationLabel: operationLabels }),
       ...persisted.plugins,
       noStorePlugin<GatewayContext>(),
     ],
@@ -192,7 +206,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     routes: config.metricsPort === undefined && config.nodeEnv !== 'production' ? [metricsRoute(metrics)] : [],
     maxBodyBytes: config.maxBodyBytes,
     authenticate: createBearerAuthenticator({ verifier: tokenVerifier, logger }),
-    admission: withBudgetCheck(createAdmission({ rateLimiter, trustProxyHops: config.trustProxyHops, maxBatchOperations: config.maxBatchOperations })),
+    admission: withBudgetCheck(createAdmission({ rateLimiter, trustProxyHops: config.trustProxyHops, maxBatchOperations: config.maxBatchOperations, metrics })),
     context: createContextFactory(logger, { requestBudgetMs: config.requestBudgetMs }),
   });
   const handler = withSecurityHeaders(config.explorer ? withExplorer(graphql, { supergraphSdl, examples, nodeEnv: config.nodeEnv }) : graphql, config.nodeEnv);

@@ -9,6 +9,7 @@ import { parseGatewayConfig } from './config.js';
 import { createGateway } from './createGateway.js';
 import { loadSupergraph, SupergraphLoadError } from './loadSupergraph.js';
 import { loadPersistedQueryManifest, ManifestLoadError } from './persistedQueries/loadPersistedQueryManifest.js';
+import { manifestOperationNames } from './persistedQueries/manifestOperationNames.js';
 import { disableApolloTelemetry } from './plugins/telemetryOff.js';
 
 // Before the gateway exists: @apollo/gateway reads this in its constructor.
@@ -42,7 +43,7 @@ let gateway: ReturnType<typeof createGateway>;
 try {
   // The explorer's ready-made operations: what the app builds send.
   const examples = config.explorer ? loadExplorerExamples(config.persistedQueryManifest, process.cwd()) : [];
-  gateway = createGateway({ config, supergraphSdl, logger, persistedQueryManifest, examples, metrics });
+  gateway = createGateway({ config, supergraphSdl, logger, persistedQueryManifest, examples, metrics, knownOperations: manifestOperationNames(config.persistedQueryManifest, process.cwd()) });
   await gateway.start();
 } catch (err) {
   // A supergraph the planner rejects, or SUBGRAPH_URLS naming a subgraph it does not have.

@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { Registry } from 'prom-client';
 import type { IdentitySigner } from '../../../platform/identity/createIdentitySigner.js';
 import { GATEWAY_IDENTITY_HEADER, GATEWAY_IDENTITY_TTL_S } from '../../../platform/identity/gatewayIdentity.js';
 import { BoundedMap } from '../../../platform/store/BoundedMap.js';
@@ -7,6 +8,7 @@ import { REQUEST_ID_HEADER } from '../../../platform/http/requestId.js';
 import { remainingMs, REQUEST_DEADLINE_HEADER } from '../../../platform/http/requestDeadline.js';
 import type { GatewayContext } from '../context.js';
 import { isGraphQLError } from '../isGraphQLError.js';
+import { subgraphMetrics, type SubgraphFetchOutcome, type SubgraphMetrics } from '../metrics/subgraphMetrics.js';
 import { createSubgraphFetcher, type SubgraphFetcher } from './createSubgraphFetcher.js';
 import { defaultSubgraphBreaker, SubgraphBreaker, type FetchOutcome, type SubgraphBreakerSettings } from './SubgraphBreaker.js';
 import { SubgraphUnavailableError, type SubgraphFailure } from './SubgraphUnavailableError.js';
@@ -29,6 +31,8 @@ export interface SubgraphDataSourceOptions {
   readonly logger: Logger;
   /** Signs the `x-gateway-identity` of every client request, with this subgraph's name as audience; null = send none (development without a key). */
   readonly identity: IdentitySigner | null;
+  /** Where its fetches (by outcome, with their duration) and its breaker's state are exported. */
+  readonly metrics?: Registry;
 }
 
 const BODY_EXCERPT = 512;
@@ -55,12 +59,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   /** Per caller (user and scopes; '' = anonymous): subgraphs remember verified tokens, so reuse saves both sides an ES256 operation. */
   private readonly identityTokens = new BoundedMap<string, { token: Promise<string>; signedAt: number }>(10_000);
   readonly breaker: SubgraphBreaker;
+  private readonly metrics: SubgraphMetrics | undefined;
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
     this.name = options.name;
     this.baseLogger = options.logger;
     this.identity = options.identity;
+    this.metrics = options.metrics && subgraphMetrics(options.metrics, options.name);
     this.pool = createSubgraphFetcher({ timeoutMs: options.timeoutMs, connections: options.connections });
     this.fetcher = this.pool.fetcher;
     this.breaker = new SubgraphBreaker({
@@ -68,6 +74,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       onStateChange: (state, previous) => {
         const level = state === 'open' ? 'warn' : 'info';
         this.baseLogger[level]({ subgraph: this.name, state, previous }, `subgraph breaker ${state}`);
+        this.metrics?.breakerState(state);
       },
     });
   }
@@ -80,16 +87,24 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (remainingMs(context.deadlineAt) < 1) this.refuse('no_budget', context);
     const permit = this.breaker.acquire();
     if (!permit) this.refuse('breaker_open', context);
+    const startedAt = performance.now();
     let outcome: FetchOutcome = 'neutral';
+    // Anything else thrown on the way (signing the identity, say) left the client without this subgraph too.
+    let fetched: SubgraphFetchOutcome | undefined = 'unavailable';
     try {
       const response = await super.process(options);
       outcome = 'success';
+      fetched = 'ok';
       return response;
     } catch (err) {
-      if (err instanceof SubgraphUnavailableError && countsAgainstSubgraph(err)) outcome = 'failure';
+      if (err instanceof SubgraphUnavailableError) {
+        if (countsAgainstSubgraph(err)) outcome = 'failure';
+        fetched = fetchOutcome(err.reason);
+      }
       throw err;
     } finally {
       this.breaker.record(permit, outcome);
+      if (fetched) this.metrics?.fetched(fetched, (performance.now() - startedAt) / 1000);
     }
   }
 
@@ -157,6 +172,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   /** A fetch not started: its fields fail at once. Expected while a budget or breaker does its job, so not a warning. */
   private refuse(reason: SubgraphFailure, context: Partial<GatewayContext>): never {
     (context.logger ?? this.baseLogger).debug({ subgraph: this.name, reason }, 'subgraph fetch not started');
+    const outcome = fetchOutcome(reason);
+    if (outcome) this.metrics?.refused(outcome);
     throw new SubgraphUnavailableError(this.name, reason);
   }
 }
@@ -165,6 +182,27 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 function countsAgainstSubgraph(err: SubgraphUnavailableError): boolean {
   if (err.reason === 'status') return err.status !== undefined && err.status >= 500;
   return err.reason === 'timeout' || err.reason === 'connection' || err.reason === 'bad_response';
+}
+
+/**
+ * A failure as the metrics count it. A fetch the spent budget kept from starting is a timeout
+ * (the request ran out of time either way); one whose client had gone says nothing about the
+ * subgraph and is not counted.
+ */
+function fetchOutcome(reason: SubgraphFailure): SubgraphFetchOutcome | undefined {
+  switch (reason) {
+    case 'timeout':
+    case 'no_budget':
+      return 'timeout';
+    case 'breaker_open':
+      return 'breaker_open';
+    case 'connection':
+    case 'status':
+    case 'bad_response':
+      return 'unavailable';
+    case 'cancelled':
+      return undefined;
+  }
 }
 
 function classify(error: Error, status: number | undefined): SubgraphFailure {

@@ -1,6 +1,10 @@
 import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { Registry } from 'prom-client';
 import { createCacheStore, type CacheStore } from '../../../platform/store/createCacheStore.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
+import type { OperationLabel } from '../metrics/operationLabel.js';
+import { persistedQueryMetrics } from '../metrics/persistedQueryMetrics.js';
+import { apqMetricsPlugin } from './apqMetricsPlugin.js';
 import type { PersistedQueryManifest } from './PersistedQueryManifest.js';
 import { safelistPlugin } from './safelistPlugin.js';
 
@@ -22,6 +26,8 @@ export interface PersistedQueriesOptions {
   readonly manifest: PersistedQueryManifest | undefined;
   readonly maxTokens: number;
   readonly logger: Logger;
+  /** Where lookups are counted (gateway_persisted_queries_total), labelled by `operationLabel`. */
+  readonly metrics?: { readonly registry: Registry; readonly operationLabel: OperationLabel };
 }
 
 export interface PersistedQueries {
@@ -47,17 +53,19 @@ export interface PersistedQueries {
  */
 export function createPersistedQueries(options: PersistedQueriesOptions): PersistedQueries {
   const none = { plugins: [], close: async () => undefined };
+  const metrics = options.metrics && { lookups: persistedQueryMetrics(options.metrics.registry), operationLabel: options.metrics.operationLabel };
   switch (options.mode) {
     case 'off':
       return { ...none, apollo: false };
     case 'safelist': {
       if (!options.manifest) throw new Error('PERSISTED_QUERIES=safelist needs the persisted query manifest (PERSISTED_QUERY_MANIFEST).');
-      return { ...none, apollo: false, plugins: [safelistPlugin({ manifest: options.manifest, maxTokens: options.maxTokens })] };
+      return { ...none, apollo: false, plugins: [safelistPlugin({ manifest: options.manifest, maxTokens: options.maxTokens, metrics })] };
     }
     case 'apq': {
-      if (!options.redisUrl) return { ...none, apollo: { ttl: options.apqTtlS } };
+      const plugins = metrics ? [apqMetricsPlugin(metrics.lookups, metrics.operationLabel)] : [];
+      if (!options.redisUrl) return { ...none, plugins, apollo: { ttl: options.apqTtlS } };
       const store = createCacheStore({ redisUrl: options.redisUrl, namespace: `${options.redisPrefix}:apq`, logger: options.logger });
-      return { ...none, apollo: { ttl: options.apqTtlS, cache: keyValueCache(store) }, close: () => store.close() };
+      return { ...none, plugins, apollo: { ttl: options.apqTtlS, cache: keyValueCache(store) }, close: () => store.close() };
     }
   }
 }

@@ -1,6 +1,8 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/server';
 import { parse, print } from 'graphql';
 import { AppError } from '../../../platform/errors/AppError.js';
+import type { OperationLabel } from '../metrics/operationLabel.js';
+import type { PersistedQueryMetrics } from '../metrics/persistedQueryMetrics.js';
 import { operationId, type ManifestOperation, type PersistedQueryManifest } from './PersistedQueryManifest.js';
 
 /** What a refused request runs instead of its own text, so that nothing of it is parsed: valid everywhere, costs nothing. */
@@ -10,6 +12,8 @@ export interface SafelistOptions {
   readonly manifest: PersistedQueryManifest;
   /** The gateway's token limit, for parsing a full text that is not byte-identical to a registered body. */
   readonly maxTokens: number;
+  /** Where lookups are counted: hit (a registered operation runs), miss (unknown hash alone), refused. */
+  readonly metrics?: { readonly lookups: PersistedQueryMetrics; readonly operationLabel: OperationLabel };
 }
 
 /**
@@ -73,10 +77,14 @@ export function safelistPlugin(options: SafelistOptions): ApolloServerPlugin<Bas
       const operation = resolve(request);
       const hashOnly = request.query === undefined || request.query === '';
       request.extensions = withoutPersistedQuery(request.extensions);
+      const metrics = options.metrics;
       if (operation) {
+        metrics?.lookups.counted('hit', metrics.operationLabel.ofOperation(operation.name));
         request.query = operation.body;
         return;
       }
+      // By the name the client claimed, before it is dropped: which operation of which build is missing.
+      metrics?.lookups.counted(hashOnly ? 'miss' : 'refused', metrics.operationLabel.ofClaimed(request.operationName));
       request.query = PLACEHOLDER;
       request.operationName = undefined;
       const refusal = hashOnly

@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import type { Registry } from 'prom-client';
 import { errorCodes } from '../../../platform/errors/errorCodes.js';
 import type { Admission } from '../../../platform/http/createHttpHandler.js';
 import { HttpRefusal } from '../../../platform/http/HttpRefusal.js';
+import { rateLimitMetrics } from '../metrics/rateLimitMetrics.js';
 import { addressKey, clientAddress } from './clientAddress.js';
-import type { RateLimiter, RateLimitVerdict } from './createRateLimiter.js';
+import type { RateLimiter, RateLimitScope, RateLimitVerdict } from './createRateLimiter.js';
 import { installId } from './installId.js';
 
 export interface AdmissionOptions {
@@ -12,6 +14,8 @@ export interface AdmissionOptions {
   readonly trustProxyHops: number;
   /** Operations one batched request (a JSON array body) may hold; 0 = batching refused. */
   readonly maxBatchOperations: number;
+  /** Where refusals are counted (gateway_rate_limit_refusals_total, by limit). */
+  readonly metrics?: Registry;
 }
 
 /**
@@ -39,11 +43,17 @@ export interface AdmissionOptions {
  */
 export function createAdmission(options: AdmissionOptions): Admission {
   const { rateLimiter } = options;
+  const refusals = options.metrics && rateLimitMetrics(options.metrics);
+  const consume = async (limit: RateLimitScope, key: string, operations: number): Promise<void> => {
+    const verdict = await count(() => rateLimiter.consume(limit, key, operations));
+    if (!verdict.allowed) refusals?.refused(limit);
+    refuseIfLimited(verdict);
+  };
   const countClient = async (req: IncomingMessage, operations: number): Promise<void> => {
     const address = addressKey(clientAddress(req, options.trustProxyHops));
     const install = installId(req);
-    refuseIfLimited(await count(() => rateLimiter.consume('ip', install === undefined ? address : `${address}|${install}`, operations)));
-    refuseIfLimited(await count(() => rateLimiter.consume('ipShared', address, operations)));
+    await consume('ip', install === undefined ? address : `${address}|${install}`, operations);
+    await consume('ipShared', address, operations);
   };
 
   return {
@@ -60,7 +70,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
         operations = Math.max(1, body.length);
       }
       if (operations > 1) await countClient(req, operations - 1);
-      if (viewer) refuseIfLimited(await count(() => rateLimiter.consume('user', viewer.userId, operations)));
+      if (viewer) await consume('user', viewer.userId, operations);
     },
   };
 }
