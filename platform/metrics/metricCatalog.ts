@@ -36,7 +36,7 @@ export const metricCatalog = {
   vendorCallDuration: {
     name: 'vendor_call_duration_seconds',
     type: 'histogram',
-    help: 'Time of one vendor call, retries included, from its start to its answer or failure. Calls refused before leaving (breaker open, rate-limit gate, request budget spent) are not observed.',
+    help: 'Time of one vendor call, retries included, from its start to its answer or failure. Calls refused before leaving (breaker open, rate-limit gate, request budget spent or caller gone, a request that could not be built) are not observed.',
     labels: ['vendor', 'operation'],
     buckets: LATENCY_BUCKETS,
     exportedBy: 'subgraphs and workers that call vendors',
@@ -58,7 +58,7 @@ export const metricCatalog = {
   vendorSlaMisses: {
     name: 'vendor_sla_misses_total',
     type: 'counter',
-    help: "Vendor calls that used up the vendor's deadline budget (vendor_sla_budget_seconds): timed out at it, or answered only after it.",
+    help: "Vendor calls that used up the vendor's deadline budget (vendor_sla_budget_seconds): timed out at it, or answered only after it. A call the request's remaining budget cut short (less than the vendor's deadline left) is not a miss: the request ran out, not the vendor (it is still outcome=\"timeout\").",
     labels: ['vendor', 'operation'],
     exportedBy: 'subgraphs and workers that call vendors',
   },

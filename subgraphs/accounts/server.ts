@@ -1,7 +1,6 @@
-import type { CacheStore } from '../../platform/store/CacheStore.js';
-import type { Logger } from '../../platform/log/createLogger.js';
 import { createVendorSubgraph } from '../kit/server/createVendorSubgraph.js';
 import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
+import type { SubgraphDeps } from '../kit/server/SubgraphModule.js';
 import type { SubgraphService } from '../kit/server/SubgraphService.js';
 import type { AccountsConfig } from './config.js';
 import type { AccountsContext } from './context.js';
@@ -13,7 +12,7 @@ import { resolvers } from './resolvers/index.js';
 export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.url));
 
 /** The accounts subgraph over the identity vendor; opens no port (see main.ts). */
-export function createAccountsSubgraph(deps: { config: AccountsConfig; logger: Logger; cache: CacheStore }): SubgraphService {
+export function createAccountsSubgraph(deps: SubgraphDeps<AccountsConfig>): SubgraphService {
   return createVendorSubgraph<IdentityVendorClient, AccountsContext>({
     ...deps,
     name: 'accounts',

@@ -1,7 +1,6 @@
-import type { CacheStore } from '../../platform/store/CacheStore.js';
-import type { Logger } from '../../platform/log/createLogger.js';
 import { createVendorSubgraph } from '../kit/server/createVendorSubgraph.js';
 import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
+import type { SubgraphDeps } from '../kit/server/SubgraphModule.js';
 import type { SubgraphService } from '../kit/server/SubgraphService.js';
 import { createCommerceClient, type CommerceClient } from './commerceClient.js';
 import type { CatalogConfig } from './config.js';
@@ -13,7 +12,7 @@ import { resolvers } from './resolvers/index.js';
 export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.url));
 
 /** The catalog subgraph over the commerce vendor; opens no port (see main.ts). */
-export function createCatalogSubgraph(deps: { config: CatalogConfig; logger: Logger; cache: CacheStore }): SubgraphService {
+export function createCatalogSubgraph(deps: SubgraphDeps<CatalogConfig>): SubgraphService {
   return createVendorSubgraph<CommerceClient, CatalogContext>({
     ...deps,
     name: 'catalog',

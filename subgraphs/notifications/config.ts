@@ -3,6 +3,7 @@ import { serviceSettings } from '../../platform/config/serviceSettings.js';
 import { int, string, type Env } from '../../platform/config/setting.js';
 import { databaseSettings } from '../../platform/db/databaseSettings.js';
 import { signingSecretsSetting } from '../../platform/events/signingSecretsSetting.js';
+import { metricsPortSetting } from '../../platform/metrics/metricsPortSetting.js';
 import { SANDBOX_EVENTS_SECRET, sandboxDefaults, subgraphEntry, subgraphEnv, subgraphEventsEnv } from '../../platform/registry/services.js';
 import { vendorSettings } from '../kit/vendor/vendorSettings.js';
 import { pushSettings } from './push/pushSettings.js';
@@ -41,6 +42,11 @@ export const notificationsSettings = {
     max: 16,
     unit: 'workers',
     description: 'Event workers (which send the pushes) in this process (0: receive events only, and run `subgraphs/notifications/worker/main.ts` apart).',
+  }),
+  metricsPort: metricsPortSetting({
+    defaultText: '(unset: the worker serves no metrics)',
+    description:
+      'Used by the worker process only (`subgraphs/<name>/worker/main.ts`): serve its /metrics (Prometheus) on a listener of this port. The service itself serves /metrics on its own port.',
   }),
   pollMs: int('NOTIFICATIONS_POLL_MS', {
     default: 500,

@@ -1,9 +1,9 @@
 import { createEventRoute } from '../../platform/events/createEventRoute.js';
-import type { Logger } from '../../platform/log/createLogger.js';
 import { subgraphEntry } from '../../platform/registry/services.js';
-import type { CacheStore } from '../../platform/store/CacheStore.js';
 import { createSubgraphServer, type SubgraphContext } from '../kit/server/createSubgraphServer.js';
 import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
+import type { SubgraphDeps } from '../kit/server/SubgraphModule.js';
+import { subgraphMetrics } from '../kit/server/subgraphMetrics.js';
 import type { SubgraphService } from '../kit/server/SubgraphService.js';
 import type { NotificationsConfig } from './config.js';
 import type { NotificationsContext } from './context.js';
@@ -25,9 +25,11 @@ export const EVENTS_PATH = subgraphEntry('notifications').eventsPath ?? '/events
  * OAuth token exchange and APNs' HTTP/2 provider tokens do not fit one API key), so this is a
  * plain subgraph server, not a vendor subgraph. Opens no port (see main.ts); the database opens when the server starts.
  */
-export function createNotificationsSubgraph(deps: { config: NotificationsConfig; logger: Logger; cache: CacheStore }): SubgraphService {
+export function createNotificationsSubgraph(deps: SubgraphDeps<NotificationsConfig>): SubgraphService {
   const { config, logger } = deps;
-  const sender = createPushSender(config, logger);
+  // The push sends of the workers in this process count here, and this server serves it at /metrics.
+  const metrics = subgraphMetrics('notifications', deps.metrics);
+  const sender = createPushSender(config, logger, { metrics });
   const runtime = createNotificationsRuntime({ config, logger, sender });
 
   const createContext = ({ requestId, logger: requestLogger, viewer }: SubgraphContext): NotificationsContext => ({
@@ -50,11 +52,13 @@ export function createNotificationsSubgraph(deps: { config: NotificationsConfig;
     createContext,
     routes: [createEventRoute({ path: EVENTS_PATH, maxBodyBytes: config.eventsMaxBodyBytes, secrets: config.eventsSecrets, record: () => runtime.recorder(), isReady: () => isReady(), logger })],
     lifecycle: runtime,
+    metrics,
   });
   isReady = () => server.isReady();
   return {
     name: 'notifications',
     server,
+    metrics,
     createContext,
     async close() {
       await server.stop();

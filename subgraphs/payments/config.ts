@@ -4,6 +4,7 @@ import { int, string, url, type Env } from '../../platform/config/setting.js';
 import { databaseSettings } from '../../platform/db/databaseSettings.js';
 import { eventSenderSettings } from '../../platform/events/eventSenderSettings.js';
 import { signingSecretsSetting } from '../../platform/events/signingSecretsSetting.js';
+import { metricsPortSetting } from '../../platform/metrics/metricsPortSetting.js';
 import { sandboxDefaults, sandboxVendorEntry, subgraphEntry, subgraphReadsEnv } from '../../platform/registry/services.js';
 import { vendorSettings } from '../kit/vendor/vendorSettings.js';
 
@@ -43,6 +44,11 @@ export const paymentsSettings = {
     max: 16,
     unit: 'workers',
     description: 'Inbox workers in this process (0: receive webhooks only, and run `subgraphs/payments/worker/main.ts` apart).',
+  }),
+  metricsPort: metricsPortSetting({
+    defaultText: '(unset: the worker serves no metrics)',
+    description:
+      'Used by the worker process only (`subgraphs/<name>/worker/main.ts`): serve its /metrics (Prometheus) on a listener of this port. The service itself serves /metrics on its own port.',
   }),
   inboxPollMs: int('PAYMENTS_INBOX_POLL_MS', {
     default: 500,

@@ -1,9 +1,9 @@
-import type { CacheStore } from '../../platform/store/CacheStore.js';
-import type { Logger } from '../../platform/log/createLogger.js';
 import { subgraphEntry } from '../../platform/registry/services.js';
 import { createVendorClient } from '../kit/vendor/createVendorClient.js';
 import { createVendorSubgraph } from '../kit/server/createVendorSubgraph.js';
 import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
+import type { SubgraphDeps } from '../kit/server/SubgraphModule.js';
+import { subgraphMetrics } from '../kit/server/subgraphMetrics.js';
 import type { SubgraphService } from '../kit/server/SubgraphService.js';
 import { toVendorClientOptions } from '../kit/vendor/vendorSettings.js';
 import type { PaymentsConfig } from './config.js';
@@ -26,15 +26,19 @@ export const WEBHOOK_PATH = subgraphEntry('payments').webhookPath ?? '/webhooks/
  * platform, orders and the webhook inbox in its own database, and the inbox workers.
  * Opens no port (see main.ts); the database opens when the server starts.
  */
-export function createPaymentsSubgraph(deps: { config: PaymentsConfig; logger: Logger; cache: CacheStore }): SubgraphService {
+export function createPaymentsSubgraph(deps: SubgraphDeps<PaymentsConfig>): SubgraphService {
   const { config, logger } = deps;
+  // Both vendor clients count in one registry: the one createVendorSubgraph serves at /metrics.
+  const metrics = subgraphMetrics('payments', deps.metrics);
   // Prices come from a second vendor, read-only, with the same protections as the first.
   const commerce = createVendorClient(
-    toVendorClientOptions('commerce', { ...config, vendorUrl: config.commerceUrl, vendorKey: config.commerceKey }, logger, (key) => ({
-      kind: 'header',
-      header: 'x-api-key',
-      value: key,
-    })),
+    toVendorClientOptions(
+      'commerce',
+      { ...config, vendorUrl: config.commerceUrl, vendorKey: config.commerceKey },
+      logger,
+      (key) => ({ kind: 'header', header: 'x-api-key', value: key }),
+      metrics,
+    ),
   );
   const prices = createPricesClient(commerce);
   let paylane: PaylaneClient | undefined;
@@ -52,6 +56,7 @@ export function createPaymentsSubgraph(deps: { config: PaymentsConfig; logger: L
 
   const service = createVendorSubgraph<PaylaneClient, PaymentsContext>({
     ...deps,
+    metrics,
     name: 'payments',
     vendor: 'payments',
     typeDefs,

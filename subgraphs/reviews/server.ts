@@ -1,9 +1,8 @@
 import { createEventPublisher } from '../../platform/events/createEventPublisher.js';
 import { createEventSender } from '../../platform/events/createEventSender.js';
-import type { CacheStore } from '../../platform/store/CacheStore.js';
-import type { Logger } from '../../platform/log/createLogger.js';
 import { createVendorSubgraph } from '../kit/server/createVendorSubgraph.js';
 import { loadSchemaFile } from '../kit/server/loadSchemaFile.js';
+import type { SubgraphDeps } from '../kit/server/SubgraphModule.js';
 import type { SubgraphService } from '../kit/server/SubgraphService.js';
 import type { ReviewsConfig } from './config.js';
 import type { ReviewsContext } from './context.js';
@@ -15,7 +14,7 @@ import { createReviewsVendorClient, type ReviewsVendorClient } from './reviewsVe
 export const typeDefs = loadSchemaFile(new URL('./schema.graphql', import.meta.url));
 
 /** The reviews subgraph over the reviews vendor; opens no port (see main.ts). */
-export function createReviewsSubgraph(deps: { config: ReviewsConfig; logger: Logger; cache: CacheStore }): SubgraphService {
+export function createReviewsSubgraph(deps: SubgraphDeps<ReviewsConfig>): SubgraphService {
   const { config, logger } = deps;
   const events = createEventPublisher({
     sender: createEventSender({ url: config.eventsUrl, secret: config.eventsSecret, timeoutMs: config.eventsTimeoutMs, logger }),

@@ -3,6 +3,7 @@ import { freshness } from '../cache/cachedCall.js';
 import type { CacheEntry, CacheStore } from '../../../platform/store/CacheStore.js';
 import type { CachePolicy } from '../vendor/VendorClientOptions.js';
 import { VendorItemError } from '../errors/VendorItemError.js';
+import { cacheMetricsOf } from '../cache/MeteredCacheStore.js';
 
 export interface BatchLoaderOptions<K, V> {
   /** Cache key prefix, e.g. 'catalog:product'. */
@@ -22,7 +23,10 @@ export interface BatchLoaderOptions<K, V> {
   readonly batching?: boolean;
   /** How keys are compared, deduped and cached. Default `String(key)`. */
   readonly cacheKey?: (key: K) => string;
-  /** Shared cache; fresh entries are never fetched, stale ones are served when their chunk fails. */
+  /**
+   * Shared cache; fresh entries are never fetched, stale ones are served when their chunk
+   * fails. A `MeteredCacheStore` counts hits, misses and stale values under `name`.
+   */
   readonly cache?: { readonly store: CacheStore; readonly policy: CachePolicy };
 }
 
@@ -47,10 +51,15 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Data
   const maxBatchSize = Math.max(1, Math.floor(options.maxBatchSize));
   const cache = options.cache && options.cache.policy.ttlMs > 0 ? options.cache : undefined;
   const storeKey = (key: K) => batchLoaderCacheKey(options.name, cacheKey(key));
+  const metrics = cache ? cacheMetricsOf(cache.store) : undefined;
 
   /** A stale cached value within max-stale beats an error. */
   function staleOr(entry: CacheEntry<V | null> | undefined, error: Error): V | null | Error {
-    return cache && entry && freshness(entry, cache.policy, cache.store.now()) === 'stale' ? entry.value : error;
+    if (cache && entry && freshness(entry, cache.policy, cache.store.now()) === 'stale') {
+      metrics?.staleServed(options.name, 1);
+      return entry.value;
+    }
+    return error;
   }
 
   async function batchFn(keys: readonly K[]): Promise<(V | null | Error)[]> {
@@ -70,6 +79,7 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Data
           missing.push(i);
         }
       });
+      metrics?.looked(options.name, keys.length - missing.length, missing.length);
     }
 
     const chunks = batching ? chunk(missing, maxBatchSize) : missing.map((i) => [i]);

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { Env, Setting } from '../../../platform/config/setting.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import type { CacheStore } from '../../../platform/store/CacheStore.js';
@@ -8,6 +9,12 @@ export interface SubgraphDeps<TConfig> {
   readonly config: TConfig;
   readonly logger: Logger;
   readonly cache: CacheStore;
+  /**
+   * The process's Prometheus registry (runSubgraph makes one, with process metrics). None:
+   * the subgraph makes its own, without process metrics, since several services then share
+   * one process (the test harness) and the process is not any one of theirs.
+   */
+  readonly metrics?: Registry;
 }
 
 /**

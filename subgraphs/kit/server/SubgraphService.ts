@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { CallContext, VendorClient } from '../vendor/createVendorClient.js';
 import type { SubgraphContext, SubgraphServer } from './createSubgraphServer.js';
 
@@ -8,6 +9,8 @@ export interface SubgraphService {
   readonly server: SubgraphServer<SubgraphContext & any>;
   /** Absent for a subgraph whose vendor calls leave from workers only (notifications). */
   readonly vendor?: VendorClient;
+  /** Its Prometheus registry, served at GET /metrics on its own port (the server's). */
+  readonly metrics: Registry;
   /**
    * The per-request context exactly as the HTTP path builds it from `base` (request id, child
    * logger, viewer): fresh loaders, shared cache. For in-process tests (`executeAs`).

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -10,11 +11,13 @@ import { gatewayIdentityAuthenticator } from '../../../platform/identity/gateway
 import type { NodeEnv } from '../../../platform/config/serviceSettings.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import { createHttpHandler, type ExtraRoute, type HttpHandler } from '../../../platform/http/createHttpHandler.js';
+import { metricsRoute } from '../../../platform/metrics/metricsRoute.js';
 import { formatError } from './formatError.js';
 import { describeVendorError } from '../errors/describeVendorError.js';
 import { requestIdPlugin, type RequestScoped } from '../../../platform/http/requestIdPlugin.js';
 import type { CallContext } from '../vendor/VendorClient.js';
 import { refuseIfExpired, requestBudget } from './requestBudget.js';
+import { subgraphMetrics } from './subgraphMetrics.js';
 
 export type SubgraphContext = RequestScoped;
 
@@ -51,6 +54,11 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   /** HTTP routes outside GraphQL (a vendor's webhooks): no gateway identity, each route checks its caller itself. */
   readonly routes?: readonly ExtraRoute[];
   /**
+   * The registry served at GET /metrics on this subgraph's port (subgraphs are internal:
+   * only the gateway and the scraper reach them). Default: one of its own (`subgraphMetrics`).
+   */
+  readonly metrics?: Registry;
+  /**
    * What the subgraph owns besides Apollo (a database, workers): started before it reports
    * ready, stopped after Apollo. A start that fails leaves nothing running.
    */
@@ -66,6 +74,8 @@ export interface SubgraphServer<TContext extends SubgraphContext> {
   readonly name: string;
   readonly apollo: ApolloServer<TContext>;
   readonly handler: HttpHandler;
+  /** What GET /metrics serves. */
+  readonly metrics: Registry;
   start(): Promise<void>;
   /** Marks the subgraph not ready (readiness fails) and stops Apollo. */
   stop(): Promise<void>;
@@ -76,7 +86,7 @@ export interface SubgraphServer<TContext extends SubgraphContext> {
 
 /**
  * The bootstrap every subgraph shares: federation schema, per-request context with a
- * request id and a child logger, masked errors, health endpoints. Pure: no ports.
+ * request id and a child logger, masked errors, health endpoints and /metrics. Pure: no ports.
  */
 export function createSubgraphServer<TContext extends SubgraphContext>(options: SubgraphServerOptions<TContext>): SubgraphServer<TContext> {
   const apollo = new ApolloServer<TContext>({
@@ -95,14 +105,15 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     stopOnTerminationSignals: false,
   });
   let ready = false;
+  const metrics = subgraphMetrics(options.name, options.metrics);
   const verifier = options.identityJwks === undefined ? undefined : createIdentityVerifier({ jwks: options.identityJwks, audience: options.name });
   const handler = createHttpHandler<TContext>({
     apollo,
-    service: options.name,
     logger: options.logger,
     maxBodyBytes: options.maxBodyBytes,
     isReady: () => ready,
-    routes: options.routes,
+    // Like health, /metrics is answered before identity and admission: the scraper has no gateway identity.
+    routes: [metricsRoute(metrics), ...(options.routes ?? [])],
     authenticate: gatewayIdentityAuthenticator({ verifier, logger: options.logger }),
     // A request whose budget is already spent is not run (checked before the identity is verified and again before Apollo).
     admission: {
@@ -120,6 +131,7 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     name: options.name,
     apollo,
     handler,
+    metrics,
     async start() {
       await options.lifecycle?.start();
       try {

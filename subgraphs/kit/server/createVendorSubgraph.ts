@@ -1,7 +1,10 @@
+import type { Registry } from 'prom-client';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
 import type { Permissions } from '../auth/createPermissions.js';
 import type { CacheStore } from '../../../platform/store/CacheStore.js';
+import { createCacheMetrics } from '../cache/cacheMetrics.js';
+import { MeteredCacheStore } from '../cache/MeteredCacheStore.js';
 import type { NodeEnv } from '../../../platform/config/serviceSettings.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import { createVendorClient } from '../vendor/createVendorClient.js';
@@ -11,6 +14,7 @@ import { toCachePolicy, toVendorClientOptions, type VendorConfig } from '../vend
 import type { ExtraRoute } from '../../../platform/http/createHttpHandler.js';
 import { createSubgraphServer, type SubgraphContext, type SubgraphLifecycle } from './createSubgraphServer.js';
 import type { SubgraphService } from './SubgraphService.js';
+import { subgraphMetrics } from './subgraphMetrics.js';
 
 /** What a subgraph's per-request loaders need besides its vendor API. */
 export interface LoaderDeps {
@@ -46,6 +50,8 @@ export interface VendorSubgraphOptions<TApi, TContext extends VendorSubgraphCont
   readonly logger: Logger;
   /** Shared across requests (and replicas, with Redis); made by main.ts or the test harness. */
   readonly cache: CacheStore;
+  /** Where its vendor calls and cache lookups are counted (`SubgraphDeps.metrics`). Default: a registry of its own. */
+  readonly metrics?: Registry | undefined;
   /** How this vendor wants its key presented. */
   readonly auth: (key: string) => VendorAuth;
   /** The vendor's API as named kit operations, built once. */
@@ -67,10 +73,14 @@ export interface VendorSubgraphOptions<TApi, TContext extends VendorSubgraphCont
 export function createVendorSubgraph<TApi, TContext extends VendorSubgraphContext>(
   options: VendorSubgraphOptions<TApi, TContext>,
 ): SubgraphService {
-  const { config, logger, cache } = options;
-  const vendor = createVendorClient(toVendorClientOptions(options.vendor, config, logger, options.auth));
+  const { config, logger } = options;
+  const metrics = subgraphMetrics(options.name, options.metrics);
+  const vendor = createVendorClient(toVendorClientOptions(options.vendor, config, logger, options.auth, metrics));
   const api = options.api(vendor);
   const policy = toCachePolicy(config);
+  // The loaders get the store carrying the cache metrics, so every subgraph's loaders are
+  // counted without passing anything but the store they already pass (see MeteredCacheStore).
+  const cache = new MeteredCacheStore(options.cache, createCacheMetrics(metrics));
   // In-process callers (executeAs) pass no `call`: then only each vendor call's own deadline applies.
   const createContext = ({ requestId, logger: requestLogger, viewer, call = { requestId } }: SubgraphContext & { readonly call?: CallContext }): TContext =>
     ({
@@ -95,6 +105,7 @@ export function createVendorSubgraph<TApi, TContext extends VendorSubgraphContex
     createContext,
     routes: options.routes?.(() => isReady()),
     lifecycle: options.lifecycle,
+    metrics,
   });
   isReady = () => server.isReady();
 
@@ -102,6 +113,7 @@ export function createVendorSubgraph<TApi, TContext extends VendorSubgraphContex
     name: options.name,
     server,
     vendor,
+    metrics,
     createContext,
     async close() {
       await server.stop();

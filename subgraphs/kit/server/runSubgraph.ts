@@ -4,6 +4,7 @@ import type { LogLevel } from '../../../platform/log/createLogger.js';
 import { createLogger } from '../../../platform/log/createLogger.js';
 import { startTracing } from '../../../platform/tracing/startTracing.js';
 import { createCacheStore } from '../../../platform/store/createCacheStore.js';
+import { createMetricsRegistry } from '../../../platform/metrics/createMetricsRegistry.js';
 import { serveSubgraph } from './serveSubgraph.js';
 import { subgraphCacheNamespace } from './subgraphCacheNamespace.js';
 import type { SubgraphModule } from './SubgraphModule.js';
@@ -19,7 +20,7 @@ interface RunnableConfig {
 
 /**
  * Everything a subgraph's main.ts does: parse its config (exit listing every problem),
- * make its logger and shared cache, then serve it until SIGTERM. `env` is process.env.
+ * make its logger, shared cache and metrics registry, then serve it until SIGTERM. `env` is process.env.
  */
 export async function runSubgraph<TConfig extends RunnableConfig>(module: SubgraphModule<TConfig>, env: Env): Promise<void> {
   const config = exitOnConfigError(() => module.parseConfig(env));
@@ -27,5 +28,7 @@ export async function runSubgraph<TConfig extends RunnableConfig>(module: Subgra
   // Off unless the OTEL_* variables ask for an exporter; serveSubgraph flushes it on shutdown.
   const tracing = startTracing({ service: module.name, env });
   const cache = createCacheStore({ redisUrl: config.redisUrl, namespace: subgraphCacheNamespace(config.redisPrefix, module.name), logger });
-  await serveSubgraph(module.create({ config, logger, cache }), { ...config, logger, cache, tracing });
+  // The process is this subgraph's alone: its registry carries the process metrics too. Served at /metrics on its port.
+  const metrics = createMetricsRegistry({ service: module.name });
+  await serveSubgraph(module.create({ config, logger, cache, metrics }), { ...config, logger, cache, tracing });
 }

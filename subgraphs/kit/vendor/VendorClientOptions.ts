@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { Logger } from '../../../platform/log/createLogger.js';
 
 /**
@@ -74,6 +75,11 @@ export interface VendorClientOptions {
   readonly breaker: BreakerOptions;
   readonly retry: RetryOptions;
   readonly logger: Logger;
+  /**
+   * The service's Prometheus registry: every call is counted there (`vendor_*` of
+   * platform/metrics/metricCatalog.ts). Several clients of one service share it. None: not counted.
+   */
+  readonly metrics?: Registry;
 }
 
 export type { CachePolicy } from '../../../platform/store/CacheStore.js';

@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import type CircuitBreaker from 'opossum';
 import { breakerState, createBreaker, isBreakerOpenError, isBreakerShutdownError } from '../breaker/createBreaker.js';
 import { VendorError, type VendorErrorKind } from '../errors/VendorError.js';
@@ -6,6 +7,8 @@ import type { VendorRequest } from '../http/VendorRequest.js';
 import { RetryBudget } from '../retry/RetryBudget.js';
 import { withRetry } from '../retry/withRetry.js';
 import { RateLimitGate } from './RateLimitGate.js';
+import { vendorCallMetrics, type VendorCallOutcome } from './vendorCallMetrics.js';
+import { endVendorSpan, inVendorSpan, type VendorSpanNames } from './vendorCallSpan.js';
 import type { CallContext, VendorClient, VendorOperation, VendorOperationDef } from './VendorClient.js';
 import type { VendorClientOptions } from './VendorClientOptions.js';
 
@@ -30,7 +33,9 @@ function withRetryAfter(err: VendorError, retryAfterMs: number): VendorError {
  * Ties http + breaker + retry into named operations. Inside `call`, outermost first:
  * rate-limit gate (fail fast while the vendor's Retry-After runs) → the operation's
  * breaker → retry (idempotent operations only) → HTTP, with one AbortController per call
- * that fires at the deadline (retries included) and when the caller's signal aborts.
+ * that fires at the deadline (retries included) and when the caller's signal aborts. Each
+ * call runs in a span `<vendor>.<operation>` and is counted in `options.metrics`, if given
+ * (vendor_calls_total, vendor_call_duration_seconds, retries, SLA misses, breaker state).
  */
 export function createVendorClient(options: VendorClientOptions, internals: VendorClientInternals = {}): VendorClient {
   const vendor = options.name;
@@ -51,6 +56,7 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
     ...(internals.now ? { now: internals.now } : {}),
   });
   const breakers = new Map<string, CircuitBreaker<[Run], unknown>>();
+  const operationMetrics = vendorCallMetrics(options.metrics, vendor);
   // Failures caused by the caller cancelling say nothing about the vendor's health. (opossum
   // counts an ignored error as a success, so a cancelled half-open trial closes the breaker;
   // the next vendor faults re-open it.)
@@ -73,9 +79,15 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
     breakers.set(opName, breaker);
     const deadlineMs = def.deadlineMs ?? options.deadlineMs;
     const maxBodyBytes = def.maxBodyBytes ?? options.maxBodyBytes;
+    const metrics = operationMetrics(opName, deadlineMs);
+    breaker.on('open', () => metrics.breakerChanged('open'));
+    breaker.on('halfOpen', () => metrics.breakerChanged('halfOpen'));
+    breaker.on('close', () => metrics.breakerChanged('closed'));
+    const spanNames: VendorSpanNames = { span: `${vendor}.${opName}`, vendor, operation: opName };
 
     async function attemptOnce(input: I, req: VendorRequest, ctx: CallContext, signal: AbortSignal, attemptNo: number): Promise<O> {
       const started = Date.now();
+      if (attemptNo > 1) metrics.retried();
       try {
         const res = await http.request(opName, req, {
           signal,
@@ -126,62 +138,102 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
       }
     }
 
-    async function call(input: I, ctx: CallContext): Promise<O> {
-      const waitMs = gate.remainingMs();
-      if (waitMs > 0) {
-        logger.debug({ operation: opName, kind: 'rate_limited', requestId: ctx.requestId, retryAfterMs: waitMs }, 'vendor call refused: rate-limit gate closed');
-        throw fail('rate_limited', opName, `rate limited by the vendor for another ${waitMs} ms`, { retryAfterMs: waitMs });
-      }
-      if (ctx.signal?.aborted) throw fail('timeout', opName, 'cancelled by the caller before the call started');
-      // The request's budget caps the call's own; with nothing left the call is not started (and the breaker not fired).
-      const callBudgetMs = Math.min(deadlineMs, ctx.deadlineAt === undefined ? deadlineMs : Math.floor(ctx.deadlineAt - Date.now()));
-      if (callBudgetMs <= 0) throw fail('timeout', opName, 'the request budget was spent before the call started');
-      let req: VendorRequest;
+    /**
+     * One call, inside its span. Every way out is counted once: refusals before the call
+     * leaves (gate, caller gone, budget spent, unbuildable request, open breaker) by outcome
+     * only; a call that left also by duration, and as an SLA miss when it used up the
+     * vendor's own deadline: aborted at it, or answered at or after it. A call the request's
+     * remaining budget cut short (less than `deadlineMs` left) is never a miss: the request
+     * ran out, whatever the vendor would have done.
+     */
+    async function invoke(input: I, ctx: CallContext, span: Span): Promise<O> {
+      let startedAt = 0;
+      let left = false;
+      let ownDeadline = false;
+      let deadlineFired = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let onCallerAbort: (() => void) | undefined;
+      let outcome: VendorCallOutcome = 'network';
       try {
-        req = def.request(input);
-      } catch (err) {
-        // The input could not be turned into a request: the caller's input was refused before it left.
-        throw err instanceof VendorError ? err : fail('rejected', opName, `could not build the request: ${String(err)}`, { cause: err });
-      }
-
-      const deadlineAt = Date.now() + callBudgetMs;
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new Error(`deadline of ${callBudgetMs} ms exceeded`)), callBudgetMs);
-      const onCallerAbort = () => controller.abort(new Error('cancelled by the caller'));
-      ctx.signal?.addEventListener('abort', onCallerAbort, { once: true });
-      const signal = controller.signal;
-
-      const run = (): Promise<O> =>
-        def.idempotent && options.retry.maxAttempts > 1
-          ? withRetry((n) => attemptOnce(input, req, ctx, signal, n), {
-              options: options.retry,
-              deadlineAt,
-              budget,
-              signal,
-              // Only while the breaker is closed: a half-open trial is one call, not three.
-              shouldRetry: (err) => err instanceof VendorError && err.isRetryable && breaker.closed,
-              isFailure: (err) => err instanceof VendorError && (err.isVendorFault || err.kind === 'rate_limited') && !cancelled.has(err),
-              retryAfterMs: (err) => (err instanceof VendorError ? err.retryAfterMs : undefined),
-              minDelayMs: (err) => (err instanceof VendorError && err.kind === 'rate_limited' ? (options.retry.rateLimitedMinDelayMs ?? 500) : 0),
-              ...(internals.random ? { random: internals.random } : {}),
-            })
-          : attemptOnce(input, req, ctx, signal, 1);
-
-      try {
-        return (await breaker.fire(run)) as O;
-      } catch (err) {
-        if (err instanceof VendorError) throw err;
-        if (isBreakerOpenError(err)) {
-          logger.debug({ operation: opName, kind: 'breaker_open', requestId: ctx.requestId }, 'vendor call refused: circuit breaker open');
-          throw fail('breaker_open', opName, 'circuit breaker is open', { cause: err });
+        const waitMs = gate.remainingMs();
+        if (waitMs > 0) {
+          logger.debug({ operation: opName, kind: 'rate_limited', requestId: ctx.requestId, retryAfterMs: waitMs }, 'vendor call refused: rate-limit gate closed');
+          throw fail('rate_limited', opName, `rate limited by the vendor for another ${waitMs} ms`, { retryAfterMs: waitMs });
         }
-        if (isBreakerShutdownError(err)) throw fail('breaker_open', opName, 'the vendor client is closed', { cause: err });
-        throw fail('network', opName, `unexpected failure: ${String(err)}`, { cause: err });
+        if (ctx.signal?.aborted) throw fail('timeout', opName, 'cancelled by the caller before the call started');
+        // The request's budget caps the call's own; with nothing left the call is not started (and the breaker not fired).
+        const callBudgetMs = Math.min(deadlineMs, ctx.deadlineAt === undefined ? deadlineMs : Math.floor(ctx.deadlineAt - Date.now()));
+        if (callBudgetMs <= 0) throw fail('timeout', opName, 'the request budget was spent before the call started');
+        let req: VendorRequest;
+        try {
+          req = def.request(input);
+        } catch (err) {
+          // The input could not be turned into a request: the caller's input was refused before it left.
+          throw err instanceof VendorError ? err : fail('rejected', opName, `could not build the request: ${String(err)}`, { cause: err });
+        }
+
+        ownDeadline = callBudgetMs >= deadlineMs;
+        const deadlineAt = Date.now() + callBudgetMs;
+        const controller = new AbortController();
+        startedAt = performance.now();
+        timer = setTimeout(() => {
+          deadlineFired = true;
+          controller.abort(new Error(`deadline of ${callBudgetMs} ms exceeded`));
+        }, callBudgetMs);
+        onCallerAbort = () => controller.abort(new Error('cancelled by the caller'));
+        ctx.signal?.addEventListener('abort', onCallerAbort, { once: true });
+        const signal = controller.signal;
+
+        // Runs only when the breaker lets the call through: `left` tells a refusal from a call.
+        const run = (): Promise<O> => {
+          left = true;
+          return def.idempotent && options.retry.maxAttempts > 1
+            ? withRetry((n) => attemptOnce(input, req, ctx, signal, n), {
+                options: options.retry,
+                deadlineAt,
+                budget,
+                signal,
+                // Only while the breaker is closed: a half-open trial is one call, not three.
+                shouldRetry: (err) => err instanceof VendorError && err.isRetryable && breaker.closed,
+                isFailure: (err) => err instanceof VendorError && (err.isVendorFault || err.kind === 'rate_limited') && !cancelled.has(err),
+                retryAfterMs: (err) => (err instanceof VendorError ? err.retryAfterMs : undefined),
+                minDelayMs: (err) => (err instanceof VendorError && err.kind === 'rate_limited' ? (options.retry.rateLimitedMinDelayMs ?? 500) : 0),
+                ...(internals.random ? { random: internals.random } : {}),
+              })
+            : attemptOnce(input, req, ctx, signal, 1);
+        };
+
+        let value: O;
+        try {
+          value = (await breaker.fire(run)) as O;
+        } catch (err) {
+          if (err instanceof VendorError) throw err;
+          if (isBreakerOpenError(err)) {
+            logger.debug({ operation: opName, kind: 'breaker_open', requestId: ctx.requestId }, 'vendor call refused: circuit breaker open');
+            throw fail('breaker_open', opName, 'circuit breaker is open', { cause: err });
+          }
+          if (isBreakerShutdownError(err)) throw fail('breaker_open', opName, 'the vendor client is closed', { cause: err });
+          throw fail('network', opName, `unexpected failure: ${String(err)}`, { cause: err });
+        }
+        outcome = 'ok';
+        return value;
+      } catch (err) {
+        outcome = err instanceof VendorError ? err.kind : 'network';
+        throw err;
       } finally {
         clearTimeout(timer);
-        ctx.signal?.removeEventListener('abort', onCallerAbort);
+        if (onCallerAbort) ctx.signal?.removeEventListener('abort', onCallerAbort);
+        if (left) {
+          const elapsedMs = performance.now() - startedAt;
+          metrics.finished(outcome, elapsedMs / 1000, ownDeadline && (deadlineFired || elapsedMs >= deadlineMs));
+        } else {
+          metrics.refused(outcome);
+        }
+        endVendorSpan(span, outcome);
       }
     }
+
+    const call = (input: I, ctx: CallContext): Promise<O> => inVendorSpan(spanNames, invoke, input, ctx);
 
     return { name: opName, call };
   }

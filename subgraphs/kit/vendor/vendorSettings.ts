@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { ConfigOf } from '../../../platform/config/parseConfig.js';
 import { bool, int, string, url } from '../../../platform/config/setting.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
@@ -154,12 +155,13 @@ export type VendorSettings = ReturnType<typeof vendorSettings>;
 /** The parsed values of `vendorSettings`; a subgraph's config that spread them satisfies it. */
 export type VendorConfig = ConfigOf<VendorSettings>;
 
-/** Builds the vendor client's options from the parsed config. */
+/** Builds the vendor client's options from the parsed config; `metrics` is the service's registry. */
 export function toVendorClientOptions(
   name: string,
   config: VendorConfig,
   logger: Logger,
   auth: (key: string) => VendorAuth,
+  metrics?: Registry,
 ): VendorClientOptions {
   return {
     name,
@@ -184,6 +186,7 @@ export function toVendorClientOptions(
       retryAfterMaxMs: config.retryAfterMaxMs,
     },
     logger,
+    ...(metrics ? { metrics } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { NodeEnv } from '../../../platform/config/serviceSettings.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
@@ -18,9 +19,10 @@ import { SANDBOX_FCM_PRIVATE_KEY_ID, SANDBOX_KEY_FINGERPRINTS, type PushConfig }
  */
 export type PushSenderConfig = PushConfig & VendorConfig & { readonly nodeEnv?: NodeEnv };
 
-/** Test seams; production passes nothing. */
-export interface PushSenderInternals {
-  /** The clock of token lifetimes, provider-token age and TTLs. Default `Date.now`. */
+export interface PushSenderOptions {
+  /** The service's registry: every FCM, token and APNs call is counted there (`vendor_*`). None: not counted. */
+  readonly metrics?: Registry;
+  /** Test seam: the clock of token lifetimes, provider-token age and TTLs. Default `Date.now`. */
   readonly now?: () => number;
 }
 
@@ -36,18 +38,19 @@ const APNS_MAX_CONNECTIONS = 4;
  * with a `PushCredentialsError` rather than failing every push; so does, with NODE_ENV=production,
  * a file holding the sandbox's committed keys (the config already refused their paths and ids).
  */
-export function createPushSender(config: PushSenderConfig, logger: Logger, internals: PushSenderInternals = {}): PushSender {
+export function createPushSender(config: PushSenderConfig, logger: Logger, options: PushSenderOptions = {}): PushSender {
   const account = loadServiceAccount(config.fcmServiceAccountFile);
   const apnsKey = loadApnsKey(config.apnsKeyFile);
   if (config.nodeEnv === 'production') refuseSandboxKeys(config, account, apnsKey);
-  const now = internals.now;
+  const { now, metrics } = options;
   // FCM authenticates with the service account, not a key: the vendor key setting is not sent.
-  const { auth: _fcmAuth, name: _fcmName, ...fcmClient } = toVendorClientOptions('fcm', config, logger, () => ({ kind: 'none' }));
+  const { auth: _fcmAuth, name: _fcmName, ...fcmClient } = toVendorClientOptions('fcm', config, logger, () => ({ kind: 'none' }), metrics);
   const { auth: _apnsAuth, name: _apnsName, ...apnsClient } = toVendorClientOptions(
     'apns',
     { ...config, vendorUrl: config.apnsUrl, deadlineMs: config.apnsDeadlineMs, connections: Math.min(config.connections, APNS_MAX_CONNECTIONS) },
     logger,
     () => ({ kind: 'none' }),
+    metrics,
   );
   const fcm = createFcmSender({ account, tokenUrl: config.fcmTokenUrl === '' ? `${config.vendorUrl}/token` : config.fcmTokenUrl, client: fcmClient, ...(now ? { now } : {}) });
   const apns = createApnsSender({
