@@ -138,7 +138,7 @@ export const metricCatalog = {
   gatewaySubgraphFetches: {
     name: 'gateway_subgraph_fetches_total',
     type: 'counter',
-    help: 'Fetches from the gateway to a subgraph by outcome: ok, timeout, unavailable (no connection, 5xx, unreadable answer), breaker_open.',
+    help: 'Fetches from the gateway to a subgraph by outcome: ok, timeout, unavailable (no connection, a non-2xx answer, an unreadable answer), breaker_open.',
     labels: ['subgraph', 'outcome'],
     exportedBy: 'gateway',
   },
