@@ -58,7 +58,7 @@ export const metricCatalog = {
   vendorSlaMisses: {
     name: 'vendor_sla_misses_total',
     type: 'counter',
-    help: "Vendor calls that used up the vendor's deadline budget (vendor_sla_budget_seconds): timed out at it, or answered only after it. A call the request's remaining budget cut short (less than the vendor's deadline left) is not a miss: the request ran out, not the vendor (it is still outcome=\"timeout\").",
+    help: "Vendor calls that did not answer within the vendor's deadline budget (vendor_sla_budget_seconds): answered only after it, or aborted at their deadline, which the request's remaining budget may have shortened; a call given less than half the budget when it started is not held against the vendor.",
     labels: ['vendor', 'operation'],
     exportedBy: 'subgraphs and workers that call vendors',
   },

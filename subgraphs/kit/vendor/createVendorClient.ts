@@ -141,15 +141,17 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
     /**
      * One call, inside its span. Every way out is counted once: refusals before the call
      * leaves (gate, caller gone, budget spent, unbuildable request, open breaker) by outcome
-     * only; a call that left also by duration, and as an SLA miss when it used up the
-     * vendor's own deadline: aborted at it, or answered at or after it. A call the request's
-     * remaining budget cut short (less than `deadlineMs` left) is never a miss: the request
-     * ran out, whatever the vendor would have done.
+     * only; a call that left also by duration, and as an SLA miss when the vendor did not
+     * answer within its budget: it answered at or after `deadlineMs`, or it was aborted at its
+     * deadline. The request's remaining budget often caps that deadline (behind the gateway,
+     * whose budget equals the vendor's by default, always a little): such a timeout still counts,
+     * unless the call was given less than half the vendor's budget. A call started that late
+     * says more about the vendors before it than about this one.
      */
     async function invoke(input: I, ctx: CallContext, span: Span): Promise<O> {
       let startedAt = 0;
       let left = false;
-      let ownDeadline = false;
+      let judged = false;
       let deadlineFired = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let onCallerAbort: (() => void) | undefined;
@@ -172,7 +174,7 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
           throw err instanceof VendorError ? err : fail('rejected', opName, `could not build the request: ${String(err)}`, { cause: err });
         }
 
-        ownDeadline = callBudgetMs >= deadlineMs;
+        judged = callBudgetMs * 2 >= deadlineMs;
         const deadlineAt = Date.now() + callBudgetMs;
         const controller = new AbortController();
         startedAt = performance.now();
@@ -225,7 +227,7 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
         if (onCallerAbort) ctx.signal?.removeEventListener('abort', onCallerAbort);
         if (left) {
           const elapsedMs = performance.now() - startedAt;
-          metrics.finished(outcome, elapsedMs / 1000, ownDeadline && (deadlineFired || elapsedMs >= deadlineMs));
+          metrics.finished(outcome, elapsedMs / 1000, elapsedMs >= deadlineMs || (deadlineFired && judged));
         } else {
           metrics.refused(outcome);
         }

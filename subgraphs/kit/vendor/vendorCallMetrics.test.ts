@@ -221,7 +221,7 @@ describe('vendor metrics: the SLA', () => {
     expect(m.value('vendor_sla_budget_seconds', { vendor: 'acme', operation: 'tight' })).toBe(0.25);
   });
 
-  it("a call that timed out at the vendor's own deadline is a miss; one the request's budget cut short is not", async () => {
+  it("a timeout is a miss, at the vendor's deadline or at the request's, unless the call started with less than half the vendor's budget", async () => {
     const registry = new Registry();
     routes.set('/hung', () => 'hang');
     routes.set('/broken', () => ({ status: 500, body: {} }));
@@ -231,16 +231,20 @@ describe('vendor metrics: the SLA', () => {
     // The request had less left than the vendor's 5 s: the request ran out, the vendor missed nothing.
     const cut = client.operation<void, unknown>({ name: 'cut', idempotent: true, deadlineMs: 5000, request: () => ({ method: 'GET', path: '/hung' }), parse: (j) => j });
     expect(await kindOf(cut.call(undefined, { requestId: 'r', deadlineAt: Date.now() + 150 }))).toBe('timeout');
+    // Behind the gateway: the request's budget, a little under the vendor's, cut a hung call: the vendor missed it.
+    const capped = client.operation<void, unknown>({ name: 'capped', idempotent: true, deadlineMs: 200, request: () => ({ method: 'GET', path: '/hung' }), parse: (j) => j });
+    expect(await kindOf(capped.call(undefined, { requestId: 'r', deadlineAt: Date.now() + 150 }))).toBe('timeout');
     // A fast failure answered in time: a 5xx, not an SLA miss.
     expect(await kindOf(op(client, 'broken', { deadlineMs: 5000 }).call(undefined, ctx))).toBe('server');
 
     const m = await read(registry);
     expect(m.value('vendor_sla_misses_total', { vendor: 'acme', operation: 'hung' })).toBe(1);
     expect(m.value('vendor_sla_misses_total', { vendor: 'acme', operation: 'cut' })).toBe(0);
+    expect(m.value('vendor_sla_misses_total', { vendor: 'acme', operation: 'capped' })).toBe(1);
     expect(m.value('vendor_sla_misses_total', { vendor: 'acme', operation: 'broken' })).toBe(0);
     expect(calls(m, 'cut', 'timeout')).toBe(1);
     expect(timed(m, 'cut')).toBe(1);
-    expect(hits.get('/hung')).toBe(2);
+    expect(hits.get('/hung')).toBe(3);
   });
 });
 
