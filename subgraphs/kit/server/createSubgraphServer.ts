@@ -109,6 +109,7 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
   const verifier = options.identityJwks === undefined ? undefined : createIdentityVerifier({ jwks: options.identityJwks, audience: options.name });
   const handler = createHttpHandler<TContext>({
     apollo,
+    service: options.name,
     logger: options.logger,
     maxBodyBytes: options.maxBodyBytes,
     isReady: () => ready,

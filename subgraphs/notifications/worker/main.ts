@@ -16,7 +16,7 @@ import { createPushSender } from '../push/createPushSender.js';
 const config = exitOnConfigError(() => parseNotificationsConfig(process.env));
 const logger = createLogger({ service: 'notifications-worker', level: config.logLevel });
 // Off unless the OTEL_* variables ask for an exporter.
-const tracing = startTracing({ service: 'notifications-worker', env: process.env });
+const tracing = exitOnConfigError(() => startTracing({ service: 'notifications-worker', env: process.env, logger }));
 const metrics = createMetricsRegistry({ service: 'notifications-worker' });
 const sender = createPushSender(config, logger, { metrics });
 const runtime = createNotificationsRuntime({ config, logger, sender, workers: Math.max(1, config.workers) });

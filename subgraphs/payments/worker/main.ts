@@ -18,7 +18,7 @@ import { createPaylaneClient } from '../paylaneClient.js';
 const config = exitOnConfigError(() => parsePaymentsConfig(process.env));
 const logger = createLogger({ service: 'payments-worker', level: config.logLevel });
 // Off unless the OTEL_* variables ask for an exporter.
-const tracing = startTracing({ service: 'payments-worker', env: process.env });
+const tracing = exitOnConfigError(() => startTracing({ service: 'payments-worker', env: process.env, logger }));
 const metrics = createMetricsRegistry({ service: 'payments-worker' });
 const vendor = createVendorClient(toVendorClientOptions('payments', config, logger, (token) => ({ kind: 'bearer', token }), metrics));
 const runtime = createPaymentsRuntime({ config, logger, paylane: createPaylaneClient(vendor), workers: Math.max(1, config.inboxWorkers) });
