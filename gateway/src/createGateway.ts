@@ -209,7 +209,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     admission: withBudgetCheck(createAdmission({ rateLimiter, trustProxyHops: config.trustProxyHops, maxBatchOperations: config.maxBatchOperations, metrics })),
     context: createContextFactory(logger, { requestBudgetMs: config.requestBudgetMs }),
   });
-  const handler = withSecurityHeaders(config.explorer ? withExplorer(graphql, { supergraphSdl, examples, nodeEnv: config.nodeEnv }) : graphql, config.nodeEnv);
+  const handler = withSecurityHeaders(config.explorer ? withExplorer(graphql, { supergraphSdl, examples, nodeEnv: config.nodeEnv, logger }) : graphql, config.nodeEnv);
 
   return {
     handler,

@@ -4,9 +4,9 @@ import { startTopology, type TestGateway, type Topology } from '../../test/harne
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
 describe.each([
-  { nodeEnv: 'development', introspection: true, landingPage: true },
-  { nodeEnv: 'production', introspection: false, landingPage: false },
-])('NODE_ENV=$nodeEnv', ({ nodeEnv, introspection, landingPage }) => {
+  { nodeEnv: 'development', introspection: true, explorer: true },
+  { nodeEnv: 'production', introspection: false, explorer: false },
+])('NODE_ENV=$nodeEnv', ({ nodeEnv, introspection, explorer }) => {
   let gw: TestGateway;
   let topology: Topology;
   beforeAll(async () => {
@@ -26,16 +26,19 @@ describe.each([
     }
   });
 
-  it(`the sandbox explorer page is ${landingPage ? 'served' : 'not served'}`, async () => {
-    const res = await fetch(gw.url, { headers: { accept: 'text/html' } });
+  it(`the explorer page is ${explorer ? 'served' : 'not served'} to a browser`, async () => {
+    const res = await fetch(gw.url, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
     const body = await res.text();
-    if (landingPage) {
+    if (explorer) {
       expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toContain('text/html');
-      expect(body).toContain('sandbox');
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      // The gateway's own GraphiQL, not Apollo's landing page (which loads from a CDN).
+      expect(body).toContain('<title>Explorer</title>');
+      expect(res.headers.get('content-security-policy')).toMatch(/script-src 'sha256-/);
     } else {
       expect(res.headers.get('content-type') ?? '').not.toContain('text/html');
     }
+    expect(body).not.toContain('apollographql.com');
   });
 
   it(`field suggestions are ${nodeEnv === 'production' ? 'hidden' : 'shown'} in validation errors`, async () => {
