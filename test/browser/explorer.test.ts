@@ -53,6 +53,8 @@ describe.skipIf(!haveChromium)('the schema explorer in a browser (offline)', { t
   /** A fresh context (empty storage, so GraphiQL starts from the gateway's document) with every request watched. */
   async function open(): Promise<Watched> {
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // No step waits forever: a missing element fails its step, with the step's name.
+    context.setDefaultTimeout(STEP_MS);
     // Reading the result editor the way a user would: select all, copy.
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(stack.gatewayUrl).origin });
     const watched: Watched = { page: await context.newPage(), external: [], consoleErrors: [], pageErrors: [] };
@@ -116,14 +118,19 @@ describe.skipIf(!haveChromium)('the schema explorer in a browser (offline)', { t
     await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
     const docs = page.locator('.graphiql-doc-explorer');
     await docs.getByRole('link', { name: 'Product', exact: true }).click({ timeout: STEP_MS });
-    await expect.poll(() => docs.locator('.graphiql-doc-explorer-title').innerText(), { timeout: STEP_MS }).toBe('Product');
+    await expect.poll(() => docs.locator('.graphiql-doc-explorer-title').allInnerTexts(), { timeout: STEP_MS }).toEqual(['Product']);
     const fields = docs.locator('.graphiql-doc-explorer-field-name');
     await fields.first().waitFor({ timeout: STEP_MS });
     expect(await fields.allInnerTexts()).toEqual(expect.arrayContaining(['id', 'name', 'price', 'rating', 'reviews']));
 
     // The app's operations are the run button's menu, HomeScreen first.
     await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
-    await expect.poll(() => page.getByRole('menuitem').first().innerText(), { timeout: STEP_MS }).toBe('HomeScreen');
+    await expect
+      .poll(async () => (await page.getByRole('menuitem').allInnerTexts())[0], {
+        timeout: STEP_MS,
+        message: "the run button's menu starts with HomeScreen (the stack's gateway must get the app builds' examples: loadExplorerExamples)",
+      })
+      .toBe('HomeScreen');
     await page.keyboard.press('Escape');
     const answer = await run(page, 'HomeScreen');
     expect(answer.errors).toBeUndefined();
