@@ -136,7 +136,7 @@ export const gatewaySettings = {
   logLevel: oneOf('LOG_LEVEL', logLevels, { default: 'info', description: 'Least severe level written to the JSON log (silent = none).' }),
   nodeEnv: oneOf('NODE_ENV', nodeEnvs, {
     default: 'development',
-    description: 'production turns off introspection (unless INTROSPECTION says otherwise) and the sandbox page.',
+    description: 'production turns off introspection and the explorer (unless INTROSPECTION and EXPLORER say otherwise), and /metrics on the public port.',
   }),
   introspection: optionalBool('INTROSPECTION', {
     defaultText: 'true unless NODE_ENV=production',

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createGateway } from '../../gateway/src/createGateway.js';
 import { parseGatewayConfig } from '../../gateway/src/config.js';
 import { loadPersistedQueryManifest } from '../../gateway/src/persistedQueries/loadPersistedQueryManifest.js';
+import { loadExplorerExamples } from '../../gateway/src/explorer/loadExplorerExamples.js';
 import { createIdentitySigner } from '../../platform/identity/createIdentitySigner.js';
 import { generateIdentityKeys, type IdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
 import type { Viewer } from '../../platform/identity/Viewer.js';
@@ -203,7 +204,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Safelist mode reads the manifest as main.ts does, paths relative to the project root.
     const persistedQueryManifest =
       gatewayConfig.persistedQueries === 'safelist' ? loadPersistedQueryManifest(gatewayConfig.persistedQueryManifest, PROJECT_ROOT) : undefined;
-    gateway = createGateway({ config: gatewayConfig, supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'), logger: logger('gateway'), persistedQueryManifest });
+    // As main.ts: the explorer's examples are the app builds' operations.
+    const examples = gatewayConfig.explorer ? loadExplorerExamples(gatewayConfig.persistedQueryManifest, PROJECT_ROOT) : [];
+    gateway = createGateway({ config: gatewayConfig, supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'), logger: logger('gateway'), persistedQueryManifest, examples });
     await gateway.start();
     gatewayHttp = await startHttpServer(gateway.handler, { host: '127.0.0.1', port: 0 });
   } catch (err) {
