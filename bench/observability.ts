@@ -27,6 +27,7 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const LATENCY_MS = Number(process.env.BENCH_VENDOR_LATENCY_MS ?? 20);
+// The last commit before metrics and traces (issue 10's first commit is its child).
 const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? 'fa4a56f';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const body = JSON.stringify({ query: operation('HomeScreen') });
@@ -88,7 +89,11 @@ async function measure(config: Config, cwd: string, otlpUrl: string): Promise<Ru
   if (config === 'metrics+traces') Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_TRACES_SAMPLER: 'always_on' });
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/stackProcess.ts'], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    // The stack prints one line when it is up; should it die first, say so rather than wait forever.
+    const line = await Promise.race([
+      once(createInterface({ input: child.stdout! }), 'line').then(([l]) => l as string),
+      once(child, 'exit').then(([code]) => Promise.reject(new Error(`${config}: the stack exited (${String(code)}) before it was up`))),
+    ]);
     const { gatewayUrl } = JSON.parse(line) as { gatewayUrl: string };
     const post = () => fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const first = (await (await post()).json()) as { errors?: unknown[] };
@@ -100,13 +105,20 @@ async function measure(config: Config, cwd: string, otlpUrl: string): Promise<Ru
     const cpuS = cpuSeconds(child.pid!) - cpuBefore;
     return { requests: result.requests.total, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuS, failed: result.errors + result.non2xx };
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   }
 }
 
 const receiver = await startOtlpReceiver();
 const baseline = checkoutBaseline();
+// Ctrl-C skips `finally`: the temporary worktree must not stay registered in this checkout.
+process.once('SIGINT', () => {
+  baseline.remove();
+  process.exit(130);
+});
 const runs = Object.fromEntries(configs.map((c) => [c, [] as Run[]])) as Record<Config, Run[]>;
 try {
   console.log(
