@@ -32,6 +32,7 @@ export interface WiringInput {
 const REGISTRY = 'platform/registry/services.ts';
 const COMPOSE = 'docker-compose.yml';
 const SUPERGRAPH = 'schema/supergraph.graphql';
+const PROMETHEUS = 'deploy/prometheus/prometheus.yml';
 
 /** The routing URL composed into the supergraph for a registry subgraph (as schema/subgraphs.ts makes it). */
 const supergraphUrl = (s: SubgraphEntry) => `http://localhost:${s.port}/graphql`;
@@ -201,6 +202,74 @@ function joinGraphs(supergraph: string): Map<string, string | undefined> {
     graphs.set(arg('name') ?? value.name.value.toLowerCase(), arg('url'));
   }
   return graphs;
+}
+
+/** What the scrape-config check compares: the registry, docker-compose.yml and Prometheus' scrape config. */
+export interface ScrapeConfigInput {
+  readonly subgraphs: readonly SubgraphEntry[];
+  /** docker-compose.yml's text. */
+  readonly compose: string;
+  /** deploy/prometheus/prometheus.yml's text. */
+  readonly prometheus: string;
+}
+
+/**
+ * Prometheus scrapes every service of the registry where docker-compose.yml runs it: a job
+ * named after the service, with the one target `<compose name>:<port>` (a subgraph serves
+ * GET /metrics on its own port, the gateway only on its METRICS_PORT). A service without a job
+ * is invisible to every dashboard and alert; a job whose host is no compose service is a
+ * target that is down forever (ScrapeTargetDown). Returns every problem, each with its fix.
+ */
+export function checkScrapeConfig({ subgraphs, compose, prometheus }: ScrapeConfigInput): string[] {
+  let services: Record<string, ComposeService>;
+  let jobs: Map<string, string[]>;
+  try {
+    services = (parseYaml(compose, { merge: true }) as { services?: Record<string, ComposeService> } | null)?.services ?? {};
+  } catch (err) {
+    return [`${COMPOSE}: not valid YAML (${(err as Error).message.split('\n')[0]})`];
+  }
+  try {
+    jobs = scrapeJobs(prometheus);
+  } catch (err) {
+    return [`${PROMETHEUS}: ${(err as Error).message.split('\n')[0]}`];
+  }
+  const problems: string[] = [];
+  const expectJob = (name: string, what: string, target: string) => {
+    const targets = jobs.get(name);
+    if (targets === undefined) {
+      problems.push(`${PROMETHEUS}: no scrape job "${name}" for ${what}; add one after the others: - job_name: ${name} / static_configs: - targets: ["${target}"]`);
+    } else if (targets.length !== 1 || targets[0] !== target) {
+      problems.push(`${PROMETHEUS}: job "${name}" scrapes ${JSON.stringify(targets)}, expected ["${target}"] (${what})`);
+    }
+  };
+
+  const gateway = services[gatewayEntry.name];
+  const metricsPort = gateway === undefined ? undefined : valueOf(environmentOf(gateway).METRICS_PORT);
+  if (gateway !== undefined && metricsPort === undefined) {
+    problems.push(`${COMPOSE}: service "${gatewayEntry.name}" sets no METRICS_PORT, so Prometheus has no port to scrape it on (the gateway serves /metrics only there); set METRICS_PORT: 9464`);
+  } else if (metricsPort !== undefined) {
+    expectJob(gatewayEntry.name, `the gateway, on its METRICS_PORT in ${COMPOSE}`, `${gatewayEntry.name}:${metricsPort}`);
+  }
+  for (const s of subgraphs) expectJob(s.name, `subgraph "${s.name}", on its port`, `${s.name}:${s.port}`);
+
+  for (const [name, targets] of jobs) {
+    for (const target of targets) {
+      const host = target.slice(0, target.lastIndexOf(':') < 0 ? target.length : target.lastIndexOf(':'));
+      if (services[host] === undefined) problems.push(`${PROMETHEUS}: job "${name}" scrapes ${target}, but ${COMPOSE} has no service "${host}"; remove the job or fix its target`);
+    }
+  }
+  return problems;
+}
+
+/** `scrape_configs` as job name → its static targets. */
+function scrapeJobs(prometheus: string): Map<string, string[]> {
+  const configs = (parseYaml(prometheus) as { scrape_configs?: unknown } | null)?.scrape_configs;
+  if (!Array.isArray(configs)) throw new Error('has no scrape_configs list');
+  const jobs = new Map<string, string[]>();
+  for (const config of configs as { job_name?: unknown; static_configs?: { targets?: unknown[] }[] }[]) {
+    jobs.set(String(config.job_name), (config.static_configs ?? []).flatMap((s) => (s.targets ?? []).map(String)));
+  }
+  return jobs;
 }
 
 function commandOf(service: ComposeService): string[] {

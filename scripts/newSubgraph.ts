@@ -3,7 +3,8 @@
  *
  * Generates a working subgraph and its sandbox vendor from scripts/newSubgraph/templates/,
  * registers both in platform/registry/services.ts, wires them into docker-compose.yml and
- * .env.example, then recomposes the supergraph and regenerates the docs. Its tests pass on
+ * .env.example, gives the subgraph a scrape job in deploy/prometheus/prometheus.yml, then
+ * recomposes the supergraph and regenerates the docs. Its tests pass on
  * day one; the team then fills in the schema, the vendor client and the sandbox vendor.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { gatewayEntry, sandboxVendorEntries, subgraphEntries } from '../platform/registry/services.js';
 import { addToComposeFile } from './newSubgraph/editComposeFile.js';
 import { addToEnvExample } from './newSubgraph/editEnvExample.js';
+import { addToPrometheusConfig } from './newSubgraph/editPrometheusConfig.js';
 import { addToRegistry } from './newSubgraph/editRegistry.js';
 import { planSubgraph } from './newSubgraph/planSubgraph.js';
 
@@ -68,6 +70,7 @@ try {
   edits.push(['platform/registry/services.ts', addToRegistry(readFileSync(at('platform/registry/services.ts'), 'utf8'), plan.subgraph, plan.vendor)]);
   edits.push(['docker-compose.yml', addToComposeFile(readFileSync(at('docker-compose.yml'), 'utf8'), wiring)]);
   edits.push(['.env.example', addToEnvExample(readFileSync(at('.env.example'), 'utf8'), wiring)]);
+  edits.push(['deploy/prometheus/prometheus.yml', addToPrometheusConfig(readFileSync(at('deploy/prometheus/prometheus.yml'), 'utf8'), plan.subgraph)]);
 } catch (err) {
   fail((err as Error).message);
 }
@@ -77,7 +80,7 @@ for (const [path, content] of plan.files) {
   writeFileSync(at(path), content, { flag: 'wx' });
 }
 for (const [path, content] of edits) writeFileSync(at(path), content);
-console.log(`created subgraphs/${plan.names.name}/ and vendors/${plan.vendorNames.name}/ (${plan.files.size} files); registered both; wired docker-compose.yml and .env.example`);
+console.log(`created subgraphs/${plan.names.name}/ and vendors/${plan.vendorNames.name}/ (${plan.files.size} files); registered both; wired docker-compose.yml, .env.example and deploy/prometheus/prometheus.yml`);
 
 // In fresh processes: they read the registry as it is now.
 const scripts = (JSON.parse(readFileSync(at('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { addToComposeFile } from './editComposeFile.js';
+import { checkScrapeConfig } from '../checkWiring.js';
 import { addToEnvExample } from './editEnvExample.js';
+import { addToPrometheusConfig } from './editPrometheusConfig.js';
 import { addToRegistry } from './editRegistry.js';
 import { nameProblem, namesOf } from './names.js';
 import { planSubgraph } from './planSubgraph.js';
@@ -85,6 +87,36 @@ describe('the edits', () => {
 
   it('a compose file laid out differently stops the generator instead of half-editing it', () => {
     expect(() => addToComposeFile('services:\n  gw:\n    image: x\n', wiring)).toThrow(/could not find the sandbox service/);
+  });
+
+  it('deploy/prometheus/prometheus.yml gets a job scraping the subgraph on its port, after the others, comments kept', () => {
+    const before = read('deploy/prometheus/prometheus.yml');
+    const out = addToPrometheusConfig(before, { name: 'gift-cards', port: 4004 });
+    const jobs = (parse(out) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] }).scrape_configs;
+    const beforeJobs = (parse(before) as { scrape_configs: { job_name: string }[] }).scrape_configs.map((j) => j.job_name);
+    expect(jobs.map((j) => j.job_name)).toEqual([...beforeJobs, 'gift-cards']);
+    expect(jobs.at(-1)).toEqual({ job_name: 'gift-cards', static_configs: [{ targets: ['gift-cards:4004'] }] });
+    // Written like the others, and nothing else touched: the file as it was plus the job.
+    expect(out).toBe(`${before.replace(/\n*$/, '')}\n\n  - job_name: gift-cards\n    static_configs:\n      - targets: ["gift-cards:4004"]${before.match(/\n*$/)![0]}`);
+  });
+
+  it('the scrape job is added once, whatever the number of runs, and one with another target stops the generator', () => {
+    const once = addToPrometheusConfig(read('deploy/prometheus/prometheus.yml'), { name: 'gift-cards', port: 4004 });
+    expect(addToPrometheusConfig(once, { name: 'gift-cards', port: 4004 })).toBe(once);
+    expect(() => addToPrometheusConfig(once, { name: 'gift-cards', port: 4005 })).toThrow(/job "gift-cards" already scrapes \["gift-cards:4004"\], expected \["gift-cards:4005"\]/);
+    expect(() => addToPrometheusConfig('global: {}\n', { name: 'gift-cards', port: 4004 })).toThrow(/no scrape_configs list/);
+    expect(() => addToPrometheusConfig('scrape_configs: []\n', { name: 'gift-cards', port: 4004 })).toThrow(/could not find a block "scrape_configs:"; add the job by hand/);
+    expect(() => addToPrometheusConfig('scrape_configs:\n- job_name: a\n  static_configs: [{ targets: ["a:1"] }]\n', { name: 'gift-cards', port: 4004 })).toThrow(/lists no "- job_name:" to follow/);
+  });
+
+  it('with the edits of the generator, the wiring check finds the subgraph scraped where docker-compose.yml runs it', () => {
+    const plan = planSubgraph({ name: 'gift-cards' }, registry, nothingExists);
+    const problems = checkScrapeConfig({
+      subgraphs: [...registry.subgraphs, plan.subgraph],
+      compose: addToComposeFile(read('docker-compose.yml'), wiring),
+      prometheus: addToPrometheusConfig(read('deploy/prometheus/prometheus.yml'), plan.subgraph),
+    });
+    expect(problems).toEqual([]);
   });
 
   it('.env.example gets a block and the vendor port', () => {

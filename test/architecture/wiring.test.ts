@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { checkWiring, type WiringInput } from '../../scripts/checkWiring.js';
+import { checkScrapeConfig, checkWiring, type ScrapeConfigInput, type WiringInput } from '../../scripts/checkWiring.js';
 import { readWiringInput } from '../../scripts/readWiringInput.js';
 
 /** The real tree's input with one part changed in memory; no file is touched. */
@@ -88,5 +89,57 @@ describe('wiring check (npm run wiring:check)', () => {
     const dockerfile = real.dockerfile.split('\n').filter((line) => !/^COPY platform\b/.test(line)).join('\n');
     expect(checkWiring({ ...real, dockerfile })).toEqual(['Dockerfile does not COPY platform/, which the services run from']);
     expect(checkWiring({ ...real, dockerfile: 'FROM node:20\nCOPY . .\n' })).toEqual([]);
+  });
+});
+
+describe('wiring check: Prometheus scrapes every registry service (deploy/prometheus/prometheus.yml)', () => {
+  const real = (): ScrapeConfigInput => ({ ...readWiringInput(), prometheus: readFileSync(new URL('../../deploy/prometheus/prometheus.yml', import.meta.url), 'utf8') });
+  /** The real scrape config with its jobs changed in memory; no file is touched. */
+  function withJobs(edit: (jobs: { job_name: string; static_configs: { targets: string[] }[] }[]) => void): ScrapeConfigInput {
+    const input = real();
+    const doc = parseDocument(input.prometheus);
+    const jobs = doc.toJS().scrape_configs as { job_name: string; static_configs: { targets: string[] }[] }[];
+    edit(jobs);
+    doc.set('scrape_configs', jobs);
+    return { ...input, prometheus: doc.toString() };
+  }
+
+  it('passes on the real tree', () => {
+    expect(checkScrapeConfig(real())).toEqual([]);
+  });
+
+  it('names the missing job and how to add it, for a subgraph left out or one the registry gained', () => {
+    expect(checkScrapeConfig(withJobs((jobs) => jobs.splice(jobs.findIndex((j) => j.job_name === 'reviews'), 1)))).toEqual([
+      'deploy/prometheus/prometheus.yml: no scrape job "reviews" for subgraph "reviews", on its port; add one after the others: - job_name: reviews / static_configs: - targets: ["reviews:4002"]',
+    ]);
+    const input = real();
+    const problems = checkScrapeConfig({ ...input, subgraphs: [...input.subgraphs, { name: 'weather', port: 4009, vendor: 'forecasts', owns: 'Weather' }] });
+    expect(problems).toEqual([expect.stringContaining('no scrape job "weather" for subgraph "weather", on its port; add one after the others: - job_name: weather / static_configs: - targets: ["weather:4009"]')]);
+  });
+
+  it('fails when a job scrapes the wrong port: a subgraph off its port, the gateway on its public port instead of METRICS_PORT', () => {
+    const problems = checkScrapeConfig(
+      withJobs((jobs) => {
+        jobs.find((j) => j.job_name === 'catalog')!.static_configs = [{ targets: ['catalog:4101'] }];
+        jobs.find((j) => j.job_name === 'gateway')!.static_configs = [{ targets: ['gateway:4000'] }];
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringContaining('job "gateway" scrapes ["gateway:4000"], expected ["gateway:9464"] (the gateway, on its METRICS_PORT in docker-compose.yml)'),
+      expect.stringContaining('job "catalog" scrapes ["catalog:4101"], expected ["catalog:4001"]'),
+    ]);
+  });
+
+  it('fails when a job scrapes a host docker-compose.yml does not run (a target down forever)', () => {
+    const problems = checkScrapeConfig(withJobs((jobs) => jobs.push({ job_name: 'weather', static_configs: [{ targets: ['weather:4009'] }] })));
+    expect(problems).toEqual(['deploy/prometheus/prometheus.yml: job "weather" scrapes weather:4009, but docker-compose.yml has no service "weather"; remove the job or fix its target']);
+  });
+
+  it('fails when the gateway has no METRICS_PORT in docker-compose.yml, or the scrape config does not parse', () => {
+    const input = real();
+    const compose = parseDocument(input.compose, { merge: true });
+    compose.deleteIn(['services', 'gateway', 'environment', 'METRICS_PORT']);
+    expect(checkScrapeConfig({ ...input, compose: compose.toString() })).toEqual([expect.stringContaining('service "gateway" sets no METRICS_PORT')]);
+    expect(checkScrapeConfig({ ...input, prometheus: 'global: {}\n' })).toEqual(['deploy/prometheus/prometheus.yml: has no scrape_configs list']);
   });
 });

@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 
 /*
  * The generator end to end, in a throwaway copy of the project (the real tree is never
@@ -54,6 +55,12 @@ describe('npm run new:subgraph, end to end in a copy of the project', () => {
     expect(readFileSync(join(copy, 'schema/supergraph.graphql'), 'utf8')).toMatch(/LOYALTY @join__graph\(name: "loyalty", url: "http:\/\/localhost:4006\/graphql"\)/);
     expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('`LOYALTY_VENDOR_URL`');
     expect(readFileSync(join(copy, 'docker-compose.yml'), 'utf8')).toContain('loyalty=http://loyalty:4006/graphql');
+    // Scraped by Prometheus where docker-compose.yml runs it, after the jobs that were there, the file's comments kept.
+    const prometheus = readFileSync(join(copy, 'deploy/prometheus/prometheus.yml'), 'utf8');
+    const jobsBefore = (parseYaml(execFileSync('git', ['show', 'HEAD:deploy/prometheus/prometheus.yml'], { cwd: copy, encoding: 'utf8' })) as { scrape_configs: { job_name: string }[] }).scrape_configs;
+    const jobs = (parseYaml(prometheus) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] }).scrape_configs;
+    expect(jobs).toEqual([...jobsBefore, { job_name: 'loyalty', static_configs: [{ targets: ['loyalty:4006'] }] }]);
+    expect(prometheus).toContain('# one job per service of platform/registry/services.ts, reached by its compose service name.');
 
     // What CI checks, as package.json names it (type check included).
     const scripts = (JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -74,10 +81,15 @@ describe('npm run new:subgraph, end to end in a copy of the project', () => {
     const shared = bin('vitest/vitest.mjs', 'run', 'test/architecture', 'vendors/startSandbox.test.ts', 'scripts/newSubgraph', 'test/e2e/homeScreen.test.ts');
     expect(shared.status, output(shared)).toBe(0);
     expect(plain(tests.stdout)).toContain('adds loyalty to 20 products with one call to its vendor');
+    // The operator kit's check that every registry service is scraped (and, with promtool, that the config still loads).
+    const scraped = bin('vitest/vitest.mjs', 'run', '--reporter=verbose', 'test/observability/operatorKit.test.ts', '-t', 'scrapes every service of the registry|check config deploy/prometheus/prometheus.yml');
+    expect(scraped.status, output(scraped)).toBe(0);
+    expect(plain(scraped.stdout)).toMatch(/✓ .*scrapes every service of the registry by its compose name/);
   }, 300_000);
 
   it('refuses a name that is taken or malformed, and a port in use, writing nothing', () => {
     const before = readFileSync(join(copy, 'platform/registry/services.ts'), 'utf8');
+    const prometheusBefore = readFileSync(join(copy, 'deploy/prometheus/prometheus.yml'), 'utf8');
     for (const args of [['reviews'], ['Bad_Name'], ['coupons', '--port', '4001'], ['coupons', '--vendor', 'identity'], []]) {
       const result = tsx('scripts/newSubgraph.ts', ...args);
       expect(result.status, args.join(' ')).toBe(1);
@@ -85,5 +97,24 @@ describe('npm run new:subgraph, end to end in a copy of the project', () => {
     }
     expect(readFileSync(join(copy, 'platform/registry/services.ts'), 'utf8')).toBe(before);
     expect(existsSync(join(copy, 'subgraphs/coupons'))).toBe(false);
+    expect(readFileSync(join(copy, 'deploy/prometheus/prometheus.yml'), 'utf8')).toBe(prometheusBefore);
+  }, 60_000);
+
+  it('stops before writing anything when the scrape config is laid out in a way it cannot edit', () => {
+    const path = join(copy, 'deploy/prometheus/prometheus.yml');
+    const edited = ['platform/registry/services.ts', 'docker-compose.yml', '.env.example'];
+    const before = edited.map((file) => readFileSync(join(copy, file), 'utf8'));
+    const prometheus = readFileSync(path, 'utf8');
+    writeFileSync(path, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+    try {
+      const result = tsx('scripts/newSubgraph.ts', 'coupons');
+      expect(result.status, output(result)).toBe(1);
+      expect(result.stderr).toMatch(/new:subgraph: deploy\/prometheus\/prometheus\.yml: .*add the job by hand: - job_name: coupons \/ static_configs: - targets: \["coupons:\d+"\]/);
+      expect(edited.map((file) => readFileSync(join(copy, file), 'utf8'))).toEqual(before);
+      expect(existsSync(join(copy, 'subgraphs/coupons'))).toBe(false);
+      expect(existsSync(join(copy, 'vendors/coupons'))).toBe(false);
+    } finally {
+      writeFileSync(path, prometheus);
+    }
   }, 60_000);
 });
