@@ -35,10 +35,11 @@ export interface ProductConnection {
 export async function listProducts(args: ListArgs, ctx: CatalogContext): Promise<ProductConnection> {
   const start: ProductCursor = args.after === null ? { c: null, s: 0 } : decodeCursor(args.after);
   const limit = VENDOR_PAGE_SIZES.find((size) => size >= start.s + args.first) ?? VENDOR_PAGE_SIZES.at(-1)!;
-  const key = `catalog:list:${createHash('sha256').update(JSON.stringify([start.c, limit, args.category])).digest('base64url')}`;
+  const key = createHash('sha256').update(JSON.stringify([start.c, limit, args.category])).digest('base64url');
   const policy = args.search === null ? ctx.listPolicy : NOT_CACHED;
 
-  const page = await cachedCall(ctx.cache, key, policy, async () => {
+  // Stored under `catalog:list:<hash>`, the key it always had: entries a shared Redis holds still hit.
+  const page = await cachedCall(ctx.cache, { name: 'catalog:list', key, policy }, async () => {
     const result = await ctx.commerce.listProducts.call(
       { limit, cursor: start.c, category: args.category, search: args.search },
       ctx.call,

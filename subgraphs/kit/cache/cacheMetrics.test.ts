@@ -5,7 +5,7 @@ import { createLogger } from '../../../platform/log/createLogger.js';
 import type { CacheStore } from '../../../platform/store/CacheStore.js';
 import { createCacheStore } from '../../../platform/store/createCacheStore.js';
 import { createBatchLoader } from '../loader/createBatchLoader.js';
-import { cachedCall, cacheNameOf } from './cachedCall.js';
+import { cachedCall } from './cachedCall.js';
 import { createCacheMetrics } from './cacheMetrics.js';
 import { MeteredCacheStore } from './MeteredCacheStore.js';
 
@@ -37,14 +37,14 @@ async function stored(store: CacheStore, keys: readonly string[]) {
 const lookups = (cache: string, result: 'hit' | 'miss') => ['cache_lookups_total', { cache, result }] as const;
 
 describe('cache metrics: cachedCall', () => {
-  it('counts a miss, then a hit, then a miss past the TTL, under the key’s name', async () => {
+  it('counts a miss, then a hit, then a miss past the TTL, under the name it was given', async () => {
     const { store, clock, read } = meteredStore();
-    const key = 'catalog:list:abc123';
-    await cachedCall(store, key, policy, async () => 'page');
-    await stored(store, [key]);
-    await cachedCall(store, key, policy, async () => 'page');
+    const call = { name: 'catalog:list', key: 'abc123', policy };
+    await cachedCall(store, call, async () => 'page');
+    await stored(store, ['catalog:list:abc123']);
+    await cachedCall(store, call, async () => 'page');
     clock.now += policy.ttlMs;
-    await cachedCall(store, key, policy, async () => 'page');
+    await cachedCall(store, call, async () => 'page');
     const m = await read();
     expect(m.value(...lookups('catalog:list', 'miss'))).toBe(2);
     expect(m.value(...lookups('catalog:list', 'hit'))).toBe(1);
@@ -55,27 +55,32 @@ describe('cache metrics: cachedCall', () => {
 
   it('counts a stale value served when the vendor fails, and nothing when the cache is off', async () => {
     const { store, clock, read } = meteredStore();
-    await cachedCall(store, 'reviews:thing:1', policy, async () => 'old');
+    const thing = { name: 'reviews:thing', key: '1', policy };
+    await cachedCall(store, thing, async () => 'old');
     await stored(store, ['reviews:thing:1']);
     clock.now += policy.ttlMs + 1;
-    await expect(cachedCall(store, 'reviews:thing:1', policy, () => Promise.reject(new Error('vendor down')))).resolves.toBe('old');
-    await cachedCall(store, 'reviews:off:1', { ttlMs: 0, maxStaleMs: 0 }, async () => 'uncached');
+    await expect(cachedCall(store, thing, () => Promise.reject(new Error('vendor down')))).resolves.toBe('old');
+    await cachedCall(store, { name: 'reviews:off', key: '1', policy: { ttlMs: 0, maxStaleMs: 0 } }, async () => 'uncached');
     const m = await read();
     expect(m.value('cache_stale_served_total', { cache: 'reviews:thing' })).toBe(1);
     expect(m.value(...lookups('reviews:thing', 'miss'))).toBe(2);
     expect(m.find('cache_lookups_total', { cache: 'reviews:off' })).toEqual([]);
   });
 
-  it('names a key by what comes before its last colon, and never by a key that has none', () => {
-    expect(cacheNameOf('catalog:list:xyz')).toBe('catalog:list');
-    expect(cacheNameOf('accounts:user:usr_1')).toBe('accounts:user');
-    expect(cacheNameOf('usr_0001')).toBe('unnamed');
+  it('a key with colons in its variable part puts none of it in the label', async () => {
+    const { store, read } = meteredStore();
+    // A key made of input (a search term, a URL) may hold any character; the label is only the name.
+    await cachedCall(store, { name: 'catalog:search', key: 'user:typed:https://x.example/q', policy }, async () => 'page');
+    const m = await read();
+    expect(m.value(...lookups('catalog:search', 'miss'))).toBe(1);
+    expect(m.find('cache_lookups_total').map((s) => s.labels.cache)).toEqual(['catalog:search', 'catalog:search']);
+    expect(m.samples.some((s) => Object.values(s.labels).some((v) => v.includes('typed') || v.includes('example')))).toBe(false);
   });
 
   it('a plain store is not counted (and works the same)', async () => {
     const plain = createCacheStore({ namespace: 'plain', logger });
     stores.push(plain);
-    await expect(cachedCall(plain, 'x:1', policy, async () => 1)).resolves.toBe(1);
+    await expect(cachedCall(plain, { name: 'x', key: '1', policy }, async () => 1)).resolves.toBe(1);
   });
 });
 

@@ -27,10 +27,10 @@ describe('cachedCall', () => {
   it('serves a fresh hit without calling load', async () => {
     const { store, clock } = memoryStore();
     const load = vi.fn(async () => ({ n: 1 }));
-    await expect(cachedCall(store, 'k', policy, load)).resolves.toEqual({ n: 1 });
-    await stored(store, 'k');
+    await expect(cachedCall(store, { name: 'test', key: 'k', policy }, load)).resolves.toEqual({ n: 1 });
+    await stored(store, 'test:k');
     clock.now += 999;
-    await expect(cachedCall(store, 'k', policy, load)).resolves.toEqual({ n: 1 });
+    await expect(cachedCall(store, { name: 'test', key: 'k', policy }, load)).resolves.toEqual({ n: 1 });
     expect(load).toHaveBeenCalledTimes(1);
   });
 
@@ -38,25 +38,25 @@ describe('cachedCall', () => {
     const { store, clock } = memoryStore();
     let n = 0;
     const load = vi.fn(async () => ++n);
-    await cachedCall(store, 'k', policy, load);
-    await stored(store, 'k');
+    await cachedCall(store, { name: 'test', key: 'k', policy }, load);
+    await stored(store, 'test:k');
     clock.now += 1000;
-    await expect(cachedCall(store, 'k', policy, load)).resolves.toBe(2);
+    await expect(cachedCall(store, { name: 'test', key: 'k', policy }, load)).resolves.toBe(2);
     expect(load).toHaveBeenCalledTimes(2);
   });
 
   it('serves the stale value when load fails within maxStale, and the error after it', async () => {
     const { store, clock } = memoryStore();
-    await cachedCall(store, 'k', policy, async () => 'old');
-    await stored(store, 'k');
+    await cachedCall(store, { name: 'test', key: 'k', policy }, async () => 'old');
+    await stored(store, 'test:k');
     const boom = new Error('vendor down');
     const failing = vi.fn(async () => {
       throw boom;
     });
     clock.now += 1000 + 4999; // stale, within max-stale
-    await expect(cachedCall(store, 'k', policy, failing)).resolves.toBe('old');
+    await expect(cachedCall(store, { name: 'test', key: 'k', policy }, failing)).resolves.toBe('old');
     clock.now += 1; // age = ttl + maxStale
-    await expect(cachedCall(store, 'k', policy, failing)).rejects.toBe(boom);
+    await expect(cachedCall(store, { name: 'test', key: 'k', policy }, failing)).rejects.toBe(boom);
     expect(failing).toHaveBeenCalledTimes(2);
   });
 
@@ -64,7 +64,7 @@ describe('cachedCall', () => {
     const { store } = memoryStore();
     const boom = new Error('vendor down');
     await expect(
-      cachedCall(store, 'k', policy, async () => {
+      cachedCall(store, { name: 'test', key: 'k', policy }, async () => {
         throw boom;
       }),
     ).rejects.toBe(boom);
@@ -75,11 +75,11 @@ describe('cachedCall', () => {
     const off = { ttlMs: 0, maxStaleMs: 5000 };
     let n = 0;
     const load = vi.fn(async () => ++n);
-    await cachedCall(store, 'k', off, load);
-    await cachedCall(store, 'k', off, load);
+    await cachedCall(store, { name: 'test', key: 'k', policy: off }, load);
+    await cachedCall(store, { name: 'test', key: 'k', policy: off }, load);
     expect(load).toHaveBeenCalledTimes(2);
     await new Promise((r) => setTimeout(r, 10));
-    expect(await store.get('k')).toBeUndefined();
+    expect(await store.get('test:k')).toBeUndefined();
   });
 });
 

@@ -12,14 +12,15 @@ export function freshness(entry: CacheEntry<unknown>, policy: CachePolicy, now: 
   return 'expired';
 }
 
-/**
- * The `cache` label of a `cachedCall` key: keys are `<name>:<variable part>` (e.g.
- * `catalog:list:<hash>`), and only the name, everything before the last `:`, is bounded.
- * A key without one has no name to give: `unnamed`, never the key itself.
- */
-export function cacheNameOf(key: string): string {
-  const end = key.lastIndexOf(':');
-  return end > 0 ? key.slice(0, end) : 'unnamed';
+export interface CachedCallOptions {
+  /**
+   * The cache's name, from code (e.g. `catalog:list`): the `cache` label of its metrics and
+   * the prefix of its keys, as a loader's `name` is. Never built from input: it is a label.
+   */
+  readonly name: string;
+  /** The variable part (a hash of the input, an id): stored under `<name>:<key>`, never a label. */
+  readonly key: string;
+  readonly policy: CachePolicy;
 }
 
 /**
@@ -28,27 +29,29 @@ export function cacheNameOf(key: string): string {
  * (not awaited: a slow cache never delays an answer); if `load` fails, a stale value is
  * served instead of the error while within `ttlMs + maxStaleMs`. `ttlMs` 0 → always
  * `load`, nothing stored, nothing counted. A `MeteredCacheStore` counts the hit or miss and
- * a stale value served (`cache` label: `cacheNameOf(key)`).
+ * a stale value served under `name`: the label is given, never taken apart from the key, so
+ * whatever a key holds (a `:` included) stays out of the labels.
  */
-export async function cachedCall<T>(store: CacheStore, key: string, policy: CachePolicy, load: () => Promise<T>): Promise<T> {
+export async function cachedCall<T>(store: CacheStore, { name, key, policy }: CachedCallOptions, load: () => Promise<T>): Promise<T> {
   if (policy.ttlMs <= 0) return load();
+  const storeKey = `${name}:${key}`;
   const metrics = cacheMetricsOf(store);
-  const entry = await store.get<T>(key);
+  const entry = await store.get<T>(storeKey);
   if (entry && freshness(entry, policy, store.now()) === 'fresh') {
-    metrics?.looked(cacheNameOf(key), 1, 0);
+    metrics?.looked(name, 1, 0);
     return entry.value;
   }
-  metrics?.looked(cacheNameOf(key), 0, 1);
+  metrics?.looked(name, 0, 1);
   let value: T;
   try {
     value = await load();
   } catch (err) {
     if (entry && freshness(entry, policy, store.now()) === 'stale') {
-      metrics?.staleServed(cacheNameOf(key), 1);
+      metrics?.staleServed(name, 1);
       return entry.value;
     }
     throw err;
   }
-  void store.set(key, value, policy);
+  void store.set(storeKey, value, policy);
   return value;
 }

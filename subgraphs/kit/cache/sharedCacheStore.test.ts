@@ -77,11 +77,11 @@ describe.skipIf(!REDIS_URL)(REDIS_URL ? 'redis cache' : 'redis cache (skipped: s
     const store = createCacheStore({ redisUrl: REDIS_URL!, namespace, logger });
     try {
       await expect.poll(async () => {
-        await store.set('k', 'cached', policy);
-        return (await store.get('k'))?.value;
+        await store.set('test:k', 'cached', policy);
+        return (await store.get('test:k'))?.value;
       }, { timeout: 5000, interval: 20 }).toBe('cached');
       let loads = 0;
-      await expect(cachedCall(store, 'k', policy, async () => `loaded ${++loads}`)).resolves.toBe('cached');
+      await expect(cachedCall(store, { name: 'test', key: 'k', policy }, async () => `loaded ${++loads}`)).resolves.toBe('cached');
       expect(loads).toBe(0);
     } finally {
       await store.close();
@@ -116,7 +116,7 @@ describe('redis cache that is unreachable or hung', () => {
     await expect(store.set('k', 'v', policy)).resolves.toBeUndefined();
     await expect(store.delete('k')).resolves.toBeUndefined();
     await expect(store.deleteMany(['k', 'j'])).resolves.toBeUndefined();
-    expect(await cachedCall(store, 'k', policy, async () => 'from vendor')).toBe('from vendor');
+    expect(await cachedCall(store, { name: 'test', key: 'k', policy }, async () => 'from vendor')).toBe('from vendor');
     // Bounded, not fast: unbounded operations on a dead Redis would never finish. A generous
     // multiple of the 200 ms budget keeps a busy machine from failing this.
     expect(performance.now() - started).toBeLessThan(UNBOUNDED_MS);
