@@ -36,7 +36,7 @@ export const metricCatalog = {
   vendorCallDuration: {
     name: 'vendor_call_duration_seconds',
     type: 'histogram',
-    help: 'Time of one vendor call, retries included, from its start to its answer or failure. Calls refused before leaving (breaker open, rate-limit gate, request budget spent or caller gone, a request that could not be built) are not observed.',
+    help: 'Time of one vendor call, retries included, from its start to its answer or failure. Calls refused before leaving (breaker open, rate-limit gate, request budget spent or caller gone, a request that could not be built) and calls their caller abandoned in flight (outcome cancelled) are not observed.',
     labels: ['vendor', 'operation'],
     buckets: LATENCY_BUCKETS,
     exportedBy: 'subgraphs and workers that call vendors',
@@ -44,7 +44,7 @@ export const metricCatalog = {
   vendorCalls: {
     name: 'vendor_calls_total',
     type: 'counter',
-    help: 'Vendor calls by outcome: ok, or the kit error kind (timeout, network, server = 5xx, rate_limited = 429 or our Retry-After gate, bad_response, breaker_open, not_found, rejected, refused, auth).',
+    help: 'Vendor calls by outcome: ok; the kit error kind (timeout, network, server = 5xx, rate_limited = 429 or our Retry-After gate, bad_response, breaker_open, not_found, rejected, refused, auth); or what the caller caused, no fault of the vendor: cancelled (the caller went away before the call started or while it was in flight), no_budget (the request budget was spent before it started). The client sees VENDOR_TIMEOUT for those two, as for timeout.',
     labels: ['vendor', 'operation', 'outcome'],
     exportedBy: 'subgraphs and workers that call vendors',
   },
@@ -102,21 +102,21 @@ export const metricCatalog = {
   gatewayRequests: {
     name: 'gateway_requests_total',
     type: 'counter',
-    help: 'GraphQL operations the gateway answered, by operation name (bounded: see docs/metrics.md).',
+    help: 'GraphQL operations the gateway answered, by operation name (bounded: see docs/metrics.md). An APQ miss (PERSISTED_QUERY_NOT_FOUND, which the client answers by resending the text) is not one: gateway_persisted_queries_total counts it.',
     labels: ['operation'],
     exportedBy: 'gateway',
   },
   gatewayRequestErrors: {
     name: 'gateway_request_errors_total',
     type: 'counter',
-    help: 'Errors in GraphQL answers, by operation name and error code (as the client saw them).',
+    help: 'Errors in GraphQL answers, by operation name and error code (as the client saw them). APQ misses are left out, as in gateway_requests_total.',
     labels: ['operation', 'code'],
     exportedBy: 'gateway',
   },
   gatewayRequestDuration: {
     name: 'gateway_request_duration_seconds',
     type: 'histogram',
-    help: 'Time from a GraphQL operation reaching Apollo to its answer being ready, by operation name.',
+    help: 'Time from a GraphQL operation reaching Apollo to its answer being ready, by operation name (APQ misses left out, as in gateway_requests_total).',
     labels: ['operation'],
     buckets: LATENCY_BUCKETS,
     exportedBy: 'gateway',
@@ -131,14 +131,14 @@ export const metricCatalog = {
   gatewayPersistedQueries: {
     name: 'gateway_persisted_queries_total',
     type: 'counter',
-    help: 'Persisted-query lookups by result: hit (the hash was known), miss (PERSISTED_QUERY_NOT_FOUND: the client resends the text), refused (safelist mode: not in any app build).',
+    help: "Persisted-query lookups by result: hit (the hash was known), miss (PERSISTED_QUERY_NOT_FOUND: the client resends the text), refused (safelist mode: not in any app build). A miss or refusal is labelled by the operation name the client claimed when it is an app build's, else __other (__unknown when it named none).",
     labels: ['operation', 'result'],
     exportedBy: 'gateway',
   },
   gatewaySubgraphFetches: {
     name: 'gateway_subgraph_fetches_total',
     type: 'counter',
-    help: 'Fetches from the gateway to a subgraph by outcome: ok, timeout, unavailable (no connection, a non-2xx answer, an unreadable answer), breaker_open.',
+    help: 'Fetches from the gateway to a subgraph by outcome: ok, timeout, unavailable (no connection, a non-2xx answer, an unreadable answer), breaker_open, no_budget (not started: the request budget was spent, the subgraph was never asked). A fetch whose client had gone is not counted.',
     labels: ['subgraph', 'outcome'],
     exportedBy: 'gateway',
   },
@@ -153,7 +153,7 @@ export const metricCatalog = {
   gatewaySubgraphBreakerState: {
     name: 'gateway_subgraph_breaker_state',
     type: 'gauge',
-    help: "State of the gateway's breaker for a subgraph: 0 closed, 1 half-open, 2 open.",
+    help: "State of the gateway's breaker for a subgraph at scrape time: 0 closed, 1 half-open (its reset time has passed: the next fetch is a trial), 2 open.",
     labels: ['subgraph'],
     exportedBy: 'gateway',
   },

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from '../../gateway/src/config.js';
 import { createGateway, type Gateway } from '../../gateway/src/createGateway.js';
+import { MAX_UNLISTED_OPERATION_NAMES } from '../../gateway/src/metrics/operationLabel.js';
+import { manifestOperationNames } from '../../gateway/src/persistedQueries/manifestOperationNames.js';
 import type { PersistedQueryManifest } from '../../gateway/src/persistedQueries/PersistedQueryManifest.js';
 import { createLogger } from '../../platform/log/createLogger.js';
 import { startHttpServer, type RunningHttpServer } from '../../platform/http/startHttpServer.js';
@@ -17,6 +20,8 @@ const PER_IP_SHARED = 5;
 const HOME = operation('HomeScreen');
 const HOME_SUBGRAPHS = ['catalog', 'reviews', 'accounts'];
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** The app builds' operation names (the default PERSISTED_QUERY_MANIFEST): the most that can have a label outside the cap. */
+const APP_BUILD_NAMES = new Set(manifestOperationNames('schema/app-builds', fileURLToPath(new URL('../../', import.meta.url))));
 
 // One proxy in front of the gateway: each test is its own client address, so the small rate limit only limits the test about it.
 const from = (ip: string, headers: Record<string, string> = {}) => ({ 'x-forwarded-for': `203.0.113.250, ${ip}`, ...headers });
@@ -118,7 +123,7 @@ describe('the gateway’s Prometheus metrics, through the whole stack', () => {
     expect(after.value('gateway_requests_total', { operation: '__anonymous' }) - before.value('gateway_requests_total', { operation: '__anonymous' })).toBe(PER_IP + PER_IP_SHARED);
   });
 
-  it('automatic persisted queries: a miss, then (once registered) a hit, by operation', async () => {
+  it('automatic persisted queries: a miss, then (once registered) a hit, by operation; a miss is no request answered', async () => {
     const query = 'query ApqProbe { products(first: 1) { edges { node { id name } } } }';
     const hashOnly = (name?: string) => JSON.stringify({ ...(name ? { operationName: name } : {}), extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
     const lookups = (e: Exposition, operation: string, result: string) => e.value('gateway_persisted_queries_total', { operation, result });
@@ -129,19 +134,40 @@ describe('the gateway’s Prometheus metrics, through the whole stack', () => {
     const anonymousMiss = await stack.post(hashOnly(), from('198.51.100.5'));
     expect(anonymousMiss.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     const afterMiss = await metrics();
-    expect(lookups(afterMiss, 'ApqProbe', 'miss') - lookups(before, 'ApqProbe', 'miss')).toBe(1);
+    // Nothing resolved, and ApqProbe is no app build's: the name it claims gets no label of its own.
+    expect(lookups(afterMiss, '__other', 'miss') - lookups(before, '__other', 'miss')).toBe(1);
     expect(lookups(afterMiss, '__unknown', 'miss') - lookups(before, '__unknown', 'miss')).toBe(1);
-    expect(afterMiss.value('gateway_request_errors_total', { operation: 'ApqProbe', code: 'PERSISTED_QUERY_NOT_FOUND' })).toBe(1);
+    expect(afterMiss.find('gateway_persisted_queries_total', { operation: 'ApqProbe' })).toEqual([]);
+    // The client resends at once: the miss is a step of the protocol, not a request answered nor an error.
+    expect(afterMiss.sum('gateway_requests_total')).toBe(before.sum('gateway_requests_total'));
+    expect(afterMiss.sum('gateway_request_errors_total', { code: 'PERSISTED_QUERY_NOT_FOUND' })).toBe(0);
+    expect(afterMiss.sum('gateway_request_duration_seconds_count')).toBe(before.sum('gateway_request_duration_seconds_count'));
 
     const register = await stack.post(JSON.stringify({ query, extensions: JSON.parse(hashOnly()).extensions }), from('198.51.100.6'));
     expect(register.json.errors).toBeUndefined();
     const hit = await stack.post(hashOnly('ApqProbe'), from('198.51.100.7'));
     expect(hit.json.errors).toBeUndefined();
     const afterHit = await metrics();
+    // A hit resolved its operation: labelled by it.
     expect(lookups(afterHit, 'ApqProbe', 'hit') - lookups(before, 'ApqProbe', 'hit')).toBe(1);
     // The registration looked nothing up.
-    expect(lookups(afterHit, 'ApqProbe', 'miss')).toBe(lookups(afterMiss, 'ApqProbe', 'miss'));
-    expect(afterHit.value('gateway_requests_total', { operation: 'ApqProbe' }) - before.value('gateway_requests_total', { operation: 'ApqProbe' })).toBe(3);
+    expect(afterHit.sum('gateway_persisted_queries_total', { result: 'miss' })).toBe(afterMiss.sum('gateway_persisted_queries_total', { result: 'miss' }));
+    expect(afterHit.value('gateway_requests_total', { operation: 'ApqProbe' }) - before.value('gateway_requests_total', { operation: 'ApqProbe' })).toBe(2);
+  });
+
+  it('made-up names on persisted-query misses take no label: they read as __other', async () => {
+    const CLAIMS = MAX_UNLISTED_OPERATION_NAMES + 10;
+    const before = await metrics();
+    for (let i = 0; i < CLAIMS; i++) {
+      const body = JSON.stringify({ operationName: `Claimed${i}`, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(`never registered ${i}`) } } });
+      const res = await stack.post(body, from(`10.78.${i >> 8}.${i & 255}`));
+      expect(res.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    }
+    const after = await metrics();
+    expect(after.value('gateway_persisted_queries_total', { operation: '__other', result: 'miss' }) - before.value('gateway_persisted_queries_total', { operation: '__other', result: 'miss' })).toBe(CLAIMS);
+    expect(after.samples.some((sample) => sample.labels.operation?.startsWith('Claimed'))).toBe(false);
+    // Not one slot of the cap was used: the labels of the requests are the ones there were.
+    expect(after.find('gateway_requests_total').map((sample) => sample.labels.operation).sort()).toEqual(before.find('gateway_requests_total').map((sample) => sample.labels.operation).sort());
   });
 
   it('a query that does not parse or validate counts as __invalid; the text it sent is nowhere', async () => {
@@ -160,6 +186,8 @@ describe('the gateway’s Prometheus metrics, through the whole stack', () => {
   // Last: it fills the cap of names for the rest of this stack.
   it('a flood of distinct operation names stays bounded in /metrics', async () => {
     const FLOOD = 200;
+    const before = await metrics();
+    const other = (e: Exposition) => e.value('gateway_requests_total', { operation: '__other' });
     for (let start = 0; start < FLOOD; start += 20) {
       await Promise.all(
         Array.from({ length: 20 }, async (_, k) => {
@@ -171,18 +199,23 @@ describe('the gateway’s Prometheus metrics, through the whole stack', () => {
     }
     const after = await metrics();
     const labels = after.find('gateway_requests_total').map((s) => s.labels.operation!);
-    // At most 50 names of their own, and the four labels that are not names.
-    expect(labels.length).toBeLessThanOrEqual(54);
+    // Names outside the app builds' (whatever the earlier tests of this stack sent): at most the cap.
+    const unlisted = labels.filter((l) => !l.startsWith('__') && !APP_BUILD_NAMES.has(l));
+    expect(unlisted.length).toBeLessThanOrEqual(MAX_UNLISTED_OPERATION_NAMES);
+    // In all: the app builds' names, the cap, and the four labels that are not names.
+    expect(labels.length).toBeLessThanOrEqual(APP_BUILD_NAMES.size + MAX_UNLISTED_OPERATION_NAMES + 4);
     expect(labels).toContain('__other');
     expect(labels).toContain('HomeScreen');
     const flooded = labels.filter((l) => l.startsWith('Flood'));
     expect(flooded.length).toBeGreaterThan(0);
-    expect(flooded.length + after.value('gateway_requests_total', { operation: '__other' })).toBe(FLOOD);
+    // Every flood request is counted once: under its own name while the cap had room, then as __other.
+    expect(flooded.length + other(after) - other(before)).toBe(FLOOD);
+    expect(other(after) - other(before)).toBeGreaterThanOrEqual(FLOOD - MAX_UNLISTED_OPERATION_NAMES);
     expect(after.find('gateway_request_duration_seconds_count')).toHaveLength(labels.length);
   });
 });
 
-describe('safelist mode: lookups counted by the app build’s operation, refusals by the name the client sent', () => {
+describe('safelist mode: lookups counted by the app build’s operation; a refusal or miss by the app build’s name the client sent, else __other', () => {
   let stack: Stack;
   const manifest = JSON.parse(readFileSync(new URL('../../schema/app-builds/ios-3.2.0.json', import.meta.url), 'utf8')) as PersistedQueryManifest;
   const home = manifest.operations.find((op) => op.name === 'HomeScreen')!;
@@ -198,17 +231,24 @@ describe('safelist mode: lookups counted by the app build’s operation, refusal
     expect((await stack.post(JSON.stringify({ operationName: 'HomeScreen', extensions: persisted(home.id) }))).json.errors).toBeUndefined();
     const miss = await stack.post(JSON.stringify({ operationName: 'Ghost', extensions: persisted(sha256('nothing registered')) }));
     expect(miss.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    // An app build's name with a hash this gateway does not have: which build's operation is missing.
+    const buildMiss = await stack.post(JSON.stringify({ operationName: 'HomeScreen', extensions: persisted(sha256('an older HomeScreen')) }));
+    expect(buildMiss.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     const refused = await stack.post(JSON.stringify({ operationName: 'Sneaky', query: 'query Sneaky { __typename }' }));
     expect(refused.json.errors[0].extensions.code).toBe('OPERATION_NOT_ALLOWED');
     const after = await scrape(origin);
 
     const change = (name: string, labels: Record<string, string>) => after.value(name, labels) - before.value(name, labels);
     expect(change('gateway_persisted_queries_total', { operation: 'HomeScreen', result: 'hit' })).toBe(1);
-    expect(change('gateway_persisted_queries_total', { operation: 'Ghost', result: 'miss' })).toBe(1);
-    expect(change('gateway_persisted_queries_total', { operation: 'Sneaky', result: 'refused' })).toBe(1);
+    expect(change('gateway_persisted_queries_total', { operation: 'HomeScreen', result: 'miss' })).toBe(1);
+    expect(change('gateway_persisted_queries_total', { operation: '__other', result: 'miss' })).toBe(1);
+    expect(change('gateway_persisted_queries_total', { operation: '__other', result: 'refused' })).toBe(1);
+    expect(after.samples.some((s) => s.labels.operation === 'Ghost' || s.labels.operation === 'Sneaky')).toBe(false);
+    // The refusal is an answer the client acts on; the misses are resent at once and are not requests answered.
     expect(change('gateway_requests_total', { operation: 'HomeScreen' })).toBe(1);
-    expect(change('gateway_request_errors_total', { operation: 'Sneaky', code: 'OPERATION_NOT_ALLOWED' })).toBe(1);
-    expect(change('gateway_request_errors_total', { operation: 'Ghost', code: 'PERSISTED_QUERY_NOT_FOUND' })).toBe(1);
+    expect(change('gateway_requests_total', { operation: '__other' })).toBe(1);
+    expect(change('gateway_request_errors_total', { operation: '__other', code: 'OPERATION_NOT_ALLOWED' })).toBe(1);
+    expect(after.sum('gateway_request_errors_total', { code: 'PERSISTED_QUERY_NOT_FOUND' })).toBe(0);
     // The placeholder a refused request runs instead of its text is not an operation of its own.
     expect(after.value('gateway_requests_total', { operation: '__anonymous' })).toBe(0);
   });

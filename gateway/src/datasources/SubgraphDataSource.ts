@@ -66,7 +66,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.name = options.name;
     this.baseLogger = options.logger;
     this.identity = options.identity;
-    this.metrics = options.metrics && subgraphMetrics(options.metrics, options.name);
     this.pool = createSubgraphFetcher({ timeoutMs: options.timeoutMs, connections: options.connections });
     this.fetcher = this.pool.fetcher;
     this.breaker = new SubgraphBreaker({
@@ -74,9 +73,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       onStateChange: (state, previous) => {
         const level = state === 'open' ? 'warn' : 'info';
         this.baseLogger[level]({ subgraph: this.name, state, previous }, `subgraph breaker ${state}`);
-        this.metrics?.breakerState(state);
       },
     });
+    // The breaker's state is read at each scrape: it turns half-open by the clock, not by an event.
+    const breaker = this.breaker;
+    this.metrics = options.metrics && subgraphMetrics(options.metrics, options.name, () => breaker.state);
   }
 
   override async process(options: ProcessOptions): Promise<Awaited<ReturnType<RemoteGraphQLDataSource['process']>>> {
@@ -185,15 +186,17 @@ function countsAgainstSubgraph(err: SubgraphUnavailableError): boolean {
 }
 
 /**
- * A failure as the metrics count it. A fetch the spent budget kept from starting is a timeout
- * (the request ran out of time either way); one whose client had gone says nothing about the
- * subgraph and is not counted.
+ * A failure as the metrics count it. A fetch the spent budget kept from starting is
+ * `no_budget`, not a timeout: the subgraph was never asked, so nothing says it was slow (the
+ * time went on whatever ran before it). One whose client had gone says nothing about the
+ * subgraph either and is not counted.
  */
 function fetchOutcome(reason: SubgraphFailure): SubgraphFetchOutcome | undefined {
   switch (reason) {
     case 'timeout':
-    case 'no_budget':
       return 'timeout';
+    case 'no_budget':
+      return 'no_budget';
     case 'breaker_open':
       return 'breaker_open';
     case 'connection':

@@ -8,7 +8,7 @@ export const OPERATION_LABEL = {
   anonymous: '__anonymous',
   /** Refused before an operation was resolved: not parsed, not valid, no operation of that name. */
   invalid: '__invalid',
-  /** A name past the cap of unlisted names, or one that is not a GraphQL name of bounded length. */
+  /** A name past the cap of unlisted names, one that is not a GraphQL name of bounded length, or a claimed name outside the app builds'. */
   other: '__other',
   /** Refused by persisted-query handling without a resolved operation, and the client named none. */
   unknown: '__unknown',
@@ -32,14 +32,22 @@ export interface OperationLabelOptions {
 /**
  * The `operation` label of the gateway's metrics. Every distinct label is a time series
  * kept for the life of the process (and by Prometheus), so the set is bounded: the app
- * builds' names, at most `maxUnlisted` others in the order they arrive (an ad-hoc query
- * from the explorer, a script), then `__other`, plus the four labels of OPERATION_LABEL.
+ * builds' names, at most `maxUnlisted` others in the order resolved operations bring them
+ * (an ad-hoc query from the explorer, a script), then `__other`, plus the four labels of
+ * OPERATION_LABEL. Only a resolved operation (a document that parsed and validated) can take
+ * one of those slots; a name merely claimed beside a persisted-query hash never does.
  * A client inventing a new name per request fills the cap once and changes nothing after.
  */
 export interface OperationLabel {
   /** A resolved operation's name (from its document); none → `__anonymous`. */
   ofOperation(name: string | null | undefined): string;
-  /** The `operationName` a client sent with a request that never resolved an operation (a persisted-query miss or refusal); none → `__unknown`. */
+  /**
+   * The `operationName` a client sent with a request that never resolved an operation (a
+   * persisted-query miss or refusal): an app build's name keeps its label, any other is
+   * `__other`, none is `__unknown`. Such a name never takes one of the unlisted slots: it costs
+   * the client nothing to make up (no document, nothing parsed), so a stream of invented
+   * names on cheap misses would otherwise fill the cap for the life of the process.
+   */
   ofClaimed(name: string | null | undefined): string;
 }
 
@@ -58,7 +66,10 @@ export function operationLabel(options: OperationLabelOptions = {}): OperationLa
 
   return {
     ofOperation: (name) => (typeof name === 'string' && name !== '' ? ofName(name) : OPERATION_LABEL.anonymous),
-    ofClaimed: (name) => (typeof name === 'string' && name !== '' ? ofName(name) : OPERATION_LABEL.unknown),
+    ofClaimed: (name) => {
+      if (typeof name !== 'string' || name === '') return OPERATION_LABEL.unknown;
+      return known.has(name) ? name : OPERATION_LABEL.other;
+    },
   };
 }
 

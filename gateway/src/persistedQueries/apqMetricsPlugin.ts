@@ -8,7 +8,8 @@ import type { PersistedQueryMetrics } from '../metrics/persistedQueryMetrics.js'
  * with a hash and no text is a hit when Apollo found the text (`metrics.persistedQueryHit`),
  * a miss when it answered PERSISTED_QUERY_NOT_FOUND. A registration (text and hash) looks
  * nothing up and is not counted. A hit is labelled by the operation it resolved, a miss by
- * the name the client claimed (`__unknown` when none).
+ * the name the client claimed: an app build's name, else `__other` (`__unknown` when none),
+ * since nothing was resolved and a made-up name must not take a label of its own.
  */
 export function apqMetricsPlugin(metrics: PersistedQueryMetrics, operationLabel: OperationLabel): ApolloServerPlugin<BaseContext> {
   return {

@@ -83,7 +83,7 @@ export function safelistPlugin(options: SafelistOptions): ApolloServerPlugin<Bas
         request.query = operation.body;
         return;
       }
-      // By the name the client claimed, before it is dropped: which operation of which build is missing.
+      // By the name the client claimed, before it is dropped: which app build's operation is missing (any other name is __other).
       metrics?.lookups.counted(hashOnly ? 'miss' : 'refused', metrics.operationLabel.ofClaimed(request.operationName));
       request.query = PLACEHOLDER;
       request.operationName = undefined;

@@ -14,6 +14,17 @@ export interface MetricsPluginOptions {
 const PERSISTED_QUERY_REFUSALS = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_NOT_ALLOWED']);
 
 /**
+ * An APQ miss: the hash alone was unknown, and the client's persisted-query link resends the
+ * text at once. A step of the protocol, not an operation answered: counting it would add a
+ * request (and a fast duration) for every first use of a query after a deploy or a restart,
+ * which dilutes the error ratio (GatewayErrorRatio) and the latency quantiles exactly when a
+ * new release goes out. gateway_persisted_queries_total{result="miss"} counts it.
+ */
+function isPersistedQueryMiss(codes: readonly unknown[]): boolean {
+  return codes.length > 0 && codes.every((code) => code === 'PERSISTED_QUERY_NOT_FOUND');
+}
+
+/**
  * Per GraphQL operation (each operation of a batch is one): gateway_requests_total,
  * gateway_request_duration_seconds from the moment Apollo has it to its answer being
  * ready, and gateway_request_errors_total by the code of each error the client gets.
@@ -24,9 +35,10 @@ const PERSISTED_QUERY_REFUSALS = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTE
  * drops a refused request's name in `requestDidStart`, and this one reads it first).
  *
  * The operation label: a resolved operation's name; the name the client claimed when
- * persisted-query handling answered instead of its document (a miss, a refusal); and
+ * persisted-query handling refused its document (an app build's name, else `__other`); and
  * `__invalid` when no operation was resolved (not parsed, not valid, unknown operationName).
- * Requests the HTTP layer refused (429, 401, 413) never reach Apollo and are not counted here.
+ * Requests the HTTP layer refused (429, 401, 413) never reach Apollo and are not counted here,
+ * nor are APQ misses (PERSISTED_QUERY_NOT_FOUND), which the client answers by resending.
  */
 export function metricsPlugin(options: MetricsPluginOptions): ApolloServerPlugin<BaseContext> {
   const operations = operationMetrics(options.registry);
@@ -37,6 +49,7 @@ export function metricsPlugin(options: MetricsPluginOptions): ApolloServerPlugin
       return {
         async willSendResponse({ response, operation }) {
           const codes = answeredErrorCodes(response);
+          if (isPersistedQueryMiss(codes)) return;
           const label = codes.some((code) => typeof code === 'string' && PERSISTED_QUERY_REFUSALS.has(code))
             ? options.operationLabel.ofClaimed(claimed)
             : operation

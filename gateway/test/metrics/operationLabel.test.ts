@@ -26,6 +26,19 @@ describe('operationLabel', () => {
     expect(label.ofOperation('Flood5')).toBe(OPERATION_LABEL.other);
   });
 
+  it('a claimed name never takes an unlisted slot: an app build’s name keeps its label, any other is __other', () => {
+    const label = operationLabel({ known: ['HomeScreen'], maxUnlisted: 2 });
+    // A flood of made-up names on persisted-query misses (no document: nothing to resolve).
+    for (const name of flood(1_000)) expect(label.ofClaimed(name)).toBe(OPERATION_LABEL.other);
+    expect(label.ofClaimed('HomeScreen')).toBe('HomeScreen');
+    // Both slots are still free for operations that resolve.
+    expect(label.ofOperation('Search')).toBe('Search');
+    expect(label.ofOperation('Browse')).toBe('Browse');
+    expect(label.ofOperation('Third')).toBe(OPERATION_LABEL.other);
+    // A claim is judged alike before and after the name resolved once: no label depends on arrival order.
+    expect(label.ofClaimed('Search')).toBe(OPERATION_LABEL.other);
+  });
+
   it('a name keeps its label once given one, and counts once against the cap', () => {
     const label = operationLabel({ maxUnlisted: 2 });
     for (let i = 0; i < 10; i++) expect(label.ofOperation('Search')).toBe('Search');

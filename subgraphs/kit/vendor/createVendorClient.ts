@@ -18,7 +18,11 @@ export type { CallContext, VendorClient, VendorOperation, VendorOperationDef } f
 export interface VendorClientInternals {
   /** [0, 1) for the backoff jitter. Default `Math.random`. */
   readonly random?: () => number;
-  /** The rate-limit gate's clock. Default `Date.now`. */
+  /**
+   * The clock (epoch ms) of the rate-limit gate and of the request budget (`ctx.deadlineAt`
+   * against now: what a call is given, and the deadline its retries must start before).
+   * The timers that abort a call stay real. Default `Date.now`.
+   */
   readonly now?: () => number;
 }
 
@@ -48,18 +52,19 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
     ...(options.http2 === true ? { http2: true } : {}),
     logger,
   });
+  const now = internals.now ?? Date.now;
   const budget = new RetryBudget({ ratio: options.retry.budgetRatio });
   // A vendor's Retry-After never closes the gate past the cap, nor past the breaker's reset
   // (the breaker would let a trial through by then anyway).
   const gate = new RateLimitGate({
     maxMs: Math.min(options.retry.retryAfterMaxMs ?? 60_000, options.breaker.resetTimeoutMs),
-    ...(internals.now ? { now: internals.now } : {}),
+    now,
   });
   const breakers = new Map<string, CircuitBreaker<[Run], unknown>>();
   const operationMetrics = vendorCallMetrics(options.metrics, vendor);
   // Failures caused by the caller cancelling say nothing about the vendor's health. (opossum
   // counts an ignored error as a success, so a cancelled half-open trial closes the breaker;
-  // the next vendor faults re-open it.)
+  // the next vendor faults re-open it.) The metrics and the span call them `cancelled`.
   const cancelled = new WeakSet<object>();
   let closing: Promise<void> | undefined;
 
@@ -147,6 +152,12 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
      * whose budget equals the vendor's by default, always a little): such a timeout still counts,
      * unless the call was given less than half the vendor's budget. A call started that late
      * says more about the vendors before it than about this one.
+     *
+     * What the caller caused is not the vendor's fault, whatever error it throws (the client
+     * sees the same codes either way): a call whose caller had gone before it started, or
+     * went while it was in flight, is `cancelled`; one the request's spent budget kept from
+     * starting is `no_budget`. A cancelled call that left is counted but not timed: it ended
+     * when the caller stopped waiting, which says nothing of the vendor's latency or its SLA.
      */
     async function invoke(input: I, ctx: CallContext, span: Span): Promise<O> {
       let startedAt = 0;
@@ -156,16 +167,24 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
       let timer: ReturnType<typeof setTimeout> | undefined;
       let onCallerAbort: (() => void) | undefined;
       let outcome: VendorCallOutcome = 'network';
+      // Set when the caller, not the vendor, stopped the call before it started.
+      let callerOutcome: 'cancelled' | 'no_budget' | undefined;
       try {
         const waitMs = gate.remainingMs();
         if (waitMs > 0) {
           logger.debug({ operation: opName, kind: 'rate_limited', requestId: ctx.requestId, retryAfterMs: waitMs }, 'vendor call refused: rate-limit gate closed');
           throw fail('rate_limited', opName, `rate limited by the vendor for another ${waitMs} ms`, { retryAfterMs: waitMs });
         }
-        if (ctx.signal?.aborted) throw fail('timeout', opName, 'cancelled by the caller before the call started');
+        if (ctx.signal?.aborted) {
+          callerOutcome = 'cancelled';
+          throw fail('timeout', opName, 'cancelled by the caller before the call started');
+        }
         // The request's budget caps the call's own; with nothing left the call is not started (and the breaker not fired).
-        const callBudgetMs = Math.min(deadlineMs, ctx.deadlineAt === undefined ? deadlineMs : Math.floor(ctx.deadlineAt - Date.now()));
-        if (callBudgetMs <= 0) throw fail('timeout', opName, 'the request budget was spent before the call started');
+        const callBudgetMs = Math.min(deadlineMs, ctx.deadlineAt === undefined ? deadlineMs : Math.floor(ctx.deadlineAt - now()));
+        if (callBudgetMs <= 0) {
+          callerOutcome = 'no_budget';
+          throw fail('timeout', opName, 'the request budget was spent before the call started');
+        }
         let req: VendorRequest;
         try {
           req = def.request(input);
@@ -175,7 +194,7 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
         }
 
         judged = callBudgetMs * 2 >= deadlineMs;
-        const deadlineAt = Date.now() + callBudgetMs;
+        const deadlineAt = now() + callBudgetMs;
         const controller = new AbortController();
         startedAt = performance.now();
         timer = setTimeout(() => {
@@ -201,6 +220,7 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
                 retryAfterMs: (err) => (err instanceof VendorError ? err.retryAfterMs : undefined),
                 minDelayMs: (err) => (err instanceof VendorError && err.kind === 'rate_limited' ? (options.retry.rateLimitedMinDelayMs ?? 500) : 0),
                 ...(internals.random ? { random: internals.random } : {}),
+                now,
               })
             : attemptOnce(input, req, ctx, signal, 1);
         };
@@ -220,12 +240,12 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
         outcome = 'ok';
         return value;
       } catch (err) {
-        outcome = err instanceof VendorError ? err.kind : 'network';
+        outcome = callerOutcome ?? (err instanceof VendorError ? (cancelled.has(err) ? 'cancelled' : err.kind) : 'network');
         throw err;
       } finally {
         clearTimeout(timer);
         if (onCallerAbort) ctx.signal?.removeEventListener('abort', onCallerAbort);
-        if (left) {
+        if (left && outcome !== 'cancelled') {
           const elapsedMs = performance.now() - startedAt;
           metrics.finished(outcome, elapsedMs / 1000, elapsedMs >= deadlineMs || (deadlineFired && judged));
         } else {

@@ -59,7 +59,15 @@ const logger = createLogger({ service: 'test', level: 'silent' });
 
 function makeClient(
   registry: Registry,
-  overrides: { name?: string; baseUrl?: string; deadlineMs?: number; breaker?: Partial<VendorClientOptions['breaker']>; retry?: Partial<VendorClientOptions['retry']> } = {},
+  overrides: {
+    name?: string;
+    baseUrl?: string;
+    deadlineMs?: number;
+    breaker?: Partial<VendorClientOptions['breaker']>;
+    retry?: Partial<VendorClientOptions['retry']>;
+    /** The client's clock for the request budget (and its rate-limit gate); its abort timers stay real. */
+    now?: () => number;
+  } = {},
 ): VendorClient {
   const client = createVendorClient(
     {
@@ -73,7 +81,7 @@ function makeClient(
       logger,
       metrics: registry,
     },
-    { random: () => 0 },
+    { random: () => 0, ...(overrides.now ? { now: overrides.now } : {}) },
   );
   clients.push(client);
   return client;
@@ -156,6 +164,7 @@ describe('vendor metrics: outcomes', () => {
     const other = makeClient(registry, { name: 'other' });
     routes.set('/spent', () => ({ status: 200, body: {} }));
     const spent = op(other, 'spent');
+    // What the caller caused: the client still sees a timeout, the metrics say whose it was.
     expect(await kindOf(spent.call(undefined, { requestId: 'r', deadlineAt: Date.now() - 1 }))).toBe('timeout');
     expect(await kindOf(spent.call(undefined, { requestId: 'r', signal: AbortSignal.abort() }))).toBe('timeout');
     const unbuildable = other.operation<void, unknown>({
@@ -172,12 +181,37 @@ describe('vendor metrics: outcomes', () => {
     const m = await read(registry);
     expect(calls(m, 'limited', 'rate_limited')).toBe(2);
     expect(timed(m, 'limited')).toBe(1);
-    expect(m.value('vendor_calls_total', { vendor: 'other', operation: 'spent', outcome: 'timeout' })).toBe(2);
+    expect(m.value('vendor_calls_total', { vendor: 'other', operation: 'spent', outcome: 'no_budget' })).toBe(1);
+    expect(m.value('vendor_calls_total', { vendor: 'other', operation: 'spent', outcome: 'cancelled' })).toBe(1);
+    // Neither is a vendor timeout.
+    expect(m.value('vendor_calls_total', { vendor: 'other', operation: 'spent', outcome: 'timeout' })).toBe(0);
     expect(m.value('vendor_calls_total', { vendor: 'other', operation: 'unbuildable', outcome: 'rejected' })).toBe(1);
     expect(m.value('vendor_call_duration_seconds_count', { vendor: 'other', operation: 'spent' })).toBe(0);
     expect(m.value('vendor_call_duration_seconds_count', { vendor: 'other', operation: 'unbuildable' })).toBe(0);
     // Nothing left for the vendor to miss.
     expect(m.sum('vendor_sla_misses_total')).toBe(0);
+  });
+
+  it('a call its caller abandons in flight is cancelled: counted, not timed, no SLA miss, no breaker failure', async () => {
+    const registry = new Registry();
+    routes.set('/slow', () => 'hang');
+    // One failure in a row would open the breaker if a cancelled call counted as one.
+    const client = makeClient(registry, { breaker: { consecutiveFailures: 1 } });
+    const slow = op(client, 'slow', { deadlineMs: 60_000 });
+    const caller = new AbortController();
+    const pending = kindOf(slow.call(undefined, { requestId: 'r', signal: caller.signal }));
+    // The vendor has the request before the caller leaves: however slow the machine, it is in flight.
+    await vi.waitFor(() => expect(hits.get('/slow')).toBe(1), { timeout: 10_000, interval: 5 });
+    caller.abort();
+    expect(await pending).toBe('timeout');
+
+    const m = await read(registry);
+    expect(calls(m, 'slow', 'cancelled')).toBe(1);
+    expect(m.sum('vendor_calls_total', { vendor: 'acme', operation: 'slow' })).toBe(1);
+    expect(timed(m, 'slow')).toBe(0);
+    expect(m.value('vendor_sla_misses_total', { vendor: 'acme', operation: 'slow' })).toBe(0);
+    expect(client.breakerState('slow')).toBe('closed');
+    expect(m.value('vendor_breaker_opens_total', { vendor: 'acme', operation: 'slow' })).toBe(0);
   });
 
   it('counts retries: one per attempt after the first, under one call', async () => {
@@ -225,17 +259,20 @@ describe('vendor metrics: the SLA', () => {
     const registry = new Registry();
     routes.set('/hung', () => 'hang');
     routes.set('/broken', () => ({ status: 500, body: {} }));
-    const client = makeClient(registry);
+    // The client's clock stands still: what each call is given is the request's deadline minus
+    // this instant, however long the machine takes to start it. Only the abort timers are real.
+    const NOW = 1_000_000;
+    const client = makeClient(registry, { now: () => NOW });
     const own = op(client, 'hung', { deadlineMs: 150 });
     expect(await kindOf(own.call(undefined, ctx))).toBe('timeout');
-    // The request had less left than the vendor's 5 s: the request ran out, the vendor missed nothing.
-    const cut = client.operation<void, unknown>({ name: 'cut', idempotent: true, deadlineMs: 5000, request: () => ({ method: 'GET', path: '/hung' }), parse: (j) => j });
-    expect(await kindOf(cut.call(undefined, { requestId: 'r', deadlineAt: Date.now() + 150 }))).toBe('timeout');
+    // The request had 150 ms left, under half the vendor's 60 s: the request ran out, the vendor missed nothing.
+    const cut = client.operation<void, unknown>({ name: 'cut', idempotent: true, deadlineMs: 60_000, request: () => ({ method: 'GET', path: '/hung' }), parse: (j) => j });
+    expect(await kindOf(cut.call(undefined, { requestId: 'r', deadlineAt: NOW + 150 }))).toBe('timeout');
     // Behind the gateway: the request's budget, a little under the vendor's, cut a hung call: the vendor missed it.
     const capped = client.operation<void, unknown>({ name: 'capped', idempotent: true, deadlineMs: 200, request: () => ({ method: 'GET', path: '/hung' }), parse: (j) => j });
-    expect(await kindOf(capped.call(undefined, { requestId: 'r', deadlineAt: Date.now() + 150 }))).toBe('timeout');
+    expect(await kindOf(capped.call(undefined, { requestId: 'r', deadlineAt: NOW + 150 }))).toBe('timeout');
     // A fast failure answered in time: a 5xx, not an SLA miss.
-    expect(await kindOf(op(client, 'broken', { deadlineMs: 5000 }).call(undefined, ctx))).toBe('server');
+    expect(await kindOf(op(client, 'broken', { deadlineMs: 60_000 }).call(undefined, ctx))).toBe('server');
 
     const m = await read(registry);
     expect(m.value('vendor_sla_misses_total', { vendor: 'acme', operation: 'hung' })).toBe(1);
@@ -249,37 +286,49 @@ describe('vendor metrics: the SLA', () => {
 });
 
 describe('vendor metrics: the breaker', () => {
-  it('follows the breaker closed → open → half-open → closed (0 → 2 → 1 → 0), counting the opening', async () => {
-    const registry = new Registry();
-    let healthy = false;
-    routes.set('/items', () => (healthy ? { status: 200, body: { ok: true } } : { status: 500, body: {} }));
-    const client = makeClient(registry, { breaker: { consecutiveFailures: 2, resetTimeoutMs: 200 } });
-    const items = op(client, 'items');
-    const state = async () => (await read(registry)).value('vendor_breaker_state', { vendor: 'acme', operation: 'items' });
-    const opens = async () => (await read(registry)).value('vendor_breaker_opens_total', { vendor: 'acme', operation: 'items' });
+  const state = async (registry: Registry) => (await read(registry)).value('vendor_breaker_state', { vendor: 'acme', operation: 'items' });
 
-    expect(await state()).toBe(0);
-    expect(await opens()).toBe(0);
+  it('open: state 2, counted once, and calls refused as breaker_open without being timed', async () => {
+    const registry = new Registry();
+    routes.set('/items', () => ({ status: 500, body: {} }));
+    // A reset far beyond the test: the breaker stays open whatever the machine's speed.
+    const client = makeClient(registry, { breaker: { consecutiveFailures: 2, resetTimeoutMs: 600_000 } });
+    const items = op(client, 'items');
+
+    expect(await state(registry)).toBe(0);
     for (let i = 0; i < 2; i++) expect(await kindOf(items.call(undefined, ctx))).toBe('server');
     expect(client.breakerState('items')).toBe('open');
-    expect(await state()).toBe(2);
-    expect(await opens()).toBe(1);
+    expect(await state(registry)).toBe(2);
     expect(await kindOf(items.call(undefined, ctx))).toBe('breaker_open');
-
-    await vi.waitFor(() => expect(client.breakerState('items')).toBe('halfOpen'), { timeout: 5000, interval: 10 });
-    expect(await state()).toBe(1);
-    healthy = true;
-    expect(await kindOf(items.call(undefined, ctx))).toBe('ok');
-    expect(client.breakerState('items')).toBe('closed');
-    expect(await state()).toBe(0);
 
     const m = await read(registry);
     expect(m.value('vendor_breaker_opens_total', { vendor: 'acme', operation: 'items' })).toBe(1);
     expect(calls(m, 'items', 'breaker_open')).toBe(1);
     expect(calls(m, 'items', 'server')).toBe(2);
-    expect(calls(m, 'items', 'ok')).toBe(1);
     // The refused call never reached the vendor, and is not timed.
+    expect(hits.get('/items')).toBe(2);
+    expect(timed(m, 'items')).toBe(2);
+  });
+
+  it("turns half-open (1) on opossum's own timer, with no call, then a good trial closes it (0)", async () => {
+    const registry = new Registry();
+    let healthy = false;
+    routes.set('/items', () => (healthy ? { status: 200, body: { ok: true } } : { status: 500, body: {} }));
+    const client = makeClient(registry, { breaker: { consecutiveFailures: 2, resetTimeoutMs: 300 } });
+    const items = op(client, 'items');
+    for (let i = 0; i < 2; i++) expect(await kindOf(items.call(undefined, ctx))).toBe('server');
+
+    // Waits for the state, however late the timer fires: the scrape alone must see it, no call made.
+    await vi.waitFor(async () => expect(await state(registry)).toBe(1), { timeout: 15_000, interval: 20 });
+    expect(client.breakerState('items')).toBe('halfOpen');
+    healthy = true;
+    expect(await kindOf(items.call(undefined, ctx))).toBe('ok');
+    expect(client.breakerState('items')).toBe('closed');
+    expect(await state(registry)).toBe(0);
+
+    const m = await read(registry);
+    expect(m.value('vendor_breaker_opens_total', { vendor: 'acme', operation: 'items' })).toBe(1);
+    expect(calls(m, 'items', 'ok')).toBe(1);
     expect(hits.get('/items')).toBe(3);
-    expect(timed(m, 'items')).toBe(3);
   });
 });

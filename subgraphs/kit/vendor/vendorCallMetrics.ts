@@ -4,14 +4,25 @@ import { BREAKER_STATE_VALUE, metricCatalog } from '../../../platform/metrics/me
 import type { BreakerState } from '../breaker/createBreaker.js';
 import type { VendorErrorKind } from '../errors/VendorError.js';
 
-/** `vendor_calls_total{outcome}` and the span's `vendor.outcome`: `ok`, or the kit's error kind. */
-export type VendorCallOutcome = 'ok' | VendorErrorKind;
+/**
+ * `vendor_calls_total{outcome}` and the span's `vendor.outcome`: `ok`, the kit's error kind,
+ * or what the caller caused: `cancelled` (the caller went away before the call started or
+ * while it was in flight) and `no_budget` (the request's budget was spent before it started).
+ * Those two throw a `timeout` VendorError (the client's code is the same) but are not the
+ * vendor's fault, so they are not counted as one.
+ */
+export type VendorCallOutcome = 'ok' | 'cancelled' | 'no_budget' | VendorErrorKind;
+
+/** Outcomes the caller caused: nothing went wrong at the vendor. */
+export function isCallerOutcome(outcome: VendorCallOutcome): outcome is 'cancelled' | 'no_budget' {
+  return outcome === 'cancelled' || outcome === 'no_budget';
+}
 
 /** What one vendor operation reports to Prometheus. */
 export interface OperationMetrics {
   /** An attempt after the first has started. */
   retried(): void;
-  /** A call refused before it left (rate-limit gate, open breaker, budget spent, unbuildable request): counted, not timed. */
+  /** A call refused before it left (rate-limit gate, open breaker, caller gone, budget spent, unbuildable request), or one its caller abandoned in flight: counted, not timed. */
   refused(outcome: VendorCallOutcome): void;
   /** A call that left: its outcome, how long it took, and whether it used up the vendor's own deadline. */
   finished(outcome: VendorCallOutcome, seconds: number, slaMiss: boolean): void;

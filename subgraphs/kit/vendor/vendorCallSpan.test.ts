@@ -115,4 +115,38 @@ describe('vendor spans', () => {
     const everything = JSON.stringify(spans.map((s) => ({ attributes: s.attributes, events: s.events, status: s.status, name: s.name })));
     for (const secret of ['thing_0042', SECRET_KEY, 'vendor body', baseUrl, '/fail']) expect(everything).not.toContain(secret);
   });
+
+  it('what the caller caused (gone, budget spent) is no vendor failure: status unset, the outcome says it', async () => {
+    const op = client().operation<void, unknown>({ name: 'things.get', idempotent: true, request: () => ({ method: 'GET', path: '/ok' }), parse: (j) => j });
+    // The client still gets its timeout either way.
+    await expect(op.call(undefined, { requestId: 'req-span-4', signal: AbortSignal.abort() })).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(op.call(undefined, { requestId: 'req-span-5', deadlineAt: Date.now() - 1 })).rejects.toMatchObject({ kind: 'timeout' });
+
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((s) => [s.attributes[SpanAttributes.requestId], s.status.code, s.attributes[SpanAttributes.vendorOutcome]])).toEqual([
+      ['req-span-4', SpanStatusCode.UNSET, 'cancelled'],
+      ['req-span-5', SpanStatusCode.UNSET, 'no_budget'],
+    ]);
+  });
+
+  it('follows the provider registered now, not the first one it ever reached', async () => {
+    const op = client().operation<void, unknown>({ name: 'things.get', idempotent: true, request: () => ({ method: 'GET', path: '/ok' }), parse: (j) => j });
+    await op.call(undefined, { requestId: 'req-span-6' });
+    expect(exporter.getFinishedSpans()).toHaveLength(1);
+
+    // The first provider is disabled and another registered, as a test or a re-registration does.
+    const later = new InMemorySpanExporter();
+    const laterProvider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(later)] });
+    trace.disable();
+    trace.setGlobalTracerProvider(laterProvider);
+    try {
+      await op.call(undefined, { requestId: 'req-span-7' });
+      expect(later.getFinishedSpans().map((s) => s.attributes[SpanAttributes.requestId])).toEqual(['req-span-7']);
+      expect(exporter.getFinishedSpans()).toHaveLength(1);
+    } finally {
+      await laterProvider.shutdown();
+      trace.disable();
+      trace.setGlobalTracerProvider(provider);
+    }
+  });
 });

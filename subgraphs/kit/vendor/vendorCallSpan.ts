@@ -1,11 +1,13 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span, type SpanOptions } from '@opentelemetry/api';
 import { SpanAttributes } from '../../../platform/tracing/attributes.js';
 import type { CallContext } from './VendorClient.js';
-import type { VendorCallOutcome } from './vendorCallMetrics.js';
+import { isCallerOutcome, type VendorCallOutcome } from './vendorCallMetrics.js';
 
-// A proxy until a tracer provider is registered (startTracing), then that provider's tracer:
-// so it can be taken once, when this module loads.
-const tracer = trace.getTracer('mobile-graph-kit');
+// The tracer is asked for at each call, never kept: one taken once stays bound to the provider it
+// first reached, even after that provider is disabled and another registered (tests, a
+// re-registration). Asking is cheap: a registered provider keeps its tracers by name, and with
+// none registered the API hands out a proxy whose spans record nothing.
+const TRACER_NAME = 'mobile-graph-kit';
 const SPAN_OPTIONS: SpanOptions = { kind: SpanKind.INTERNAL };
 
 /** The names a vendor span carries, computed once per operation. */
@@ -25,7 +27,7 @@ export interface VendorSpanNames {
  * around it. End it with `endVendorSpan`.
  */
 export function inVendorSpan<I, O>(names: VendorSpanNames, run: (input: I, ctx: CallContext, span: Span) => Promise<O>, input: I, ctx: CallContext): Promise<O> {
-  const span = tracer.startSpan(names.span, SPAN_OPTIONS);
+  const span = trace.getTracer(TRACER_NAME).startSpan(names.span, SPAN_OPTIONS);
   if (!span.isRecording()) return run(input, ctx, span);
   span.setAttribute(SpanAttributes.vendor, names.vendor);
   span.setAttribute(SpanAttributes.vendorOperation, names.operation);
@@ -36,12 +38,14 @@ export function inVendorSpan<I, O>(names: VendorSpanNames, run: (input: I, ctx: 
 /**
  * Ends a vendor span with its outcome; a failure is status ERROR with the error kind as its
  * message. Never the error's message itself: it may quote the vendor's answer, which a
- * trace backend must not store (the logs have it, under the same request id).
+ * trace backend must not store (the logs have it, under the same request id). What the
+ * caller caused (`cancelled`, `no_budget`) is no failure of the vendor's: the status stays
+ * unset, and the outcome attribute says what happened.
  */
 export function endVendorSpan(span: Span, outcome: VendorCallOutcome): void {
   if (span.isRecording()) {
     span.setAttribute(SpanAttributes.vendorOutcome, outcome);
-    if (outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+    if (outcome !== 'ok' && !isCallerOutcome(outcome)) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
   }
   span.end();
 }
