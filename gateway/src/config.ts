@@ -11,6 +11,7 @@ import { limitSettings } from './limits/limitSettings.js';
 import { rateLimitSettings, SHARED_CEILING_FACTOR } from './rateLimit/rateLimitSettings.js';
 import { persistedQueryModes, type PersistedQueryMode } from './persistedQueries/createPersistedQueries.js';
 import { metricsPortSetting } from '../../platform/metrics/metricsPortSetting.js';
+import { traceContextModes, type TraceContextMode } from '../../platform/tracing/serverRequestTracer.js';
 
 export type NodeEnv = (typeof nodeEnvs)[number];
 
@@ -152,6 +153,11 @@ export const gatewaySettings = {
     description:
       'Serve /metrics (Prometheus) on a listener of its own, so that the public port never shows it. Set it in production to scrape the gateway.',
   }),
+  traceClientContext: oneOf('TRACE_CLIENT_CONTEXT', traceContextModes, {
+    default: 'link',
+    description:
+      "What a client's traceparent does to the gateway's span: link = a new trace, with a link to the client's span (a client cannot pick trace ids or turn sampling on); continue = the client's trace, sampled as it says: only for clients you trust. The client's tracestate is never passed on.",
+  }),
   // Abuse: query limits and batching (limits/limitSettings.ts), persisted queries, rate limits (rateLimit/rateLimitSettings.ts); see gateway/README.md.
   ...limitSettings,
   persistedQueries: oneOf('PERSISTED_QUERIES', persistedQueryModes, {
@@ -213,6 +219,8 @@ export interface GatewayConfig extends AuthConfig {
   readonly explorer: boolean;
   /** A listener of its own for /metrics; undefined = on the gateway's port outside production, nowhere in production. */
   readonly metricsPort: number | undefined;
+  /** What a client's `traceparent` makes of the gateway's SERVER span (serverRequestTracer). */
+  readonly traceClientContext: TraceContextMode;
   /** levels */
   readonly limitMaxDepth: number;
   readonly limitMaxAliases: number;

@@ -16,7 +16,7 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { refuseMalformedBudget } from './deadline/requestBudget.js';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource.js';
 import type { ExplorerExample } from './explorer/ExplorerExample.js';
-import { withExplorer } from './explorer/withExplorer.js';
+import { explorerRoute } from './explorer/explorerRoute.js';
 import { withSecurityHeaders } from './http/securityHeaders.js';
 import { listSizes } from './limits/listSizes.js';
 import { operationLimitsPlugin } from './limits/operationLimitsPlugin.js';
@@ -179,7 +179,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
       accessLogPlugin(),
       operationResolutionPlugin(),
       ...telemetryOffPlugins(),
-      // The explorer is served by `withExplorer`, from the gateway itself; Apollo's landing page loads from a CDN.
+      // The explorer is served by `explorerRoute`, from the gateway itself; Apollo's landing page loads from a CDN.
       ApolloServerPluginLandingPageDisabled(),
       ...limits.plugins,
       operationLimitsPlugin<GatewayContext>({ maxCost: config.limitMaxCost, maxMutationFields: config.limitMaxMutationFields, listSizes }),
@@ -200,16 +200,20 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
   const graphql = createHttpHandler<GatewayContext>({
     apollo,
     service: 'gateway',
+    // The public's traceparent starts a new trace with a link to it, unless TRACE_CLIENT_CONTEXT=continue.
+    traceContext: config.traceClientContext,
     logger,
     isReady,
     // On the public port only outside production; in production METRICS_PORT serves them (main.ts).
     routes: config.metricsPort === undefined && config.nodeEnv !== 'production' ? [metricsRoute(metrics)] : [],
+    // Readiness and the rate limits before its 9 MB page, as before any GraphQL request.
+    admittedRoutes: config.explorer ? [explorerRoute({ supergraphSdl, examples, nodeEnv: config.nodeEnv, logger })] : [],
     maxBodyBytes: config.maxBodyBytes,
     authenticate: createBearerAuthenticator({ verifier: tokenVerifier, logger }),
     admission: withBudgetCheck(createAdmission({ rateLimiter, trustProxyHops: config.trustProxyHops, maxBatchOperations: config.maxBatchOperations, metrics })),
     context: createContextFactory(logger, { requestBudgetMs: config.requestBudgetMs }),
   });
-  const handler = withSecurityHeaders(config.explorer ? withExplorer(graphql, { supergraphSdl, examples, nodeEnv: config.nodeEnv, logger }) : graphql, config.nodeEnv);
+  const handler = withSecurityHeaders(graphql, config.nodeEnv);
 
   return {
     handler,

@@ -129,7 +129,9 @@ describe('the explorer in development (on by default)', () => {
     const res = await raw(gw.url, { headers: { accept: BROWSER } });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(res.headers['cache-control']).toBe('no-store');
+    // A browser may keep it a while and then revalidate it (see the 304 case): it changes only with a deployment.
+    expect(res.headers['cache-control']).toBe('private, max-age=300');
+    expect(res.headers.etag).toBe(`"${createHash('sha256').update(res.body).digest('base64url')}"`);
     expect(res.headers['x-request-id']).toBeTruthy();
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers.vary).toContain('accept');
@@ -166,6 +168,31 @@ describe('the explorer in development (on by default)', () => {
     expect(head.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(head.headers['content-length']).toBe(String(plain.body.length));
     expect(head.body.length).toBe(0);
+  });
+
+  it('answers 304 to If-None-Match with the page’s ETag (one per encoding), keeping its CSP and caching headers', async () => {
+    const plain = await raw(gw.url, { headers: { accept: BROWSER } });
+    const gzipped = await raw(gw.url, { headers: { accept: BROWSER, 'accept-encoding': 'gzip' } });
+    const etag = plain.headers.etag!;
+    expect(gzipped.headers.etag).not.toBe(etag);
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"stale", ${etag}`, '*']) {
+      const res = await raw(gw.url, { headers: { accept: BROWSER, 'if-none-match': ifNoneMatch } });
+      expect(res.status, ifNoneMatch).toBe(304);
+      expect(res.body.length).toBe(0);
+      expect(res.headers.etag).toBe(etag);
+      expect(res.headers['cache-control']).toBe('private, max-age=300');
+      expect(res.headers.vary).toBe('accept, accept-encoding');
+      // A browser replaces the stored page's headers with the 304's: its own CSP must stay.
+      expect(res.headers['content-security-policy']).toBe(plain.headers['content-security-policy']);
+    }
+    const revalidated = await raw(gw.url, { headers: { accept: BROWSER, 'accept-encoding': 'gzip', 'if-none-match': gzipped.headers.etag! } });
+    expect(revalidated.status).toBe(304);
+    // Another representation's tag, or an old page's, gets the page.
+    for (const ifNoneMatch of [etag, '"an-older-page"', 'not-a-tag']) {
+      const res = await raw(gw.url, { headers: { accept: BROWSER, 'accept-encoding': 'gzip', 'if-none-match': ifNoneMatch } });
+      expect(res.status, ifNoneMatch).toBe(200);
+      expect(res.body.equals(gzipped.body)).toBe(true);
+    }
   });
 
   it('GET / from a browser goes to the explorer; for anyone else it stays a 404', async () => {
@@ -266,6 +293,59 @@ describe('the explorer in development (on by default)', () => {
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');
     expect(JSON.parse(post.text).errors[0].extensions).toMatchObject({ code: 'BAD_REQUEST', requestId: post.headers['x-request-id'] });
+  });
+});
+
+describe('the explorer is admitted as a GraphQL request is', () => {
+  it('counts against RATE_LIMIT_PER_IP, with GraphQL requests: 429 with Retry-After past it', async () => {
+    const gw = await startGateway({ NODE_ENV: 'development', RATE_LIMIT_PER_IP: '3' });
+    try {
+      for (let i = 0; i < 2; i++) expect((await raw(gw.url, { headers: { accept: BROWSER } })).status).toBe(200);
+      const api = await raw(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      expect(api.status).toBe(200);
+      // The budget is spent: neither the page, nor its redirect, nor the schema, nor GraphQL.
+      for (const [url, headers] of [
+        [gw.url, { accept: BROWSER, 'accept-encoding': 'gzip' }],
+        [`${gw.origin}/`, { accept: BROWSER }],
+        [`${gw.origin}/schema.graphql`, {}],
+      ] as const) {
+        const refused = await raw(url, { headers });
+        expect(refused.status, url).toBe(429);
+        expect(Number(refused.headers['retry-after']), url).toBeGreaterThan(0);
+        expect(refused.headers['content-type']).toContain('application/json');
+        expect(JSON.parse(refused.text).errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', requestId: refused.headers['x-request-id'] });
+      }
+      const refusedApi = await raw(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      expect(refusedApi.status).toBe(429);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('is 503 while the gateway is not ready (draining), as GraphQL is', async () => {
+    const gw = await startGateway({ NODE_ENV: 'development' });
+    try {
+      gw.gateway.drain();
+      for (const url of [gw.url, `${gw.origin}/`]) {
+        const res = await raw(url, { headers: { accept: BROWSER } });
+        expect(res.status, url).toBe(503);
+        expect(res.headers['retry-after']).toBe('1');
+        expect(JSON.parse(res.text).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      }
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('is served without authentication: a browser’s stray Authorization header does not matter', async () => {
+    const gw = await startGateway({ NODE_ENV: 'development' });
+    try {
+      const res = await raw(gw.url, { headers: { accept: BROWSER, authorization: 'Bearer not-a-token' } });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    } finally {
+      await gw.close();
+    }
   });
 });
 

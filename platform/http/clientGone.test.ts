@@ -1,24 +1,13 @@
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
 import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../log/createLogger.js';
+import { capturingLogger } from '../../test/harness/capturingLogger.js';
 import { createHttpHandler } from './createHttpHandler.js';
 import { startHttpServer, type RunningHttpServer } from './startHttpServer.js';
 
 /** A client hanging up mid-body (a phone going into a tunnel) is routine: one info line, nothing at error level. */
 describe('a client that hangs up before its request body is complete', () => {
-  const lines: { level: number; msg: string }[] = [];
-  const logger = createLogger({
-    service: 'test',
-    level: 'info',
-    destination: new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
-        done();
-      },
-    }),
-  });
+  const { lines, logger } = capturingLogger('test', 'info');
   const apollo = new ApolloServer({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'hi' } }, logger });
   let http: RunningHttpServer;
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import type { Logger } from '../log/createLogger.js';
 import { HttpRefusal } from './HttpRefusal.js';
 import { BodyTooLargeError, ClientGoneError, readBody } from './readBody.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './requestId.js';
-import { serverRequestTracer } from '../tracing/serverRequestTracer.js';
+import { serverRequestTracer, type TraceContextMode } from '../tracing/serverRequestTracer.js';
 
 export interface RequestInfo {
   readonly req: IncomingMessage;
@@ -30,7 +30,7 @@ export type Authenticate = (info: { readonly req: IncomingMessage; readonly requ
  * Either hook throws an `HttpRefusal` to answer at once (400, 429, …).
  */
 export interface Admission {
-  /** Every GraphQL HTTP request, before `authenticate` and before the body is read. */
+  /** Every GraphQL HTTP request, before `authenticate` and before the body is read; every request an admitted route takes, too. */
   request?(info: { readonly req: IncomingMessage; readonly requestId: string; readonly receivedAt: number }): Promise<void>;
   /** After `authenticate`, once the body is parsed (a JSON array is a batch), before Apollo. */
   operations?(info: {
@@ -45,6 +45,18 @@ export interface Admission {
 /** A route outside GraphQL (health, a page). Return false to fall through to 404. */
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean | Promise<boolean>;
 
+/**
+ * A route that answers for itself but is admitted as a GraphQL request is first: ready (else
+ * 503), then `admission.request` (rate limits: else its refusal); never `authenticate`, and
+ * its body is never read. On any path, the GraphQL path included (a browser's page there).
+ * It looks at the request line and headers only (nothing is counted yet) and returns how it
+ * answers the request once admitted, or undefined when it does not take it.
+ */
+export type AdmittedRoute = (req: IncomingMessage, url: URL) => AdmittedAnswer | undefined;
+
+/** Answers an admitted request. An `HttpRefusal` it throws is answered as the hooks' are. */
+export type AdmittedAnswer = (res: ServerResponse, requestId: string) => Promise<void>;
+
 export interface HttpHandlerOptions<TContext extends BaseContext> {
   readonly apollo: ApolloServer<TContext>;
   readonly context: (info: RequestInfo) => Promise<TContext>;
@@ -56,16 +68,24 @@ export interface HttpHandlerOptions<TContext extends BaseContext> {
   /** Default '/graphql'. */
   readonly graphqlPath?: string;
   readonly routes?: readonly ExtraRoute[];
+  /** Tried in order, before GraphQL and `routes`; see `AdmittedRoute`. */
+  readonly admittedRoutes?: readonly AdmittedRoute[];
   /** Runs for GraphQL requests only (not health or extra routes), after the request id, before the body is read. */
   readonly authenticate?: Authenticate;
-  /** Runs for GraphQL requests only; see `Admission`. */
+  /** Runs for GraphQL requests (and `request` for admitted routes); see `Admission`. */
   readonly admission?: Admission;
   /**
    * Which service this is (`gateway`, a subgraph's name): set, each GraphQL request is a
    * SERVER span of that tracer, with `app.service`, when tracing is registered. Health,
-   * metrics and extra routes are not traced (probes and scrapes would drown the requests).
+   * metrics and extra or admitted routes are not traced (probes and scrapes would drown the requests).
    */
   readonly service?: string;
+  /**
+   * What a caller's `traceparent` makes of that span (see TraceContextMode). Default
+   * `continue`, for services whose callers are ours (a subgraph behind the gateway); a
+   * service that faces the public sets `link`.
+   */
+  readonly traceContext?: TraceContextMode;
 }
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -78,7 +98,7 @@ export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 export function createHttpHandler<TContext extends BaseContext>(options: HttpHandlerOptions<TContext>): HttpHandler {
   const graphqlPath = options.graphqlPath ?? '/graphql';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const tracer = options.service === undefined ? undefined : serverRequestTracer({ service: options.service, route: graphqlPath });
+  const tracer = options.service === undefined ? undefined : serverRequestTracer({ service: options.service, route: graphqlPath, traceContext: options.traceContext });
 
   return (req, res) => {
     const receivedAt = Date.now();
@@ -98,6 +118,10 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
       const ready = options.isReady();
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
+    for (const route of options.admittedRoutes ?? []) {
+      const answer = route(req, url);
+      if (answer !== undefined) return serveAdmitted(answer, req, res, requestId, receivedAt);
+    }
     if (url.pathname !== graphqlPath) {
       for (const route of options.routes ?? []) {
         if (await route(req, res, requestId)) return;
@@ -109,11 +133,27 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
     return tracer.trace(req, res, requestId, () => serveGraphQL(req, res, requestId, receivedAt, url));
   }
 
+  /** Ready to serve, else answered with 503 (GraphQL requests and admitted routes alike). */
+  function ready(res: ServerResponse, requestId: string): boolean {
+    if (options.isReady()) return true;
+    res.setHeader('retry-after', '1');
+    sendError(res, 503, 'SERVICE_UNAVAILABLE', requestId);
+    return false;
+  }
+
+  /** `admission.request` (rate limits), else answered with its refusal. */
+  async function admitted(req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number): Promise<boolean> {
+    const admitRequest = options.admission?.request;
+    return !admitRequest || (await orRefusal(() => admitRequest({ req, requestId, receivedAt }), res, requestId)) !== REFUSED;
+  }
+
+  async function serveAdmitted(answer: AdmittedAnswer, req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number): Promise<void> {
+    if (!ready(res, requestId) || !(await admitted(req, res, requestId, receivedAt))) return;
+    await orRefusal(() => answer(res, requestId), res, requestId);
+  }
+
   async function serveGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number, url: URL): Promise<void> {
-    if (!options.isReady()) {
-      res.setHeader('retry-after', '1');
-      return sendError(res, 503, 'SERVICE_UNAVAILABLE', requestId);
-    }
+    if (!ready(res, requestId)) return;
 
     // The client is gone when the connection closes, or when it half-closes (an HTTP client never
     // does while it waits for an answer) before the answer was sent.
@@ -125,10 +165,10 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
     req.socket.once('end', onGone);
     res.once('close', () => req.socket.off('end', onGone));
 
-    const { request: admitRequest, operations: admitOperations } = options.admission ?? {};
-    const authenticate = options.authenticate;
-    if (admitRequest && (await orRefusal(() => admitRequest({ req, requestId, receivedAt }), res, requestId)) === REFUSED) return;
+    if (!(await admitted(req, res, requestId, receivedAt))) return;
 
+    const admitOperations = options.admission?.operations;
+    const authenticate = options.authenticate;
     const viewer = authenticate ? await orRefusal(() => authenticate({ req, requestId }), res, requestId) : null;
     if (viewer === REFUSED) return;
 

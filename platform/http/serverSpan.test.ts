@@ -32,6 +32,7 @@ describe('the SERVER span of a GraphQL request', () => {
   let ready = true;
   let tracing: TracingRegistration;
   let traced: RunningHttpServer;
+  let linked: RunningHttpServer;
   let untraced: RunningHttpServer;
 
   beforeAll(async () => {
@@ -50,10 +51,12 @@ describe('the SERVER span of a GraphQL request', () => {
       },
     };
     traced = await startHttpServer(createHttpHandler({ ...options, service: 'catalog' }), { host: '127.0.0.1', port: 0 });
+    linked = await startHttpServer(createHttpHandler({ ...options, service: 'gateway', traceContext: 'link' }), { host: '127.0.0.1', port: 0 });
     untraced = await startHttpServer(createHttpHandler(options), { host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
     await traced?.close(0);
+    await linked?.close(0);
     await untraced?.close(0);
     await apollo.stop();
     await tracing?.shutdown();
@@ -92,12 +95,38 @@ describe('the SERVER span of a GraphQL request', () => {
     expect(body.data.activeSpanId).toBe(span!.spanContext().spanId);
   });
 
-  it("is the child of the caller's traceparent", async () => {
+  it("is the child of the caller's traceparent by default (continue), and keeps nothing of its tracestate", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    await (await post(traced, '{ hello }', { traceparent: `00-${traceId}-00f067aa0ba902b7-01` })).text();
+    await (await post(traced, '{ hello }', { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, tracestate: 'rum=from-the-client' })).text();
     const [span] = await serverSpans(1);
     expect(span!.spanContext().traceId).toBe(traceId);
     expect(span!.parentSpanContext).toMatchObject({ spanId: '00f067aa0ba902b7', isRemote: true });
+    expect(span!.parentSpanContext?.traceState).toBeUndefined();
+    expect(span!.spanContext().traceState).toBeUndefined();
+    expect(span!.links).toEqual([]);
+  });
+
+  it("with traceContext link: a new trace, sampled by our sampler, with a link to the caller's span and nothing of its tracestate", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    // Flags 00: the caller says "not sampled"; our sampler (parentbased_always_on, no parent) records it all the same.
+    const res = await post(linked, '{ activeSpanId }', { traceparent: `00-${traceId}-00f067aa0ba902b7-00`, tracestate: 'rum=from-the-client' });
+    const body = (await res.json()) as { data: { activeSpanId: string } };
+    const [span] = await serverSpans(1);
+    expect(span!.spanContext().traceId).not.toBe(traceId);
+    expect(span!.parentSpanContext).toBeUndefined();
+    expect(span!.spanContext().traceState).toBeUndefined();
+    expect(span!.links).toHaveLength(1);
+    expect(span!.links[0]!.context).toEqual({ traceId, spanId: '00f067aa0ba902b7', traceFlags: 0, isRemote: true });
+    expect(span!.attributes['app.service']).toBe('gateway');
+    expect(body.data.activeSpanId).toBe(span!.spanContext().spanId);
+  });
+
+  it('with traceContext link: no link without a valid traceparent', async () => {
+    await (await post(linked, '{ hello }')).text();
+    await (await post(linked, '{ hello }', { traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' })).text();
+    const spans = await serverSpans(2);
+    expect(spans.map((s) => s.links)).toEqual([[], []]);
+    expect(spans.map((s) => s.parentSpanContext)).toEqual([undefined, undefined]);
   });
 
   it('takes its name from the method (a GET of a persisted query is traced too)', async () => {

@@ -1,21 +1,10 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../log/createLogger.js';
+import { capturingLogger, type LogLine } from '../../test/harness/capturingLogger.js';
 import { diagToLogger } from './diagToLogger.js';
 
 describe('diagToLogger', () => {
   it('logs each distinct warning or error once a minute, and nothing below warn', () => {
-    const lines: { level: number; msg: string; err?: { message: string }; details?: unknown[] }[] = [];
-    const logger = createLogger({
-      service: 'gateway',
-      level: 'trace',
-      destination: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
-          done();
-        },
-      }),
-    });
+    const { lines, logger } = capturingLogger<LogLine & { err?: { message: string }; details?: unknown[] }>('gateway', 'trace');
     let now = 0;
     const diag = diagToLogger(logger, () => now);
 

@@ -1,11 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { propagation, ProxyTracerProvider, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { Agent, fetch as undiciFetch, Pool } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../log/createLogger.js';
+import { capturingLogger } from '../../test/harness/capturingLogger.js';
 import { registerTracing, type TracingRegistration } from './registerTracing.js';
 
 /** What a server on the other end of an undici request receives. */
@@ -26,17 +25,7 @@ async function startHeaderRecorder(): Promise<{ origin: string; received: Incomi
 
 describe('registerTracing', () => {
   const exporter = new InMemorySpanExporter();
-  const warnings: { msg: string }[] = [];
-  const logger = createLogger({
-    service: 'test',
-    level: 'warn',
-    destination: new Writable({
-      write(chunk: Buffer, _enc, done) {
-        warnings.push(JSON.parse(chunk.toString()) as { msg: string });
-        done();
-      },
-    }),
-  });
+  const { lines: warnings, logger } = capturingLogger('test', 'warn');
   let tracing: TracingRegistration;
   let recorder: Awaited<ReturnType<typeof startHeaderRecorder>>;
   const pool = { current: undefined as Pool | undefined };

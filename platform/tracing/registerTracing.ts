@@ -2,15 +2,18 @@ import { context, diag, DiagLogLevel, propagation, ProxyTracerProvider, trace } 
 import { loggingErrorHandler, setGlobalErrorHandler, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { NodeTracerProvider, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Logger } from '../log/createLogger.js';
+import { createSampler } from './createSampler.js';
 import { diagToLogger } from './diagToLogger.js';
 
 export interface TracingRegistrationOptions {
   /** `service.name` of every span of this process. */
   readonly service: string;
   readonly spanProcessors: readonly SpanProcessor[];
+  /** Default parentbased_always_on (the spec's default), given to the provider either way: the SDK would read OTEL_TRACES_SAMPLER from process.env. */
+  readonly sampler?: Sampler;
   readonly resourceAttributes?: Readonly<Record<string, string>>;
   /** Where the SDK's own warnings go (see diagToLogger); without it they are dropped. */
   readonly logger?: Logger;
@@ -31,10 +34,10 @@ let registered: TracingRegistration | undefined;
 
 /**
  * Makes this process trace through the OpenTelemetry API: a NodeTracerProvider over
- * `spanProcessors` (the sampler comes from OTEL_TRACES_SAMPLER, which the SDK reads itself),
- * AsyncLocalStorage context, the W3C trace-context propagator only (no baggage: the gateway
- * faces the public internet), and outgoing undici requests (the kit's vendor pools, the
- * gateway's subgraph fetches, global fetch) as CLIENT spans that send `traceparent`.
+ * `spanProcessors` with `sampler`, AsyncLocalStorage context, the W3C trace-context
+ * propagator only (no baggage: the gateway faces the public internet), and outgoing undici
+ * requests (the kit's vendor pools, the gateway's subgraph fetches, global fetch) as CLIENT
+ * spans that send `traceparent` (and no `tracestate`: serverRequestTracer keeps none).
  * One registration per process at a time; `startTracing` is the entry points' way in,
  * tests call this with an in-memory exporter.
  */
@@ -46,7 +49,7 @@ export function registerTracing(options: TracingRegistrationOptions): TracingReg
   }
   if (options.logger) {
     const sdkLog = diagToLogger(options.logger);
-    // Before the provider: it reports a bad OTEL_TRACES_SAMPLER while being built.
+    // Before the provider: it reports a span limit of process.env that is not a number while being built.
     diag.setLogger(sdkLog, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
     // Failed exports land here; the default handler would log each one as a JSON string.
     setGlobalErrorHandler((ex) => {
@@ -58,6 +61,7 @@ export function registerTracing(options: TracingRegistrationOptions): TracingReg
   const provider = new NodeTracerProvider({
     resource: defaultResource().merge(resourceFromAttributes({ ...options.resourceAttributes, [ATTR_SERVICE_NAME]: options.service })),
     spanProcessors: [...options.spanProcessors],
+    sampler: options.sampler ?? createSampler({ name: 'parentbased_always_on', ratio: 1 }),
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
 

@@ -1,14 +1,40 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  type Tracer,
+} from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
 import { SpanAttributes } from './attributes.js';
+
+/**
+ * What a caller's `traceparent` makes of the SERVER span:
+ * - `continue`: its child, in the caller's trace, sampled as the caller decided. For callers
+ *   that are ours (the gateway calling a subgraph), or trusted.
+ * - `link`: a new trace (our trace id, our sampler's decision) with a span link to the
+ *   caller's span, so that the caller's trace can still be joined to ours. For the public:
+ *   a client cannot pick our trace ids, switch sampling on for its own requests, or put
+ *   its requests into someone else's trace.
+ * In neither is the caller's `tracestate` kept: nothing a caller writes there travels on
+ * to a subgraph or a vendor (our own services never write one).
+ */
+export type TraceContextMode = 'continue' | 'link';
+export const traceContextModes: readonly TraceContextMode[] = ['link', 'continue'];
 
 const SERVER: SpanOptions = Object.freeze({ kind: SpanKind.SERVER });
 
 export interface ServerRequestTracer {
   /**
-   * Runs `handle` inside a SERVER span `<METHOD> <route>` whose parent is the caller's
-   * `traceparent`, if any; the span ends when the response is finished or the client goes away.
+   * Runs `handle` inside a SERVER span `<METHOD> <route>` (see TraceContextMode for what the
+   * caller's `traceparent` makes of it); the span ends when the response is finished or the client goes away.
    */
   trace<T>(req: IncomingMessage, res: ServerResponse, requestId: string, handle: () => Promise<T>): Promise<T>;
 }
@@ -18,7 +44,8 @@ export interface ServerRequestTracer {
  * tracer is a no-op: its span carries no valid context, and `handle` runs as it is (no
  * attributes, no context switch, no listener).
  */
-export function serverRequestTracer(options: { readonly service: string; readonly route: string }): ServerRequestTracer {
+export function serverRequestTracer(options: { readonly service: string; readonly route: string; readonly traceContext?: TraceContextMode }): ServerRequestTracer {
+  const mode = options.traceContext ?? 'continue';
   // A ProxyTracer when made before tracing is registered: it follows the provider registered later.
   const tracer: Tracer = trace.getTracer(options.service);
   const names = new Map<string, string>();
@@ -34,10 +61,13 @@ export function serverRequestTracer(options: { readonly service: string; readonl
 
   return {
     trace(req, res, requestId, handle) {
+      const caller = callerSpanContext(req.headers);
+      const continued = mode === 'continue' && caller !== undefined;
       // Only what came over the wire is a parent: never a span that happened to be active when the server started.
-      const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+      const parent = continued ? trace.setSpanContext(ROOT_CONTEXT, caller) : ROOT_CONTEXT;
+      const spanOptions: SpanOptions = !continued && caller !== undefined ? { kind: SpanKind.SERVER, links: [{ context: caller }] } : SERVER;
       const method = req.method ?? 'GET';
-      const span = tracer.startSpan(nameFor(method), SERVER, parent);
+      const span = tracer.startSpan(nameFor(method), spanOptions, parent);
       if (!isSpanContextValid(span.spanContext())) return handle();
 
       if (span.isRecording()) {
@@ -55,6 +85,13 @@ export function serverRequestTracer(options: { readonly service: string; readonl
       return context.with(trace.setSpan(parent, span), handle);
     },
   };
+}
+
+/** The caller's span as its valid `traceparent` names it, without its `tracestate`; undefined without one (or without a registered propagator). */
+function callerSpanContext(headers: IncomingHttpHeaders): SpanContext | undefined {
+  const sent = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers));
+  if (sent === undefined || !isSpanContextValid(sent)) return undefined;
+  return { traceId: sent.traceId, spanId: sent.spanId, traceFlags: sent.traceFlags, isRemote: true };
 }
 
 function endServerSpan(span: Span, res: ServerResponse): void {

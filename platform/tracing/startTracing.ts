@@ -2,8 +2,9 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Env } from '../config/setting.js';
 import { createLogger, type Logger } from '../log/createLogger.js';
+import { createSampler } from './createSampler.js';
 import { registerTracing } from './registerTracing.js';
-import { parseTracingConfig, type TraceExporterName } from './tracingSettings.js';
+import { parseTracingConfig, type TraceExporterName, type TracingConfig } from './tracingSettings.js';
 
 export interface Tracing {
   /** Flushes spans not yet exported and stops exporting. */
@@ -15,13 +16,16 @@ const SHUTDOWN_FLUSH_MS = 3_000;
 
 const OFF: Tracing = Object.freeze({ shutdown: async () => undefined });
 
+/** The exporter's own type for `compression` (an enum of a package we do not depend on directly). */
+type ExporterCompression = NonNullable<NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>['compression']>;
+
 /**
- * OpenTelemetry traces for one service's process, from the standard OTEL_* variables
- * (tracingSettings.ts). Off unless they ask for export: then nothing is registered and
+ * OpenTelemetry traces for one service's process, from the standard OTEL_* variables of
+ * `env` (tracingSettings.ts). Off unless they ask for export: then nothing is registered and
  * every span the code starts is the API's no-op. On: see registerTracing. Throws a
- * ConfigError listing every bad value. `env` decides whether and where to export; the
- * SDK's own knobs (sampler, batch sizes, exporter headers and timeout) it reads from
- * process.env itself, which is `env` in every main.ts.
+ * ConfigError listing every bad value. The sampler and the exporter's URL, headers, timeout
+ * and compression come from `env` and are handed to the SDK; what the SDK still reads from
+ * process.env itself (batching, span limits) is `env` in every main.ts.
  */
 export function startTracing(options: { readonly service: string; readonly env: Env; readonly logger?: Logger }): Tracing {
   const config = parseTracingConfig(options.service, options.env);
@@ -31,12 +35,20 @@ export function startTracing(options: { readonly service: string; readonly env: 
   const registration = registerTracing({
     service: config.serviceName,
     resourceAttributes: config.resourceAttributes,
-    spanProcessors: config.exporters.map((name) => spanProcessor(name, config.otlpUrl)),
+    sampler: createSampler(config.sampler),
+    spanProcessors: config.exporters.map((name) => spanProcessor(name, config)),
     logger,
   });
   for (const notice of config.notices) logger.warn({ component: 'opentelemetry' }, notice);
   logger.info(
-    { component: 'opentelemetry', exporters: config.exporters, ...(config.exporters.includes('otlp') ? { otlpUrl: withoutCredentials(config.otlpUrl) } : {}), serviceName: config.serviceName },
+    {
+      component: 'opentelemetry',
+      exporters: config.exporters,
+      // Never the headers: they hold the collector's credentials.
+      ...(config.exporters.includes('otlp') ? { otlpUrl: withoutCredentials(config.otlpUrl), otlpCompression: config.otlpCompression } : {}),
+      sampler: config.sampler,
+      serviceName: config.serviceName,
+    },
     `traces exported (${config.exporters.join(', ')}) as service.name=${config.serviceName}`,
   );
   return {
@@ -58,9 +70,20 @@ export function startTracing(options: { readonly service: string; readonly env: 
   };
 }
 
-function spanProcessor(name: TraceExporterName, otlpUrl: string): SpanProcessor {
-  // The URL is the one we validated and logged; headers, timeout and compression the exporter reads from OTEL_EXPORTER_OTLP_*.
-  if (name === 'otlp') return new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpUrl }));
+function spanProcessor(name: TraceExporterName, config: TracingConfig): SpanProcessor {
+  if (name === 'otlp') {
+    // Every value given, so that none is taken from process.env instead. One exception the
+    // exporter does not let us turn off: it adds OTEL_EXPORTER_OTLP_(TRACES_)HEADERS of
+    // process.env under these (ours win name by name); every main.ts passes process.env as
+    // `env`, so there they are the same headers.
+    const exporter = new OTLPTraceExporter({
+      url: config.otlpUrl,
+      headers: { ...config.otlpHeaders },
+      timeoutMillis: config.otlpTimeoutMs,
+      compression: config.otlpCompression as ExporterCompression,
+    });
+    return new BatchSpanProcessor(exporter);
+  }
   // For a developer's terminal: each span as it ends.
   return new SimpleSpanProcessor(new ConsoleSpanExporter());
 }

@@ -44,6 +44,81 @@ describe('parseTracingConfig', () => {
     expect(parse({ ...on, OTEL_PROPAGATORS: 'tracecontext' })?.notices).toEqual([]);
   });
 
+  it('samples as OTEL_TRACES_SAMPLER and _ARG say, parentbased_always_on by default', () => {
+    const on = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(parse(on)).toMatchObject({ sampler: { name: 'parentbased_always_on', ratio: 1 }, notices: [] });
+    expect(parse({ ...on, OTEL_TRACES_SAMPLER: ' ParentBased_TraceIdRatio ', OTEL_TRACES_SAMPLER_ARG: '0.25' })).toMatchObject({
+      sampler: { name: 'parentbased_traceidratio', ratio: 0.25 },
+    });
+    // The spec's default ratio.
+    expect(parse({ ...on, OTEL_TRACES_SAMPLER: 'traceidratio' })).toMatchObject({ sampler: { name: 'traceidratio', ratio: 1 } });
+    expect(parse({ ...on, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' })).toMatchObject({ sampler: { ratio: 0 } });
+    expect(parse({ ...on, OTEL_TRACES_SAMPLER: 'always_off', OTEL_TRACES_SAMPLER_ARG: '0.5' })).toMatchObject({
+      sampler: { name: 'always_off', ratio: 1 },
+      notices: [expect.stringContaining('OTEL_TRACES_SAMPLER_ARG is ignored')],
+    });
+  });
+
+  it.each(['sometimes', 'jaeger_remote', 'xray'])('refuses OTEL_TRACES_SAMPLER=%s', (raw) => {
+    expect(() => parse({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_SAMPLER: raw })).toThrow(/OTEL_TRACES_SAMPLER: expected one of always_on, /);
+  });
+
+  it.each(['1.5', '-0.1', 'half', '0x1', '1e-1', 'NaN'])('refuses OTEL_TRACES_SAMPLER_ARG=%s', (raw) => {
+    expect(() => parse({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: raw })).toThrow(
+      /OTEL_TRACES_SAMPLER_ARG: expected a number from 0 to 1/,
+    );
+  });
+
+  it("sends OTEL_EXPORTER_OTLP_HEADERS, percent-decoded, names lowercased, the traces-only value of a header winning", () => {
+    const on = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(parse(on)).toMatchObject({ otlpHeaders: {} });
+    expect(
+      parse({ ...on, OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Basic%20dXNlcjpwYXNz%3D, x-tenant = eu ,', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'X-Tenant=eu-traces' }),
+    ).toMatchObject({ otlpHeaders: { authorization: 'Basic dXNlcjpwYXNz=', 'x-tenant': 'eu-traces' } });
+  });
+
+  it.each([
+    // Each entry holds Zq9, which stands for a credential: the problem must not quote it.
+    ['no "="', 'Zq9token'],
+    ['no name', '=Zq9'],
+    ['a name that is not a token', 'Bearer Zq9=x'],
+    ['a header the exporter sets', 'Content-Type=Zq9'],
+    ['a bad percent-encoding', 'authorization=Zq9%E0%A4%A'],
+    ['an empty value', 'Zq9='],
+    ['a line break', 'authorization=Zq9%0D%0Ab'],
+    ['a character outside latin-1', 'authorization=Zq9%E2%82%AC'],
+  ])('refuses OTEL_EXPORTER_OTLP_HEADERS with %s, naming the entry but never its text', (_case, entry) => {
+    let error: unknown;
+    try {
+      parse({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_HEADERS: `x-key=s3cr3t,${entry}` });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const [problem] = (error as ConfigError).problems;
+    expect(problem).toMatch(/^OTEL_EXPORTER_OTLP_TRACES_HEADERS: expected header=value pairs .*: entry 2 .*, got a value \(hidden\)$/);
+    expect(problem).not.toMatch(/s3cr3t|Zq9/);
+  });
+
+  it('gives each export OTEL_EXPORTER_OTLP_TIMEOUT (ms) and OTEL_EXPORTER_OTLP_COMPRESSION, the traces-only ones winning', () => {
+    const on = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(parse(on)).toMatchObject({ otlpTimeoutMs: 10_000, otlpCompression: 'none' });
+    expect(parse({ ...on, OTEL_EXPORTER_OTLP_TIMEOUT: '5000', OTEL_EXPORTER_OTLP_COMPRESSION: 'GZIP' })).toMatchObject({ otlpTimeoutMs: 5_000, otlpCompression: 'gzip' });
+    expect(
+      parse({ ...on, OTEL_EXPORTER_OTLP_TIMEOUT: '5000', OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2000', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip', OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'none' }),
+    ).toMatchObject({ otlpTimeoutMs: 2_000, otlpCompression: 'none' });
+  });
+
+  it.each([
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', '0'],
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', '10s'],
+    ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', '120001'],
+    ['OTEL_EXPORTER_OTLP_COMPRESSION', 'brotli'],
+    ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'deflate'],
+  ])('refuses %s=%s', (variable, raw) => {
+    expect(() => parse({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', [variable]: raw })).toThrow(new RegExp(`${variable}: expected `));
+  });
+
   it('lists every bad value at once', () => {
     const env = {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
@@ -51,6 +126,11 @@ describe('parseTracingConfig', () => {
       OTEL_TRACES_EXPORTER: 'otlp,none',
       OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc',
       OTEL_RESOURCE_ATTRIBUTES: 'a=b=c',
+      OTEL_TRACES_SAMPLER: 'sometimes',
+      OTEL_TRACES_SAMPLER_ARG: '2',
+      OTEL_EXPORTER_OTLP_HEADERS: 'token',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '-1',
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'zip',
     };
     let error: unknown;
     try {

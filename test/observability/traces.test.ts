@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -107,21 +108,75 @@ describe('traces of one home screen request, across the gateway, the subgraphs a
     for (const s of spans) if (s !== gateway) expect(parentOf(s)).toBeDefined();
   });
 
-  it("continues the client's trace when it sends a traceparent", async () => {
+  it("starts a trace of its own for a client's traceparent, linked to the client's span; nothing of the client's tracestate goes on (TRACE_CLIENT_CONTEXT=link, the default)", async () => {
     const traceId = randomBytes(16).toString('hex');
     const clientSpanId = randomBytes(8).toString('hex');
-    const res = await stack.query(operation('HomeScreen'), undefined, { 'x-request-id': 'trace-home-2', traceparent: `00-${traceId}-${clientSpanId}-01` });
+    const received = receivedBySubgraphs(stack);
+    let res: Awaited<ReturnType<Stack['query']>>;
+    try {
+      // Flags 00: the client says "do not record"; the gateway's sampler decides, not the client.
+      res = await stack.query(operation('HomeScreen'), undefined, {
+        'x-request-id': 'trace-home-2',
+        traceparent: `00-${traceId}-${clientSpanId}-00`,
+        tracestate: 'rum=from-the-client',
+      });
+    } finally {
+      received.stop();
+    }
     expect(res.status).toBe(200);
 
     const spans = await spansOf('trace-home-2');
     const gateway = only(spans.filter((s) => isServer(s, 'gateway')));
-    expect(gateway.spanContext().traceId).toBe(traceId);
-    expect(gateway.parentSpanContext?.spanId).toBe(clientSpanId);
-    expect(gateway.parentSpanContext?.isRemote).toBe(true);
-    // The subgraphs' spans are in the client's trace too.
-    for (const name of HOME_SCREEN_SUBGRAPHS) expect(only(spans.filter((s) => isServer(s, name))).spanContext().traceId).toBe(traceId);
+    const ours = gateway.spanContext().traceId;
+    expect(ours).not.toBe(traceId);
+    expect(gateway.parentSpanContext).toBeUndefined();
+    expect(gateway.links.map((link) => link.context)).toEqual([{ traceId, spanId: clientSpanId, traceFlags: 0, isRemote: true }]);
+    // The subgraphs' spans are in the gateway's trace, and what they were sent names it, with no tracestate.
+    for (const name of HOME_SCREEN_SUBGRAPHS) expect(only(spans.filter((s) => isServer(s, name))).spanContext().traceId).toBe(ours);
+    expect(received.headers.length).toBeGreaterThanOrEqual(HOME_SCREEN_SUBGRAPHS.length);
+    for (const headers of received.headers) {
+      expect(headers.traceparent).toMatch(new RegExp(`^00-${ours}-[0-9a-f]{16}-01$`));
+      expect(headers.tracestate).toBeUndefined();
+    }
+    // Every outgoing call of the trace (to the subgraphs, and to vendors for what the cache lacks) propagates a context without a tracestate.
+    const calls = spans.filter((s) => s.kind === SpanKind.CLIENT);
+    expect(calls.length).toBeGreaterThanOrEqual(HOME_SCREEN_SUBGRAPHS.length);
+    for (const call of calls) expect(call.spanContext().traceState).toBeUndefined();
     // Nothing new reaches the client: no trace header in the answer.
     expect(res.headers.get('traceparent')).toBeNull();
+  });
+
+  it("continues the client's trace with TRACE_CLIENT_CONTEXT=continue (trusted clients), still passing on none of its tracestate", async () => {
+    const trusting = await startStack({ env: { TRACE_CLIENT_CONTEXT: 'continue' } });
+    const received = receivedBySubgraphs(trusting);
+    try {
+      const traceId = randomBytes(16).toString('hex');
+      const clientSpanId = randomBytes(8).toString('hex');
+      const res = await trusting.query(operation('HomeScreen'), undefined, {
+        'x-request-id': 'trace-home-3',
+        traceparent: `00-${traceId}-${clientSpanId}-01`,
+        tracestate: 'rum=from-the-client',
+      });
+      expect(res.status).toBe(200);
+
+      const spans = await spansOf('trace-home-3');
+      const gateway = only(spans.filter((s) => isServer(s, 'gateway')));
+      expect(gateway.spanContext().traceId).toBe(traceId);
+      expect(gateway.parentSpanContext).toMatchObject({ spanId: clientSpanId, isRemote: true });
+      expect(gateway.links).toEqual([]);
+      // The subgraphs' spans are in the client's trace too.
+      for (const name of HOME_SCREEN_SUBGRAPHS) expect(only(spans.filter((s) => isServer(s, name))).spanContext().traceId).toBe(traceId);
+      expect(received.headers.length).toBeGreaterThanOrEqual(HOME_SCREEN_SUBGRAPHS.length);
+      for (const headers of received.headers) {
+        expect(headers.traceparent).toMatch(new RegExp(`^00-${traceId}-`));
+        expect(headers.tracestate).toBeUndefined();
+      }
+      // A new stack's caches are cold: its vendor calls are among these, and carry no tracestate either.
+      for (const call of spans.filter((s) => s.kind === SpanKind.CLIENT)) expect(call.spanContext().traceState).toBeUndefined();
+    } finally {
+      received.stop();
+      await trusting.close();
+    }
   });
 
   it('does not trace health checks', async () => {
@@ -131,6 +186,17 @@ describe('traces of one home screen request, across the gateway, the subgraphs a
     expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toEqual([]);
   });
 });
+
+/** The headers of every request the stack's subgraphs receive from now until `stop()`, as they came over the wire. */
+function receivedBySubgraphs(stack: Stack): { readonly headers: IncomingHttpHeaders[]; stop(): void } {
+  const headers: IncomingHttpHeaders[] = [];
+  const record = (req: IncomingMessage) => {
+    if (req.url?.startsWith('/graphql')) headers.push(req.headers);
+  };
+  const servers = stack.subgraphs.map((s) => s.http.server);
+  for (const server of servers) server.on('request', record);
+  return { headers, stop: () => servers.forEach((server) => server.off('request', record)) };
+}
 
 function isServer(span: ReadableSpan, service: string): boolean {
   return span.kind === SpanKind.SERVER && span.attributes[SpanAttributes.service] === service;

@@ -1,11 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../platform/config/ConfigError.js';
-import { createLogger } from '../../platform/log/createLogger.js';
 import { startTracing, type Tracing } from '../../platform/tracing/startTracing.js';
+import { capturingLogger } from '../harness/capturingLogger.js';
 import { operation } from '../harness/operations.js';
 import { startStack, type Stack } from '../harness/startStack.js';
 
@@ -79,17 +78,7 @@ describe('startTracing', () => {
   describe('with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
     let tracing: Tracing | undefined;
-    const lines: { level: number; msg: string }[] = [];
-    const logger = createLogger({
-      service: 'gateway',
-      level: 'info',
-      destination: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
-          done();
-        },
-      }),
-    });
+    const { lines, logger } = capturingLogger('gateway', 'info');
     beforeAll(async () => {
       receiver = await startOtlpReceiver();
     });
@@ -135,6 +124,12 @@ describe('startTracing', () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       OTEL_RESOURCE_ATTRIBUTES: 'team=mobile,broken',
       OTEL_SDK_DISABLED: 'maybe',
+      OTEL_TRACES_SAMPLER: 'sometimes',
+      OTEL_TRACES_SAMPLER_ARG: '2',
+      // A token pasted without its header name: the message must not repeat it.
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'Bearer%20s3cr3t-token',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '10s',
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'brotli',
     };
     let error: unknown;
     try {
@@ -144,9 +139,11 @@ describe('startTracing', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(Object.keys(env).length);
     for (const variable of Object.keys(env)) expect(problems.some((p) => p.startsWith(`${variable}: expected `))).toBe(true);
     expect((error as ConfigError).message).toContain('"broken" is not key=value');
+    expect((error as ConfigError).message).toContain('OTEL_EXPORTER_OTLP_TRACES_HEADERS: expected header=value pairs');
+    expect((error as ConfigError).message).not.toContain('s3cr3t');
     expectNoOpApi();
   });
 });

@@ -204,13 +204,26 @@ describe('development keeps the sandbox explorer working', () => {
   });
   afterAll(() => stack?.close());
 
-  it('serves the explorer page with the API headers but no CSP (its scripts would be blocked) and no HSTS', async () => {
+  it('serves the explorer page with the API headers, its own strict CSP (its one script by hash, nothing from another origin) and no HSTS (plain http)', async () => {
     const res = await fetch(stack.gatewayUrl, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
-    expect(await res.text()).toContain('sandbox');
+    expect(await res.text()).toContain('<title>Explorer</title>');
     for (const [name, value] of Object.entries(API_HEADERS)) expect(res.headers.get(name)).toBe(value);
-    expect(res.headers.get('content-security-policy')).toBeNull();
+    const csp = new Map(
+      (res.headers.get('content-security-policy') ?? '').split(';').map((directive): [string, string] => {
+        const [name = '', ...values] = directive.trim().split(/\s+/);
+        return [name, values.join(' ')];
+      }),
+    );
+    expect(csp.get('default-src')).toBe("'none'");
+    expect(csp.get('script-src')).toMatch(/^'sha256-[A-Za-z0-9+/]+=*'$/);
+    expect(csp.get('connect-src')).toBe("'self'");
+    expect(csp.get('frame-ancestors')).toBe("'none'");
+    expect(csp.get('base-uri')).toBe("'none'");
+    // No other origin, no wildcard, no eval (its inline styles are allowed; no inline script but its own).
+    expect(res.headers.get('content-security-policy')).not.toMatch(/https?:|\*|'unsafe-eval'/);
+    // HSTS is production's only: on a developer's http://127.0.0.1 it means nothing.
     expect(res.headers.get('strict-transport-security')).toBeNull();
   });
 

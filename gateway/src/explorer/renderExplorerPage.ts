@@ -11,6 +11,8 @@ export interface ExplorerPage {
   readonly html: Buffer;
   /** Allows the page's one inline script (by hash) and nothing from any other origin. */
   readonly contentSecurityPolicy: string;
+  /** SHA-256 of `html` (base64url): the page's version, for its ETag. */
+  readonly contentHash: string;
   /** The same page, gzip-compressed on first use (about a quarter of its 9 MB). */
   gzipped(): Promise<Buffer>;
 }
@@ -88,6 +90,7 @@ export function renderExplorerPage(options: ExplorerPageOptions): ExplorerPage {
   const page: ExplorerPage = {
     html: body,
     contentSecurityPolicy,
+    contentHash: createHash('sha256').update(body).digest('base64url'),
     gzipped: () => (compressed ??= gzipAsync(body)),
   };
   last = { key, page };
