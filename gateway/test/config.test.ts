@@ -31,6 +31,7 @@ describe('parseGatewayConfig', () => {
       introspection: true,
       explorer: true,
       metricsPort: undefined,
+      traceClientContext: 'link',
       limitMaxDepth: 10,
       limitMaxAliases: 15,
       limitMaxDirectives: 10,

@@ -13,7 +13,7 @@ const EVERYWHERE: Readonly<Record<string, string>> = {
  * Production only: a CSP that allows nothing (an API answers JSON, never a page that
  * loads anything), and HSTS (TLS terminates in front of the gateway in production; on a
  * developer's http://127.0.0.1 it would be meaningless). The explorer page, when EXPLORER
- * serves it, replaces this CSP with its own (src/explorer/withExplorer.ts), in every
+ * serves it, replaces this CSP with its own (src/explorer/explorerRoute.ts), in every
  * environment: its one inline script by hash, and nothing from any other origin.
  */
 const PRODUCTION: Readonly<Record<string, string>> = {
