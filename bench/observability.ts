@@ -6,8 +6,9 @@
  *   baseline         the code at BENCH_BASELINE_REF (default: the commit before metrics and
  *                    traces existed), checked out in a temporary git worktree
  *   metrics          this code: every metric recorded, tracing off (no OTEL_* variables)
- *   metrics+traces   this code with OTEL_EXPORTER_OTLP_ENDPOINT pointing at a loopback
- *                    OTLP receiver in this process: every span of every request exported
+ *   traces 10%       this code with OTEL_EXPORTER_OTLP_ENDPOINT pointing at a loopback OTLP
+ *                    receiver in this process, one request in ten traced (a production setting)
+ *   traces 100%      the same, every span of every request exported (the worst case)
  * Prints requests/s, p50, p99 and the stack's CPU-seconds per 1,000 requests (read from
  * /proc: the figure that holds on a noisy machine), and each against the baseline.
  */
@@ -33,7 +34,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const body = JSON.stringify({ query: operation('HomeScreen') });
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-const configs = ['baseline', 'metrics', 'metrics+traces'] as const;
+const configs = ['baseline', 'metrics', 'traces 10%', 'traces 100%'] as const;
+/** The sampler of each traced configuration: 10% is a production setting; 100% the worst case. */
+const SAMPLED: Partial<Record<(typeof configs)[number], string>> = { 'traces 10%': '0.1', 'traces 100%': '1' };
 type Config = (typeof configs)[number];
 
 interface Run {
@@ -86,7 +89,9 @@ function cpuSeconds(pid: number): number {
 async function measure(config: Config, cwd: string, otlpUrl: string): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_MODE: 'full', BENCH_VENDOR_LATENCY_MS: String(LATENCY_MS), APOLLO_TELEMETRY_DISABLED: '1' };
   for (const key of Object.keys(env)) if (key.startsWith('OTEL_')) delete env[key];
-  if (config === 'metrics+traces') Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_TRACES_SAMPLER: 'always_on' });
+  const ratio = SAMPLED[config];
+  // The gateway starts every trace (TRACE_CLIENT_CONTEXT=link), so its ratio decides for the whole request.
+  if (ratio !== undefined) Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: ratio });
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/stackProcess.ts'], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     // The stack prints one line when it is up; should it die first, say so rather than wait forever.
@@ -160,7 +165,7 @@ console.log(`\n${'metric'.padEnd(40)}${configs.map((c) => pad(c)).join('')}`);
 for (const [label, get] of rows) console.log(`${label.padEnd(40)}${configs.map((c) => pad(get(figures[c]))).join('')}`);
 const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)}%`;
 console.log('\nagainst the baseline (same run):');
-for (const config of ['metrics', 'metrics+traces'] as const) {
+for (const config of configs.filter((c) => c !== 'baseline')) {
   const f = figures[config];
   console.log(`  ${config.padEnd(15)} throughput ${pct(f.rps, figures.baseline.rps)}, CPU per request ${pct(f.cpuPer1k, figures.baseline.cpuPer1k)}`);
 }
