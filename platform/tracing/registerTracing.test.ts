@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { propagation, ProxyTracerProvider, SpanKind, trace } from '@opentelemetry/api';
+import { context, propagation, ProxyTracerProvider, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { Agent, fetch as undiciFetch, Pool } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,20 @@ describe('registerTracing', () => {
     await tracing.forceFlush();
     expect(exporter.getFinishedSpans()).toEqual([]);
     expect(recorder.received[0]!.traceparent).toBeUndefined();
+  });
+
+  it("records nothing of a request under an unsampled span, and sends that span's traceparent with the sampled flag off", async () => {
+    const unsampled = trace.wrapSpanContext({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.NONE });
+    await context.with(trace.setSpan(context.active(), unsampled), async () => {
+      const answer = await pool.current!.request({ method: 'GET', path: '/pool' });
+      await answer.body.text();
+      await (await undiciFetch(`${recorder.origin}/fetch`, { method: 'POST', body: '{}', dispatcher: agent })).text();
+      await (await fetch(`${recorder.origin}/global`)).text();
+    });
+    await tracing.forceFlush();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    // So that the subgraph or vendor follows the decision rather than starting a trace of its own.
+    expect(recorder.received.map((h) => h.traceparent)).toEqual(Array(3).fill('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00'));
   });
 
   it('refuses a second registration while one is active', () => {

@@ -1,4 +1,4 @@
-import { context, diag, DiagLogLevel, propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, isSpanContextValid, propagation, ProxyTracerProvider, trace, TraceFlags } from '@opentelemetry/api';
 import { loggingErrorHandler, setGlobalErrorHandler, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
@@ -66,8 +66,9 @@ export function registerTracing(options: TracingRegistrationOptions): TracingReg
   provider.register({ propagator: new W3CTraceContextPropagator() });
 
   // A request made outside any span (a background poll) starts no trace of its own; one made
-  // while serving a request, or inside a vendor call the kit named, is a child of it.
-  const undici = new UndiciInstrumentation({ requireParentforSpans: true });
+  // while serving a request, or inside a vendor call the kit named, is a child of it. One
+  // under an unsampled span is left to skipUnlessSampled: nothing of it would be recorded.
+  const undici = new UndiciInstrumentation({ requireParentforSpans: true, ignoreRequestHook: skipUnlessSampled });
   undici.setTracerProvider(provider);
 
   let stopped: Promise<void> | undefined;
@@ -93,4 +94,33 @@ export function registerTracing(options: TracingRegistrationOptions): TracingReg
   };
   registered = registration;
   return registration;
+}
+
+/** The request object undici's diagnostics channel hands the instrumentation (undici 5 to 7, and Node's bundled one). */
+type UndiciRequest = Parameters<NonNullable<NonNullable<ConstructorParameters<typeof UndiciInstrumentation>[0]>['ignoreRequestHook']>>[0];
+
+/**
+ * The instrumentation's ignoreRequestHook: true (skip) for a request no span of which would be
+ * recorded. With a ratio sampler that is most of them, and the instrumentation's work for each
+ * (parsing its URL and headers, a span that records nothing, three diagnostics callbacks) was
+ * measurable per request. What it must still do is done here: a request under an unsampled
+ * span carries that span's `traceparent` (sampled flag off), so the subgraph or vendor follows
+ * the decision instead of sampling a trace of its own. Outside any span nothing is sent, as
+ * requireParentforSpans would have it.
+ */
+function skipUnlessSampled(request: UndiciRequest): boolean {
+  const active = trace.getSpanContext(context.active());
+  if (active === undefined || !isSpanContextValid(active)) return true;
+  if ((active.traceFlags & TraceFlags.SAMPLED) !== 0) return false;
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  for (const [name, value] of Object.entries(headers)) addHeader(request, name, value);
+  return true;
+}
+
+/** As the instrumentation adds its own headers: the request's API differs between undici versions. */
+function addHeader(request: UndiciRequest, name: string, value: string): void {
+  if (typeof request.addHeader === 'function') request.addHeader(name, value);
+  else if (typeof request.headers === 'string') request.headers += `${name}: ${value}\r\n`;
+  else if (Array.isArray(request.headers)) request.headers.push(name, value);
 }
