@@ -1,11 +1,13 @@
 /**
  * `npm run bench:observability`: what metrics and traces cost on the home-screen query.
- * Three configurations of the same stack (bench/stackProcess.ts: sandbox, subgraphs and
+ * Configurations of the same stack (bench/stackProcess.ts: sandbox, subgraphs and
  * gateway in one process, caches and batching on), measured in one run, in interleaved
  * rounds so that a machine that gets busier halfway hurts every column alike:
  *   baseline         the code at BENCH_BASELINE_REF (default: the commit before metrics and
  *                    traces existed), checked out in a temporary git worktree
  *   metrics          this code: every metric recorded, tracing off (no OTEL_* variables)
+ *   traces 0%        this code with tracing registered (OTEL_EXPORTER_OTLP_ENDPOINT) and the
+ *                    always_off sampler: the cost paid before any span is recorded
  *   traces 10%       this code with OTEL_EXPORTER_OTLP_ENDPOINT pointing at a loopback OTLP
  *                    receiver in this process, one request in ten traced (a production setting)
  *   traces 100%      the same, every span of every request exported (the worst case)
@@ -34,9 +36,18 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const body = JSON.stringify({ query: operation('HomeScreen') });
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-const configs = ['baseline', 'metrics', 'traces 10%', 'traces 100%'] as const;
-/** The sampler of each traced configuration: 10% is a production setting; 100% the worst case. */
-const SAMPLED: Partial<Record<(typeof configs)[number], string>> = { 'traces 10%': '0.1', 'traces 100%': '1' };
+const configs = ['baseline', 'metrics', 'traces 0%', 'traces 10%', 'traces 100%'] as const;
+/**
+ * The sampler of each traced configuration: 0% is what tracing costs before any span is
+ * recorded (context propagation, spans that record nothing); 10% is a production setting;
+ * 100% the worst case.
+ */
+const SAMPLED: Partial<Record<(typeof configs)[number], readonly [sampler: string, ratio?: string]>> = {
+  // No ratio: a ratio given to a sampler that takes none is a warning on the stack's stdout, where this script reads its URL.
+  'traces 0%': ['always_off'],
+  'traces 10%': ['parentbased_traceidratio', '0.1'],
+  'traces 100%': ['parentbased_traceidratio', '1'],
+};
 type Config = (typeof configs)[number];
 
 interface Run {
@@ -89,9 +100,12 @@ function cpuSeconds(pid: number): number {
 async function measure(config: Config, cwd: string, otlpUrl: string): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_MODE: 'full', BENCH_VENDOR_LATENCY_MS: String(LATENCY_MS), APOLLO_TELEMETRY_DISABLED: '1' };
   for (const key of Object.keys(env)) if (key.startsWith('OTEL_')) delete env[key];
-  const ratio = SAMPLED[config];
+  const sampling = SAMPLED[config];
   // The gateway starts every trace (TRACE_CLIENT_CONTEXT=link), so its ratio decides for the whole request.
-  if (ratio !== undefined) Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: ratio });
+  if (sampling !== undefined) {
+    Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_TRACES_SAMPLER: sampling[0] });
+    if (sampling[1] !== undefined) env.OTEL_TRACES_SAMPLER_ARG = sampling[1];
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/stackProcess.ts'], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     // The stack prints one line when it is up; should it die first, say so rather than wait forever.
