@@ -1,0 +1,336 @@
+/**
+ * deploy/k8s, checked offline: every overlay renders (kubectl kustomize), every object is
+ * valid against the Kubernetes schemas with no unknown field, and the manifests keep what
+ * the services need: one Deployment, Service and PodDisruptionBudget per service of the
+ * registry, probes on its port, a grace period above its own, secrets in Secrets only, env
+ * names the services read, and network policies that let in only who must get in.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gatewaySettings } from '../../gateway/src/config.js';
+import type { Setting } from '../../platform/config/setting.js';
+import { envPrefix, gatewayEntry, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
+import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
+import { ingressAllowed, type PodRef } from './networkPolicy.js';
+import { hasKubectl, renderOverlay, type RenderedObject } from './renderOverlay.js';
+import { validateObject } from './validateObject.js';
+
+type Settings = Readonly<Record<string, Setting<unknown>>>;
+
+interface Workload {
+  readonly name: string;
+  /** The registry entry it runs (the gateway or a subgraph); a worker runs its subgraph's settings. */
+  readonly service: string;
+  readonly entry: string;
+  /** Its readiness path: a worker's only listener serves /metrics and /healthz. */
+  readonly readyPath: '/readyz' | '/healthz';
+  readonly graceEnv: string;
+  readonly kind: 'gateway' | 'subgraph' | 'worker';
+}
+
+interface EnvVar {
+  readonly name: string;
+  readonly value?: string;
+  readonly valueFrom?: { readonly secretKeyRef?: { readonly name: string; readonly key: string }; readonly configMapKeyRef?: unknown };
+}
+interface Container {
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly ports?: readonly { readonly name?: string; readonly containerPort: number }[];
+  readonly env?: readonly EnvVar[];
+  readonly envFrom?: readonly { readonly configMapRef?: { readonly name: string }; readonly secretRef?: { readonly name: string } }[];
+  readonly readinessProbe?: { readonly httpGet?: { readonly path: string; readonly port: number | string } };
+  readonly livenessProbe?: { readonly httpGet?: { readonly path: string; readonly port: number | string } };
+  readonly lifecycle?: { readonly preStop?: { readonly exec?: { readonly command: readonly string[] } } };
+  readonly resources?: { readonly requests?: Record<string, string>; readonly limits?: Record<string, string> };
+  readonly securityContext?: { readonly allowPrivilegeEscalation?: boolean; readonly readOnlyRootFilesystem?: boolean; readonly capabilities?: { readonly drop?: readonly string[] } };
+}
+interface PodSpec {
+  readonly containers: readonly Container[];
+  readonly terminationGracePeriodSeconds?: number;
+  readonly securityContext?: { readonly runAsNonRoot?: boolean };
+  readonly volumes?: readonly { readonly secret?: { readonly secretName: string } }[];
+}
+interface DeploymentSpec {
+  readonly template: { readonly metadata: { readonly labels: Readonly<Record<string, string>> }; readonly spec: PodSpec };
+}
+
+const overlays = [
+  { name: 'dev', namespace: 'mobile-graph-dev' },
+  { name: 'prod', namespace: 'mobile-graph' },
+] as const;
+
+const kubectl = hasKubectl();
+const skipNote = 'kubectl not found: install kubectl 1.31+ (kustomize v5.5 built in, https://kubernetes.io/docs/tasks/tools/) to check deploy/k8s';
+if (!kubectl) console.warn(`test/deploy/kubernetes.test.ts skipped: ${skipNote}`);
+
+const workloads: Workload[] = [
+  { name: gatewayEntry.name, service: gatewayEntry.name, entry: gatewayEntry.entry, readyPath: '/readyz', graceEnv: 'SHUTDOWN_GRACE_MS', kind: 'gateway' },
+  ...subgraphEntries.flatMap((s): Workload[] => {
+    const paths = subgraphPaths(s.name);
+    const graceEnv = `${envPrefix(s.name)}_SHUTDOWN_GRACE_MS`;
+    const worker = `${paths.dir}/worker/main.ts`;
+    return [
+      { name: s.name, service: s.name, entry: paths.entry, readyPath: '/readyz', graceEnv, kind: 'subgraph' },
+      // A subgraph with a worker entry point can run its workers apart: they get their own Deployment.
+      ...(existsSync(worker) ? [{ name: `${s.name}-worker`, service: s.name, entry: worker, readyPath: '/healthz' as const, graceEnv, kind: 'worker' as const }] : []),
+    ];
+  }),
+];
+
+/** Names that hold secrets, whatever a setting says about itself; a path (`_FILE`) or a plain URL is not one. */
+const secretLooking = /KEY|SECRET|TOKEN|PASSWORD|PRIVATE/;
+const urlWithCredentials = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i;
+
+const find = (objects: readonly RenderedObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+const deploymentSpec = (o: RenderedObject) => o.spec as DeploymentSpec;
+const dataOf = (o: RenderedObject | undefined) => (o?.data ?? {}) as Readonly<Record<string, string>>;
+const labelsMatch = (selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>) =>
+  selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/** The value a container gets for `name`: its own env, else its ConfigMaps (Secrets are not read here). */
+function plainEnv(objects: readonly RenderedObject[], c: Container, name: string): string | undefined {
+  const direct = c.env?.find((e) => e.name === name);
+  if (direct?.value !== undefined) return direct.value;
+  for (const from of c.envFrom ?? []) {
+    if (from.configMapRef === undefined) continue;
+    const value = dataOf(find(objects, 'ConfigMap', from.configMapRef.name))[name];
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** Every variable a container is given, with where from; the keys of a Secret not rendered here are unknown. */
+function envNames(objects: readonly RenderedObject[], c: Container): string[] {
+  const names = (c.env ?? []).map((e) => e.name);
+  for (const from of c.envFrom ?? []) {
+    if (from.configMapRef !== undefined) names.push(...Object.keys(dataOf(find(objects, 'ConfigMap', from.configMapRef.name))));
+    if (from.secretRef !== undefined) names.push(...Object.keys(dataOf(find(objects, 'Secret', from.secretRef.name))));
+  }
+  return names;
+}
+
+const portNumber = (c: Container, port: number | string | undefined) => (typeof port === 'number' ? port : c.ports?.find((p) => p.name === port)?.containerPort);
+
+function decodeSecret(value: string): string {
+  const text = Buffer.from(value.replace(/\n/g, ''), 'base64').toString('utf8');
+  // Signing secrets are `whsec_` + base64 of the secret itself.
+  return text.startsWith('whsec_') ? `${text} ${Buffer.from(text.slice(6), 'base64').toString('utf8')}` : text;
+}
+
+describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` — skipped: ${skipNote}`}`, () => {
+  const rendered = new Map<string, RenderedObject[]>();
+  const settingsOf = new Map<string, Settings>();
+
+  beforeAll(async () => {
+    for (const overlay of overlays) rendered.set(overlay.name, renderOverlay(`deploy/k8s/overlays/${overlay.name}`));
+    settingsOf.set(gatewayEntry.name, gatewaySettings);
+    for (const module of await loadSubgraphModules()) settingsOf.set(module.name, module.settings);
+  });
+
+  it('the strict check refuses a misspelled field and a wrong type that the cluster would drop or refuse', () => {
+    const gateway = structuredClone(find(rendered.get('prod')!, 'Deployment', 'gateway')!) as RenderedObject & { spec: { replicas: unknown; template: { spec: { containers: Record<string, unknown>[] } } } };
+    const container = gateway.spec.template.spec.containers[0]!;
+    container.readinessProbes = container.readinessProbe;
+    delete container.readinessProbe;
+    expect(validateObject(gateway)).toEqual(['Deployment/gateway: unknown field /spec/template/spec/containers/0/readinessProbes']);
+    gateway.spec.replicas = 'two';
+    expect(validateObject(gateway)).toContainEqual(expect.stringContaining('spec/replicas must be integer'));
+  });
+
+  describe.each(overlays)('overlay $name', ({ name: overlay, namespace }) => {
+    const objects = () => rendered.get(overlay)!;
+    const deployment = (name: string) => {
+      const found = find(objects(), 'Deployment', name);
+      if (found === undefined) throw new Error(`${overlay}: no Deployment "${name}"`);
+      return { object: found, spec: deploymentSpec(found), container: deploymentSpec(found).template.spec.containers[0]! };
+    };
+
+    it('renders, and every object is valid against the Kubernetes schemas with no unknown field', () => {
+      expect(objects().length).toBeGreaterThan(0);
+      expect(objects().flatMap(validateObject)).toEqual([]);
+      expect(objects().filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === namespace)).toBe(true);
+    });
+
+    it.each(workloads)('$name: Deployment, Service and PodDisruptionBudget, probes on its port, its entry point in the one image', (w) => {
+      const { spec, container: c } = deployment(w.name);
+      const labels = spec.template.metadata.labels;
+      expect(c.command).toEqual(['node', '--import', 'tsx', w.entry]);
+      const images = new Set(objects().filter((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/part-of'] === 'mobile-graph').map((o) => deploymentSpec(o).template.spec.containers[0]!.image));
+      expect([...images]).toEqual([c.image]);
+
+      const registryPort = w.kind === 'gateway' ? gatewayEntry.port : w.kind === 'subgraph' ? subgraphEntries.find((s) => s.name === w.name)!.port : Number(plainEnv(objects(), c, 'METRICS_PORT'));
+      expect(registryPort, `${w.name}: the port its probes and Service use`).toBeGreaterThan(0);
+      expect(c.readinessProbe?.httpGet?.path).toBe(w.readyPath);
+      expect(c.livenessProbe?.httpGet?.path).toBe('/healthz');
+      expect(portNumber(c, c.readinessProbe?.httpGet?.port)).toBe(registryPort);
+      expect(portNumber(c, c.livenessProbe?.httpGet?.port)).toBe(registryPort);
+
+      const service = find(objects(), 'Service', w.name);
+      expect(service, `${overlay}: Service ${w.name}`).toBeDefined();
+      const serviceSpec = service!.spec as { selector: Record<string, string>; ports: { port: number; targetPort: number | string }[] };
+      expect(labelsMatch(serviceSpec.selector, labels)).toBe(true);
+      expect(serviceSpec.ports.map((p) => portNumber(c, p.targetPort))).toContain(registryPort);
+
+      const pdbs = objects().filter((o) => o.kind === 'PodDisruptionBudget' && labelsMatch((o.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels, labels));
+      expect(pdbs.map((p) => p.metadata.name)).toEqual([w.name]);
+    });
+
+    it.each(workloads)('$name: production mode, non-root, read-only root, requests and limits, grace above its own', (w) => {
+      const { spec, container: c } = deployment(w.name);
+      expect(c.env?.find((e) => e.name === 'NODE_ENV')?.value).toBe('production');
+      expect(spec.template.spec.securityContext?.runAsNonRoot).toBe(true);
+      expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      for (const resource of ['cpu', 'memory']) {
+        expect(c.resources?.requests?.[resource], `${w.name} requests.${resource}`).toBeDefined();
+        expect(c.resources?.limits?.[resource], `${w.name} limits.${resource}`).toBeDefined();
+      }
+      const sleep = c.lifecycle?.preStop?.exec?.command;
+      expect(sleep?.[0]).toBe('sleep');
+      const graceSetting = Object.values(settingsOf.get(w.service)!).find((s) => s.env === w.graceEnv)!;
+      const parsed = graceSetting.parse(plainEnv(objects(), c, w.graceEnv));
+      if (!parsed.ok) throw new Error(`${w.name}: ${w.graceEnv} is not valid (${parsed.expected})`);
+      expect((spec.template.spec.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan((parsed.value as number) + Number(sleep?.[1]) * 1000);
+    });
+
+    it.each(workloads)('$name: every variable it is given is one its service reads, and every secret comes from a Secret', (w) => {
+      const { container: c } = deployment(w.name);
+      const settings = Object.values(settingsOf.get(w.service)!);
+      const known = new Set(settings.map((s) => s.env));
+      expect(envNames(objects(), c).filter((n) => !known.has(n))).toEqual([]);
+      // Each plain value as its service parses it at start-up (secrets are not rendered in prod).
+      const plain: Record<string, string> = {};
+      for (const n of envNames(objects(), c)) {
+        const value = plainEnv(objects(), c, n);
+        if (value !== undefined) plain[n] = value;
+      }
+      const refused = settings.flatMap((s) => {
+        if (plain[s.env] === undefined) return [];
+        const parsed = s.parse(plain[s.env], plain);
+        return parsed.ok ? [] : [`${s.env}=${plain[s.env]}: expected ${parsed.expected}`];
+      });
+      expect(refused).toEqual([]);
+      const secretSettings = new Set(settings.filter((s) => s.secret).map((s) => s.env));
+      for (const e of c.env ?? []) {
+        if (e.value === undefined) continue;
+        expect(secretSettings.has(e.name) || (secretLooking.test(e.name) && !/_(FILE|URL)$/.test(e.name)), `${w.name}: ${e.name} set inline`).toBe(false);
+      }
+      if (overlay === 'dev') {
+        // Every Secret is rendered in dev: what production requires must be there, from somewhere.
+        const given = new Set(envNames(objects(), c));
+        const required = settings.filter((s) => s.defaultText?.includes('required when NODE_ENV=production') || s.defaultText === undefined).map((s) => s.env);
+        expect(required.filter((n) => !given.has(n))).toEqual([]);
+      }
+    });
+
+    it('no ConfigMap holds a secret: no secret-looking key, no setting marked secret, no URL with credentials', () => {
+      const secretSettings = new Set([...settingsOf.values()].flatMap((s) => Object.values(s)).filter((s) => s.secret).map((s) => s.env));
+      const problems = objects()
+        .filter((o) => o.kind === 'ConfigMap')
+        .flatMap((o) =>
+          Object.entries(dataOf(o)).flatMap(([key, value]) => {
+            const found: string[] = [];
+            if (secretSettings.has(key)) found.push(`${o.metadata.name}: ${key} is a secret setting`);
+            if (/^(DATABASE_URL|REDIS_URL)$/.test(key)) found.push(`${o.metadata.name}: ${key} carries credentials`);
+            if (secretLooking.test(key) && !/_(FILE|URL)$/.test(key)) found.push(`${o.metadata.name}: ${key} looks like a secret`);
+            if (urlWithCredentials.test(value)) found.push(`${o.metadata.name}: ${key} is a URL with credentials`);
+            return found;
+          }),
+        );
+      expect(problems).toEqual([]);
+    });
+
+    it('Secrets: only placeholders in dev, none at all in prod (they exist in the cluster, listed in deploy/k8s/README.md)', () => {
+      const secrets = objects().filter((o) => o.kind === 'Secret');
+      if (overlay === 'prod') {
+        expect(secrets).toEqual([]);
+        const readme = readFileSync('deploy/k8s/README.md', 'utf8');
+        const devSecrets = rendered.get('dev')!.filter((o) => o.kind === 'Secret');
+        const referenced = new Set<string>();
+        for (const d of objects().filter((o) => o.kind === 'Deployment')) {
+          const pod = deploymentSpec(d).template.spec;
+          for (const c of pod.containers) {
+            for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.name);
+            for (const f of c.envFrom ?? []) if (f.secretRef) referenced.add(f.secretRef.name);
+          }
+          for (const v of pod.volumes ?? []) if (v.secret) referenced.add(v.secret.secretName);
+        }
+        const undocumented: string[] = [];
+        for (const name of referenced) {
+          if (!readme.includes(`\`${name}\``)) undocumented.push(name);
+          // Its keys: those the dev overlay generates for the same Secret.
+          const dev = devSecrets.find((s) => s.metadata.name.replace(/-[a-z0-9]{10}$/, '') === name);
+          for (const key of Object.keys(dataOf(dev))) if (!readme.includes(`\`${key}\``)) undocumented.push(`${name}/${key}`);
+        }
+        expect(undocumented).toEqual([]);
+        return;
+      }
+      expect(secrets.length).toBeGreaterThan(0);
+      const real = secrets.flatMap((s) =>
+        Object.entries(dataOf(s))
+          .filter(([, value]) => {
+            const text = decodeSecret(value);
+            return !/placeholder/i.test(text) && !(/^[a-z]+:\/\//.test(text) && !urlWithCredentials.test(text));
+          })
+          .map(([key]) => `${s.metadata.name}/${key}`),
+      );
+      expect(real).toEqual([]);
+    });
+
+    it('network policies: only the gateway, the producers of events, the vendor\'s webhooks and Prometheus get in', () => {
+      const pod = (name: string): PodRef => ({ namespace, labels: deploymentSpec(find(objects(), 'Deployment', name)!).template.metadata.labels });
+      const ingressController: PodRef = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+      const prometheus: PodRef = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+      const strangerHere: PodRef = { namespace, labels: { 'app.kubernetes.io/name': 'debug' } };
+      const strangerElsewhere: PodRef = { namespace: 'default', labels: { 'app.kubernetes.io/name': 'gateway' } };
+      // In dev the payment vendor is the sandbox, in the cluster.
+      const sandbox = find(objects(), 'Deployment', 'sandbox');
+      const vendors: Record<string, PodRef> = sandbox ? { 'ingress-nginx': ingressController, sandbox: pod('sandbox') } : { 'ingress-nginx': ingressController };
+      const sources: Record<string, PodRef> = {
+        ...Object.fromEntries(workloads.map((w) => [w.name, pod(w.name)])),
+        ...vendors,
+        prometheus,
+        'stranger-here': strangerHere,
+        'stranger-elsewhere': strangerElsewhere,
+      };
+      const allowedTo = (to: string, port: number) => Object.keys(sources).filter((from) => ingressAllowed(objects(), sources[from]!, pod(to), port)).sort();
+
+      expect(allowedTo('gateway', gatewayEntry.port)).toEqual(['ingress-nginx']);
+      expect(allowedTo('gateway', Number(plainEnv(objects(), deployment('gateway').container, 'METRICS_PORT')))).toEqual(['prometheus']);
+      for (const s of subgraphEntries) {
+        const producers = subgraphEntries.filter((p) => p.emitsTo === s.name && s.eventsPath !== undefined).flatMap((p) => workloads.filter((w) => w.service === p.name).map((w) => w.name));
+        const expected = ['gateway', 'prometheus', ...producers, ...(s.webhookPath !== undefined ? Object.keys(vendors) : [])].sort();
+        expect(allowedTo(s.name, s.port), `who reaches ${s.name}:${s.port}`).toEqual(expected);
+      }
+      for (const w of workloads.filter((x) => x.kind === 'worker')) {
+        expect(allowedTo(w.name, Number(plainEnv(objects(), deployment(w.name).container, 'METRICS_PORT')))).toEqual(['prometheus']);
+      }
+    });
+
+    it('the public Ingress routes /graphql to the gateway and each webhook path to its subgraph, nothing else', () => {
+      interface IngressSpec {
+        tls?: unknown[];
+        rules: { http: { paths: { path: string; pathType: string; backend: { service: { name: string } } }[] } }[];
+      }
+      const routes = objects()
+        .filter((o) => o.kind === 'Ingress')
+        .flatMap((o) => {
+          const spec = o.spec as IngressSpec;
+          expect(spec.tls?.length, `${o.metadata.name}: TLS at the ingress`).toBeGreaterThan(0);
+          return spec.rules.flatMap((r) => r.http.paths.map((p) => `${p.backend.service.name} ${p.pathType} ${p.path}`));
+        })
+        .sort();
+      const expected = [`gateway Exact /graphql`, ...subgraphEntries.filter((s) => s.webhookPath !== undefined).map((s) => `${s.name} Exact ${s.webhookPath!}`)].sort();
+      expect(routes).toEqual(expected);
+    });
+
+    it('the gateway scales on an autoscaling/v2 HorizontalPodAutoscaler', () => {
+      const hpas = objects().filter((o) => o.kind === 'HorizontalPodAutoscaler');
+      // The autoscaler owns the count: replicas in the Deployment would be reset by every apply.
+      expect((deployment('gateway').object.spec as { replicas?: number }).replicas).toBeUndefined();
+      expect(hpas.map((h) => [h.apiVersion, (h.spec as { scaleTargetRef: { kind: string; name: string } }).scaleTargetRef])).toEqual([
+        ['autoscaling/v2', { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gateway' }],
+      ]);
+    });
+  });
+});
