@@ -106,6 +106,47 @@ for (const k of kinds) {
     // A polling interval far longer than the test's wait: only a refetch or a wake-up can pass.
     const LONG_POLL_S = 120;
 
+    it('a handler that outlives stop finishes after the database closed: no unhandled rejection, and its job stays to run again', async () => {
+      const own = await openDb();
+      const queue = createJobQueue(own, { schema: `${own.schema}_q`, maintenanceIntervalSeconds: 1, logger });
+      await queue.start();
+      await queue.createQueue('slow', policy);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let started = false;
+      await queue.work('slow', { batchSize: 1, pollingIntervalSeconds: 0.5 }, async () => {
+        started = true;
+        await released;
+      });
+      await queue.send('slow', {});
+      await eventually(() => started, 'the handler to start');
+      // Stop gives up waiting at once; the owner closes the database, as every runtime does next.
+      await queue.stop({ timeoutMs: 1 });
+      await own.close();
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        release();
+        // pg-boss's completion is fire-and-forget: give it a few turns of the event loop to fail, as it did.
+        for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+      // Its job was never completed: pg-boss's stop marked it for retry (or it is still active, to
+      // expire), so it runs again. (An embedded database in memory is gone once closed: nothing to read.)
+      if (k.kind === 'postgres') {
+        const reopened = await createDatabase({ url: k.url, dataDir: 'memory://', schema: own.schema, logger });
+        try {
+          const { rows } = await reopened.query<{ state: string }>(`SELECT state FROM ${own.schema}_q.job WHERE name = 'slow'`);
+          expect(rows.map((r) => r.state)).toEqual([expect.stringMatching(/^(retry|active)$/)]);
+        } finally {
+          await reopened.close();
+        }
+      }
+    });
+
     it('takes the next batch at once after a full one, not a polling interval later', async () => {
       const queue = await newQueue(`${db.schema}_q_full`);
       await queue.createQueue('backlog', policy);

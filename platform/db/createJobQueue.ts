@@ -53,9 +53,19 @@ export function createJobQueue(db: Database, options: JobQueueOptions): JobQueue
   // pg-boss fires its completion queries without awaiting them; `stop` waits for these so
   // that the owner can close the Database right after.
   const pending = new Set<Promise<unknown>>();
+  // Set once `stop` has waited all it may. A handler still running then (a busy machine, a
+  // slow job) completes or fails its jobs after the owner closed the Database: pg-boss does not
+  // await that query, so its failure would be an unhandled rejection. It is answered as what it
+  // is, nothing affected: the jobs stay active, expire and run again on a live worker.
+  let stopped = false;
+  const afterStop = { rows: [{ count: 0 }], rowCount: 0 };
   const boss = new PgBoss({
     db: {
       executeSql: (text, values) => {
+        if (stopped) {
+          logger.info('a job finished after the queue stopped: it will expire and run again');
+          return Promise.resolve(afterStop);
+        }
         const p = db.query(text, values);
         pending.add(p);
         void p.finally(() => pending.delete(p)).catch(() => undefined);
@@ -128,6 +138,7 @@ export function createJobQueue(db: Database, options: JobQueueOptions): JobQueue
       const deadline = Date.now() + stopOptions.timeoutMs;
       await boss.stop({ graceful: true, wait: true, close: false, timeout: stopOptions.timeoutMs });
       while (pending.size > 0 && Date.now() < deadline) await Promise.race([Promise.allSettled([...pending]), sleep(deadline - Date.now())]);
+      stopped = true;
     },
   };
 }
