@@ -1,39 +1,10 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import { ConfigError } from '../config/ConfigError.js';
 import { capturingLogger } from '../../test/harness/capturingLogger.js';
+import { spansOf, startOtlpReceiver } from '../../test/harness/otlpReceiver.js';
+import { thrownBy } from '../../test/harness/thrownBy.js';
 import { startTracing } from './startTracing.js';
-
-interface Export {
-  readonly headers: IncomingHttpHeaders;
-  /** The span names it carried. */
-  readonly spans: string[];
-}
-
-/** A stand-in collector: answers `status` to every export, and keeps what each one carried. */
-async function startCollector(status: number): Promise<{ url: string; exports: Export[]; close(): Promise<void> }> {
-  const exports: Export[] = [];
-  const collector = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-      const parsed = JSON.parse(body.toString()) as { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] };
-      exports.push({ headers: req.headers, spans: parsed.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name))) });
-      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
-    exports,
-    close: () => new Promise<void>((resolve) => collector.close(() => resolve())),
-  };
-}
 
 async function until(done: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -64,7 +35,7 @@ describe('startTracing', () => {
     vi.stubEnv('OTEL_TRACES_SAMPLER', 'always_off');
     vi.stubEnv('OTEL_EXPORTER_OTLP_COMPRESSION', 'none');
     vi.stubEnv('OTEL_EXPORTER_OTLP_TIMEOUT', '1');
-    const collector = await startCollector(200);
+    const collector = await startOtlpReceiver(200);
     const { lines, logger } = capturingLogger('catalog', 'info');
     try {
       const tracing = startTracing({
@@ -85,7 +56,7 @@ describe('startTracing', () => {
       await collector.close();
     }
 
-    expect(collector.exports.flatMap((e) => e.spans)).toEqual(['sampled']);
+    expect(collector.exports.flatMap((e) => spansOf(e).map((span) => span.name))).toEqual(['sampled']);
     for (const { headers } of collector.exports) {
       expect(headers).toMatchObject({ authorization: 'Bearer s3cr3t-token', 'x-team': 'web', 'content-encoding': 'gzip' });
     }
@@ -95,7 +66,7 @@ describe('startTracing', () => {
   });
 
   it('records nothing with OTEL_TRACES_SAMPLER=always_off in `env`', async () => {
-    const collector = await startCollector(200);
+    const collector = await startOtlpReceiver(200);
     let recording: boolean;
     try {
       const tracing = startTracing({ service: 'catalog', env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_TRACES_SAMPLER: 'always_off' } });
@@ -111,12 +82,9 @@ describe('startTracing', () => {
   });
 
   it('refuses malformed headers without echoing them, and registers nothing', () => {
-    let error: unknown;
-    try {
-      startTracing({ service: 'catalog', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer s3cr3t,Bearer%20s3cr3t' } });
-    } catch (err) {
-      error = err;
-    }
+    const error = thrownBy(() =>
+      startTracing({ service: 'catalog', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer s3cr3t,Bearer%20s3cr3t' } }),
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain('OTEL_EXPORTER_OTLP_HEADERS: expected');
     expect((error as ConfigError).message).toContain('entry 2 is not name=value');
@@ -126,7 +94,7 @@ describe('startTracing', () => {
 
   it('logs a collector that refuses spans once, not once per batch, and still stops cleanly', async () => {
     vi.stubEnv('OTEL_BSP_SCHEDULE_DELAY', '20');
-    const collector = await startCollector(400);
+    const collector = await startOtlpReceiver(400);
     const { lines, logger } = capturingLogger('catalog', 'info');
     const tracing = startTracing({ service: 'catalog', env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }, logger });
     try {

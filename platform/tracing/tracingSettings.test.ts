@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/ConfigError.js';
 import { parseTracingConfig } from './tracingSettings.js';
+import { thrownBy } from '../../test/harness/thrownBy.js';
 
 const parse = (env: Record<string, string>) => parseTracingConfig('catalog', env);
 
@@ -88,12 +89,7 @@ describe('parseTracingConfig', () => {
     ['a line break', 'authorization=Zq9%0D%0Ab'],
     ['a character outside latin-1', 'authorization=Zq9%E2%82%AC'],
   ])('refuses OTEL_EXPORTER_OTLP_HEADERS with %s, naming the entry but never its text', (_case, entry) => {
-    let error: unknown;
-    try {
-      parse({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_HEADERS: `x-key=s3cr3t,${entry}` });
-    } catch (err) {
-      error = err;
-    }
+    const error = thrownBy(() => parse({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_HEADERS: `x-key=s3cr3t,${entry}` }));
     expect(error).toBeInstanceOf(ConfigError);
     const [problem] = (error as ConfigError).problems;
     expect(problem).toMatch(/^OTEL_EXPORTER_OTLP_TRACES_HEADERS: expected header=value pairs .*: entry 2 .*, got a value \(hidden\)$/);
@@ -132,12 +128,7 @@ describe('parseTracingConfig', () => {
       OTEL_EXPORTER_OTLP_TIMEOUT: '-1',
       OTEL_EXPORTER_OTLP_COMPRESSION: 'zip',
     };
-    let error: unknown;
-    try {
-      parse(env);
-    } catch (err) {
-      error = err;
-    }
+    const error = thrownBy(() => parse(env));
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual(expect.arrayContaining(Object.keys(env)));

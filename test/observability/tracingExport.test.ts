@@ -1,12 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../platform/config/ConfigError.js';
 import { startTracing, type Tracing } from '../../platform/tracing/startTracing.js';
 import { capturingLogger } from '../harness/capturingLogger.js';
 import { operation } from '../harness/operations.js';
+import { spansOf, startOtlpReceiver, type OtlpJsonSpan, type OtlpReceiver } from '../harness/otlpReceiver.js';
 import { startStack, type Stack } from '../harness/startStack.js';
+import { thrownBy } from '../harness/thrownBy.js';
 
 /*
  * startTracing as the entry points call it, against one stack. In this order on purpose: the
@@ -21,41 +21,6 @@ function expectNoOpApi(): void {
   expect((provider as ProxyTracerProvider).getDelegateTracer('probe')).toBeUndefined();
   expect(trace.getTracer('probe').startSpan('probe').isRecording()).toBe(false);
   expect(propagation.fields()).toEqual([]);
-}
-
-interface OtlpJsonSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes?: { key: string; value: { stringValue?: string; intValue?: string | number } }[];
-}
-interface OtlpJsonExport {
-  resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: OtlpJsonSpan[] }[] }[];
-}
-
-/** A stand-in OpenTelemetry collector: records every OTLP/HTTP export it is sent. */
-async function startOtlpReceiver(): Promise<{ url: string; exports: OtlpJsonExport[]; paths: string[]; close(): Promise<void> }> {
-  const exports: OtlpJsonExport[] = [];
-  const paths: string[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      paths.push(`${req.method ?? ''} ${req.url ?? ''} ${req.headers['content-type'] ?? ''}`);
-      if (req.method === 'POST' && req.url === '/v1/traces') exports.push(JSON.parse(Buffer.concat(chunks).toString()) as OtlpJsonExport);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    exports,
-    paths,
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
-  };
 }
 
 describe('startTracing', () => {
@@ -76,7 +41,7 @@ describe('startTracing', () => {
   });
 
   describe('with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
-    let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+    let receiver: OtlpReceiver;
     let tracing: Tracing | undefined;
     const { lines, logger } = capturingLogger('gateway', 'info');
     beforeAll(async () => {
@@ -99,13 +64,14 @@ describe('startTracing', () => {
       tracing = undefined;
       expectNoOpApi();
 
-      expect(receiver.paths.every((p) => p === 'POST /v1/traces application/json')).toBe(true);
-      const resources = receiver.exports.flatMap((e) => e.resourceSpans);
+      const paths = receiver.exports.map((e) => `${e.method} ${e.url} ${e.headers['content-type'] ?? ''}`);
+      expect(paths.every((p) => p === 'POST /v1/traces application/json')).toBe(true);
+      const resources = receiver.exports.flatMap((e) => e.body.resourceSpans);
       expect(resources.length).toBeGreaterThan(0);
       const attributes = Object.fromEntries(resources[0]!.resource.attributes.map((a) => [a.key, a.value.stringValue]));
       expect(attributes).toMatchObject({ 'service.name': 'gateway', 'deployment.environment.name': 'test', team: 'mobile,web' });
 
-      const spans = resources.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+      const spans = receiver.exports.flatMap(spansOf);
       const attr = (s: OtlpJsonSpan, key: string) => s.attributes?.find((a) => a.key === key)?.value.stringValue;
       const servers = spans.filter((s) => s.name === 'POST /graphql' && attr(s, 'app.request_id') === 'otlp-1');
       expect(servers.map((s) => attr(s, 'app.service')).sort()).toEqual(['accounts', 'catalog', 'gateway', 'reviews']);
@@ -131,12 +97,7 @@ describe('startTracing', () => {
       OTEL_EXPORTER_OTLP_TIMEOUT: '10s',
       OTEL_EXPORTER_OTLP_COMPRESSION: 'brotli',
     };
-    let error: unknown;
-    try {
-      startTracing({ service: 'gateway', env });
-    } catch (err) {
-      error = err;
-    }
+    const error = thrownBy(() => startTracing({ service: 'gateway', env }));
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems).toHaveLength(Object.keys(env).length);
