@@ -75,13 +75,21 @@ interface ComposeService {
   readonly depends_on?: unknown;
 }
 
+/** docker-compose.yml's services; throws the problem to report when it does not parse. */
+function composeServices(compose: string): Record<string, ComposeService> {
+  try {
+    return (parseYaml(compose, { merge: true }) as { services?: Record<string, ComposeService> } | null)?.services ?? {};
+  } catch (err) {
+    throw new Error(`${COMPOSE}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+
 function checkCompose({ subgraphs, vendors, compose }: WiringInput): string[] {
   let services: Record<string, ComposeService>;
   try {
-    const doc = parseYaml(compose, { merge: true }) as { services?: Record<string, ComposeService> } | null;
-    services = doc?.services ?? {};
+    services = composeServices(compose);
   } catch (err) {
-    return [`${COMPOSE}: not valid YAML (${(err as Error).message.split('\n')[0]})`];
+    return [(err as Error).message];
   }
   const problems: string[] = [];
   const registered = new Map(subgraphs.map((s) => [s.name, s]));
@@ -224,9 +232,9 @@ export function checkScrapeConfig({ subgraphs, compose, prometheus }: ScrapeConf
   let services: Record<string, ComposeService>;
   let jobs: Map<string, string[]>;
   try {
-    services = (parseYaml(compose, { merge: true }) as { services?: Record<string, ComposeService> } | null)?.services ?? {};
+    services = composeServices(compose);
   } catch (err) {
-    return [`${COMPOSE}: not valid YAML (${(err as Error).message.split('\n')[0]})`];
+    return [(err as Error).message];
   }
   try {
     jobs = scrapeJobs(prometheus);
