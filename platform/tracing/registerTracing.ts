@@ -7,6 +7,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Logger } from '../log/createLogger.js';
 import { createSampler } from './createSampler.js';
 import { diagToLogger } from './diagToLogger.js';
+import { isTracingRegistered, setTracingRegistered } from './tracingRegistered.js';
 
 export interface TracingRegistrationOptions {
   /** `service.name` of every span of this process. */
@@ -30,8 +31,6 @@ export interface TracingRegistration {
   shutdown(): Promise<void>;
 }
 
-let registered: TracingRegistration | undefined;
-
 /**
  * Makes this process trace through the OpenTelemetry API: a NodeTracerProvider over
  * `spanProcessors` with `sampler`, AsyncLocalStorage context, the W3C trace-context
@@ -42,7 +41,7 @@ let registered: TracingRegistration | undefined;
  * tests call this with an in-memory exporter.
  */
 export function registerTracing(options: TracingRegistrationOptions): TracingRegistration {
-  if (registered !== undefined) throw new Error('tracing is already registered in this process: shut it down first');
+  if (isTracingRegistered()) throw new Error('tracing is already registered in this process: shut it down first');
   const current = trace.getTracerProvider();
   if (!(current instanceof ProxyTracerProvider) || current.getDelegateTracer('probe') !== undefined) {
     throw new Error('another OpenTelemetry tracer provider is already registered in this process');
@@ -84,7 +83,7 @@ export function registerTracing(options: TracingRegistrationOptions): TracingReg
         diag.disable();
         setGlobalErrorHandler(loggingErrorHandler());
       }
-      registered = undefined;
+      setTracingRegistered(false);
     }
   };
   const registration: TracingRegistration = {
@@ -92,7 +91,7 @@ export function registerTracing(options: TracingRegistrationOptions): TracingReg
     forceFlush: () => provider.forceFlush(),
     shutdown: () => (stopped ??= stop()),
   };
-  registered = registration;
+  setTracingRegistered(true);
   return registration;
 }
 

@@ -14,6 +14,7 @@ import {
 } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
 import { SpanAttributes } from './attributes.js';
+import { isTracingRegistered } from './tracingRegistered.js';
 
 /**
  * What a caller's `traceparent` makes of the SERVER span:
@@ -40,9 +41,9 @@ export interface ServerRequestTracer {
 }
 
 /**
- * SERVER spans for one route of one service. With no tracer provider registered the API's
- * tracer is a no-op: its span carries no valid context, and `handle` runs as it is (no
- * attributes, no context switch, no listener).
+ * SERVER spans for one route of one service. Until registerTracing runs, `handle` runs as it
+ * is (no span, no attributes, no context switch, no listener); likewise when the registered
+ * provider hands back a span with no valid context.
  */
 export function serverRequestTracer(options: { readonly service: string; readonly route: string; readonly traceContext?: TraceContextMode }): ServerRequestTracer {
   const mode = options.traceContext ?? 'continue';
@@ -61,6 +62,8 @@ export function serverRequestTracer(options: { readonly service: string; readonl
 
   return {
     trace(req, res, requestId, handle) {
+      // Off (the default), a request pays for nothing here: no propagator call, no no-op span.
+      if (!isTracingRegistered()) return handle();
       const caller = callerSpanContext(req.headers);
       const continued = mode === 'continue' && caller !== undefined;
       // Only what came over the wire is a parent: never a span that happened to be active when the server started.
