@@ -43,7 +43,10 @@ let gateway: ReturnType<typeof createGateway>;
 try {
   // The explorer's ready-made operations: what the app builds send.
   const examples = config.explorer ? loadExplorerExamples(config.persistedQueryManifest, process.cwd()) : [];
-  gateway = createGateway({ config, supergraphSdl, logger, persistedQueryManifest, examples, metrics, knownOperations: manifestOperationNames(config.persistedQueryManifest, process.cwd()) });
+  // The app builds' names label the metrics; the safelist's manifest or the examples (every
+  // readable build's operations) already bring them, so the manifests are read for them alone only otherwise.
+  const knownOperations = persistedQueryManifest || config.explorer ? [] : manifestOperationNames(config.persistedQueryManifest, process.cwd());
+  gateway = createGateway({ config, supergraphSdl, logger, persistedQueryManifest, examples, metrics, knownOperations });
   await gateway.start();
 } catch (err) {
   // A supergraph the planner rejects, or SUBGRAPH_URLS naming a subgraph it does not have.
