@@ -162,8 +162,8 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
     async function invoke(input: I, ctx: CallContext, span: Span): Promise<O> {
       let startedAt = 0;
       let left = false;
-      let judged = false;
-      let deadlineFired = false;
+      // Set when the deadline aborts a call given at least half the vendor's budget: an SLA miss.
+      let slaMissAtDeadline = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let onCallerAbort: (() => void) | undefined;
       let outcome: VendorCallOutcome = 'network';
@@ -193,12 +193,12 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
           throw err instanceof VendorError ? err : fail('rejected', opName, `could not build the request: ${String(err)}`, { cause: err });
         }
 
-        judged = callBudgetMs * 2 >= deadlineMs;
+        const judged = callBudgetMs * 2 >= deadlineMs;
         const deadlineAt = now() + callBudgetMs;
         const controller = new AbortController();
         startedAt = performance.now();
         timer = setTimeout(() => {
-          deadlineFired = true;
+          slaMissAtDeadline = judged;
           controller.abort(new Error(`deadline of ${callBudgetMs} ms exceeded`));
         }, callBudgetMs);
         onCallerAbort = () => controller.abort(new Error('cancelled by the caller'));
@@ -247,7 +247,7 @@ export function createVendorClient(options: VendorClientOptions, internals: Vend
         if (onCallerAbort) ctx.signal?.removeEventListener('abort', onCallerAbort);
         if (left && outcome !== 'cancelled') {
           const elapsedMs = performance.now() - startedAt;
-          metrics.finished(outcome, elapsedMs / 1000, elapsedMs >= deadlineMs || (deadlineFired && judged));
+          metrics.finished(outcome, elapsedMs / 1000, elapsedMs >= deadlineMs || slaMissAtDeadline);
         } else {
           metrics.refused(outcome);
         }
