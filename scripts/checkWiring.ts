@@ -237,7 +237,7 @@ export function checkScrapeConfig({ subgraphs, compose, prometheus }: ScrapeConf
     return [(err as Error).message];
   }
   try {
-    jobs = scrapeJobs(prometheus);
+    jobs = new Map(scrapeJobsOf(parseYaml(prometheus)).map((job) => [job.name, job.targets]));
   } catch (err) {
     return [`${PROMETHEUS}: ${(err as Error).message.split('\n')[0]}`];
   }
@@ -269,15 +269,14 @@ export function checkScrapeConfig({ subgraphs, compose, prometheus }: ScrapeConf
   return problems;
 }
 
-/** `scrape_configs` as job name → its static targets. */
-function scrapeJobs(prometheus: string): Map<string, string[]> {
-  const configs = (parseYaml(prometheus) as { scrape_configs?: unknown } | null)?.scrape_configs;
+/** A parsed Prometheus config's `scrape_configs`: each job's name and static targets, in the file's order. */
+export function scrapeJobsOf(config: unknown): { name: string; targets: string[] }[] {
+  const configs = (config as { scrape_configs?: unknown } | null)?.scrape_configs;
   if (!Array.isArray(configs)) throw new Error('has no scrape_configs list');
-  const jobs = new Map<string, string[]>();
-  for (const config of configs as { job_name?: unknown; static_configs?: { targets?: unknown[] }[] }[]) {
-    jobs.set(String(config.job_name), (config.static_configs ?? []).flatMap((s) => (s.targets ?? []).map(String)));
-  }
-  return jobs;
+  return (configs as { job_name?: unknown; static_configs?: readonly { targets?: readonly unknown[] }[] }[]).map((c) => ({
+    name: String(c.job_name),
+    targets: (c.static_configs ?? []).flatMap((s) => (s.targets ?? []).map(String)),
+  }));
 }
 
 function commandOf(service: ComposeService): string[] {

@@ -1,22 +1,17 @@
 import { parseDocument } from 'yaml';
+import { scrapeJobsOf } from '../checkWiring.js';
 
 const FILE = 'deploy/prometheus/prometheus.yml';
-
-interface ScrapeConfig {
-  readonly job_name?: unknown;
-  readonly static_configs?: readonly { readonly targets?: readonly unknown[] }[];
-}
 
 /** Each job's name and targets, in the file's order. */
 function scrapeJobs(text: string): { name: string; targets: string[] }[] {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new Error(`${FILE} does not parse: ${doc.errors[0]!.message}`);
-  const configs = (doc.toJS() as { scrape_configs?: unknown } | null)?.scrape_configs;
-  if (!Array.isArray(configs)) throw new Error(`${FILE} has no scrape_configs list`);
-  return (configs as ScrapeConfig[]).map((c) => ({
-    name: String(c.job_name),
-    targets: (c.static_configs ?? []).flatMap((s) => (s.targets ?? []).map(String)),
-  }));
+  try {
+    return scrapeJobsOf(doc.toJS());
+  } catch (err) {
+    throw new Error(`${FILE} ${(err as Error).message}`);
+  }
 }
 
 /**
