@@ -3,18 +3,21 @@
  *
  * Generates a working subgraph and its sandbox vendor from scripts/newSubgraph/templates/,
  * registers both in platform/registry/services.ts, wires them into docker-compose.yml and
- * .env.example, gives the subgraph a scrape job in deploy/prometheus/prometheus.yml, then
- * recomposes the supergraph and regenerates the docs. Its tests pass on
+ * .env.example, gives the subgraph a scrape job in deploy/prometheus/prometheus.yml and its
+ * Kubernetes manifests in deploy/k8s (base/<name>.yaml, its ConfigMap, the gateway's route,
+ * the network policies, the dev overlay's sandbox and placeholder Secret, the prod overlay's
+ * vendor URL), then recomposes the supergraph and regenerates the docs. Its tests pass on
  * day one; the team then fills in the schema, the vendor client and the sandbox vendor.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gatewayEntry, sandboxVendorEntries, subgraphEntries } from '../platform/registry/services.js';
 import { addToComposeFile } from './newSubgraph/editComposeFile.js';
 import { addToEnvExample } from './newSubgraph/editEnvExample.js';
+import { addToKubernetes, K8S, kubernetesNameClashes } from './newSubgraph/editKubernetes.js';
 import { addToPrometheusConfig } from './newSubgraph/editPrometheusConfig.js';
 import { addToRegistry } from './newSubgraph/editRegistry.js';
 import { planSubgraph } from './newSubgraph/planSubgraph.js';
@@ -65,12 +68,27 @@ try {
 
 // Every edit is computed before the first write, so a file laid out unexpectedly stops it before anything changes.
 const edits: [string, string][] = [];
+const manifestEdits: string[] = [];
 const wiring = { subgraph: plan.names, port: plan.subgraph.port, vendor: plan.vendorNames, vendorPort: plan.vendor.port, vendorKey: plan.vendor.defaultKey };
 try {
   edits.push(['platform/registry/services.ts', addToRegistry(readFileSync(at('platform/registry/services.ts'), 'utf8'), plan.subgraph, plan.vendor)]);
   edits.push(['docker-compose.yml', addToComposeFile(readFileSync(at('docker-compose.yml'), 'utf8'), wiring)]);
   edits.push(['.env.example', addToEnvExample(readFileSync(at('.env.example'), 'utf8'), wiring)]);
   edits.push(['deploy/prometheus/prometheus.yml', addToPrometheusConfig(readFileSync(at('deploy/prometheus/prometheus.yml'), 'utf8'), plan.subgraph)]);
+  const manifests = new Map(
+    (readdirSync(at(K8S), { recursive: true, encoding: 'utf8' }) as string[])
+      .filter((path) => /\.ya?ml$/.test(path))
+      .map((path) => [`${K8S}/${path}`, readFileSync(at(`${K8S}/${path}`), 'utf8')] as const),
+  );
+  const clashes = kubernetesNameClashes(manifests, plan.names.name);
+  if (clashes.length > 0) throw new Error(`cannot generate the subgraph: deploy/k8s already has ${clashes.join(', ')}; pick another name`);
+  const kubernetes = addToKubernetes((path) => readFileSync(at(path), 'utf8'), { ...wiring, subgraphPorts: subgraphEntries.map((s) => s.port) });
+  for (const [path, content] of kubernetes) {
+    // A file the subgraph needs nothing from (its SUBGRAPH_URLS set elsewhere) is not rewritten.
+    if (content === readFileSync(at(path), 'utf8')) continue;
+    edits.push([path, content]);
+    manifestEdits.push(path);
+  }
 } catch (err) {
   fail((err as Error).message);
 }
@@ -80,7 +98,11 @@ for (const [path, content] of plan.files) {
   writeFileSync(at(path), content, { flag: 'wx' });
 }
 for (const [path, content] of edits) writeFileSync(at(path), content);
-console.log(`created subgraphs/${plan.names.name}/ and vendors/${plan.vendorNames.name}/ (${plan.files.size} files); registered both; wired docker-compose.yml, .env.example and deploy/prometheus/prometheus.yml`);
+const { name: created } = plan.names;
+console.log(
+  `created subgraphs/${created}/ and vendors/${plan.vendorNames.name}/ (${plan.files.size} files, with deploy/k8s/base/${created}.yaml and deploy/k8s/overlays/dev/placeholders/${created}-secrets.env); ` +
+    `registered both; wired docker-compose.yml, .env.example, deploy/prometheus/prometheus.yml and the Kubernetes manifests (${manifestEdits.join(', ')})`,
+);
 
 // In fresh processes: they read the registry as it is now.
 const scripts = (JSON.parse(readFileSync(at('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;

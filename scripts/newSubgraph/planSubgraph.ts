@@ -85,6 +85,10 @@ export function planSubgraph(options: NewSubgraphOptions, registry: RegistrySnap
   const files = new Map<string, string>();
   for (const [path, content] of renderTemplates(`${TEMPLATES}subgraph`, tokens)) files.set(`subgraphs/${names.name}/${path}`, content);
   for (const [path, content] of renderTemplates(`${TEMPLATES}vendor`, tokens)) files.set(`vendors/${vendorNames.name}/${path}`, content);
+  // Its Kubernetes Deployment, Service and PodDisruptionBudget, and the dev overlay's placeholder Secret.
+  for (const [path, content] of renderTemplates(`${TEMPLATES}deploy`, tokens)) files.set(`deploy/${path}`, content);
+  const present = [...files.keys()].filter((path) => path.startsWith('deploy/') && exists(path));
+  if (present.length > 0) throw new Error(`cannot generate the subgraph:\n  - ${present.map((path) => `${path} already exists`).join('\n  - ')}`);
   return {
     subgraph: { name: names.name, port, vendor: vendorNames.name, owns: `Product.${names.camel}` },
     vendor: { name: vendorNames.name, port: vendorPort, brand, defaultKey: vendorKey },
