@@ -2,6 +2,7 @@ import { Kind, parse, type EnumTypeDefinitionNode } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import {
   gatewayEntry,
+  issuerVendorEntry,
   sandboxVendorEnv,
   sandboxVendorPaths,
   subgraphEnv,
@@ -101,7 +102,7 @@ function checkCompose({ subgraphs, vendors, compose }: WiringInput): string[] {
       continue;
     }
     const entry = subgraphPaths(s.name).entry;
-    if (!commandOf(service).includes(entry)) problems.push(`${COMPOSE}: service "${s.name}" does not run ${entry}`);
+    if (!runsEntry(service, entry)) problems.push(`${COMPOSE}: service "${s.name}" does not run ${compiledEntry(entry)} (or ${entry})`);
     const vendor = vendors.find((v) => v.name === s.vendor);
     const variable = subgraphEnv(s.name).vendorUrl;
     const url = valueOf(environmentOf(service)[variable]);
@@ -133,7 +134,7 @@ function checkCompose({ subgraphs, vendors, compose }: WiringInput): string[] {
   }
   // A service that runs a subgraph's entry the registry does not know is a subgraph nobody composes.
   for (const [name, service] of Object.entries(services)) {
-    const runs = /subgraphs\/([a-z0-9-]+)\/main\.ts/.exec(commandOf(service).join(' '))?.[1];
+    const runs = /subgraphs\/([a-z0-9-]+)\/main\.[jt]s/.exec(commandOf(service).join(' '))?.[1];
     if (runs !== undefined && !registered.has(runs)) problems.push(`${COMPOSE}: service "${name}" runs subgraph "${runs}", which is not in ${REGISTRY}`);
   }
 
@@ -141,6 +142,7 @@ function checkCompose({ subgraphs, vendors, compose }: WiringInput): string[] {
   if (gateway === undefined) {
     problems.push(`${COMPOSE}: no service "gateway"`);
   } else {
+    if (!runsEntry(gateway, gatewayEntry.entry)) problems.push(`${COMPOSE}: service "gateway" does not run ${compiledEntry(gatewayEntry.entry)} (or ${gatewayEntry.entry})`);
     const urls = valueOf(environmentOf(gateway).SUBGRAPH_URLS) ?? '';
     const listed = new Map(
       urls
@@ -167,10 +169,22 @@ function checkCompose({ subgraphs, vendors, compose }: WiringInput): string[] {
   if (sandbox === undefined) {
     problems.push(`${COMPOSE}: no service "sandbox"`);
   } else {
+    if (!runsEntry(sandbox, SANDBOX_ENTRY)) problems.push(`${COMPOSE}: service "sandbox" does not run ${compiledEntry(SANDBOX_ENTRY)} (or ${SANDBOX_ENTRY})`);
     const env = environmentOf(sandbox);
     for (const v of vendors) {
       const key = sandboxVendorEnv(v.name).key;
       if (!(key in env)) problems.push(`${COMPOSE}: service "sandbox" lacks ${key} (the key of sandbox vendor "${v.name}")`);
+    }
+    // The sandbox listens on 0.0.0.0: unless told its public URL, its tokens name an issuer no one expects.
+    const issuerVendor = issuerVendorEntry();
+    if (issuerVendor !== undefined && gateway !== undefined) {
+      const issuer = valueOf(env[ISSUER_ENV]);
+      const expected = `http://sandbox:${issuerVendor.port}`;
+      const authIssuer = valueOf(environmentOf(gateway).AUTH_ISSUER);
+      if (issuer !== expected) problems.push(`${COMPOSE}: service "sandbox": ${ISSUER_ENV} is ${issuer === undefined ? 'unset' : `"${issuer}"`}, expected ${expected} (the URL other containers reach its ${issuerVendor.name} vendor at)`);
+      if (authIssuer !== issuer) {
+        problems.push(`${COMPOSE}: gateway AUTH_ISSUER is ${authIssuer === undefined ? 'unset' : `"${authIssuer}"`}, but the sandbox's tokens say ${ISSUER_ENV}=${issuer ?? '(its own URL)'}: every signed-in request would be refused`);
+      }
     }
   }
   return problems;
@@ -279,6 +293,22 @@ export function scrapeJobsOf(config: unknown): { name: string; targets: string[]
   }));
 }
 
+/** The sandbox identity vendor's public issuer URL (vendors/identity/sandbox.ts). */
+const ISSUER_ENV = 'SANDBOX_IDENTITY_ISSUER';
+/** Every sandbox vendor in one process. */
+const SANDBOX_ENTRY = 'vendors/main.ts';
+
+/** `subgraphs/reviews/main.ts` → `dist/subgraphs/reviews/main.js`: what the image runs (tsc's output). */
+export function compiledEntry(entry: string): string {
+  return `dist/${entry.replace(/\.ts$/, '.js')}`;
+}
+
+/** Runs the entry point compiled (the image) or through tsx (a service the generator added before it knew the image). */
+function runsEntry(service: ComposeService, entry: string): boolean {
+  const command = commandOf(service);
+  return command.includes(compiledEntry(entry)) || command.includes(entry);
+}
+
 function commandOf(service: ComposeService): string[] {
   const command = service.command;
   if (Array.isArray(command)) return command.map(String);
@@ -328,9 +358,16 @@ function checkDockerfile({ subgraphs, dockerfile }: WiringInput): string[] {
     const match = /^COPY\s+(?:--\S+\s+)*(.+)$/i.exec(line.trim());
     if (!match) continue;
     const sources = match[1]!.split(/\s+/).slice(0, -1);
-    for (const source of sources) copied.add(source.replace(/^\.\//, '').replace(/\/$/, '').split('/')[0]!);
+    for (const source of sources) {
+      const path = source.replace(/^\.\//, '').replace(/\/$/, '');
+      copied.add(path.split('/')[0]!);
+      // A build stage's compiled tree (`COPY --from=build /app/dist ./dist`) holds the TypeScript folders.
+      if (/(^|\/)dist$/.test(path)) copied.add('dist');
+    }
   }
   if (copied.has('.')) return [];
-  const needed = new Set(['platform', 'schema', 'vendors', gatewayEntry.entry.split('/')[0]!, ...subgraphs.map((s) => subgraphPaths(s.name).dir.split('/')[0]!)]);
+  const code = ['platform', 'vendors', gatewayEntry.entry.split('/')[0]!, ...subgraphs.map((s) => subgraphPaths(s.name).dir.split('/')[0]!)];
+  // schema/ holds the supergraph the gateway loads: a file, never compiled.
+  const needed = new Set(['schema', ...(copied.has('dist') ? [] : code)]);
   return [...needed].filter((dir) => !copied.has(dir)).map((dir) => `Dockerfile does not COPY ${dir}/, which the services run from`);
 }

@@ -1,0 +1,63 @@
+/**
+ * `npm run keys:env -- --out .env`: docker-compose's `.env` with every secret its production
+ * mode needs, fresh (see composeSecrets.ts), and the push credential files it names in
+ * deploy/compose/secrets/ (git-ignored, mounted read-only into the notifications container).
+ *   --out <file>          write the env file there (mode 600); without it, print it on stdout
+ *   --force               overwrite the env file and the credential files if they exist
+ *   --secrets-dir <dir>   where the credential files go (default deploy/compose/secrets)
+ * Refuses, writing nothing, when a file exists and --force is not given. Only the env file
+ * goes to stdout (`npm run -s keys:env > file` works too); messages go to stderr.
+ */
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateComposeSecrets, renderEnvFile } from './composeSecrets.js';
+
+const HEADER = [
+  'docker-compose .env, made by `npm run keys:env`. Secrets: never commit this file.',
+  'docker-compose reads it only to fill the ${VAR}s of docker-compose.yml (and COMPOSE_* settings);',
+  'the services never read it. Other settings you may add: see .env.example.',
+];
+
+function fail(message: string): never {
+  process.stderr.write(`keys:env: ${message}\n`);
+  process.exit(1);
+}
+
+let args: { out?: string; force?: boolean; 'secrets-dir'?: string };
+try {
+  args = parseArgs({
+    options: { out: { type: 'string' }, force: { type: 'boolean' }, 'secrets-dir': { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  }).values;
+} catch (err) {
+  fail(`${(err as Error).message} (usage: npm run keys:env -- [--out .env] [--force] [--secrets-dir <dir>])`);
+}
+
+const secretsDir = resolve(args['secrets-dir'] ?? fileURLToPath(new URL('../deploy/compose/secrets', import.meta.url)));
+const secrets = await generateComposeSecrets();
+const files = Object.entries(secrets.files).map(([name, content]) => ({ path: join(secretsDir, name), content }));
+const out = args.out === undefined ? undefined : resolve(args.out);
+
+// Check everything before writing anything: a refusal leaves no half-made set behind.
+if (!args.force) {
+  const existing = [...(out === undefined ? [] : [out]), ...files.map((f) => f.path)].filter((path) => existsSync(path));
+  if (existing.length > 0) fail(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace (the running stack keeps its old secrets until recreated)`);
+}
+
+// Readable by the containers' node user whatever its uid on this machine; the folder is git-ignored.
+mkdirSync(secretsDir, { recursive: true });
+for (const file of files) {
+  writeFileSync(file.path, file.content, { mode: 0o644 });
+  chmodSync(file.path, 0o644);
+}
+const text = renderEnvFile(secrets.entries, HEADER);
+if (out === undefined) {
+  process.stdout.write(text);
+} else {
+  writeFileSync(out, text, { mode: 0o600 });
+  chmodSync(out, 0o600);
+  process.stderr.write(`keys:env: wrote ${args.out} and ${files.map((f) => f.path).join(', ')}\n`);
+}
