@@ -10,6 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gatewaySettings } from '../../gateway/src/config.js';
 import type { Setting } from '../../platform/config/setting.js';
 import { envPrefix, gatewayEntry, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
+import { compiledEntry, imageEntries } from '../../scripts/build/imageEntries.js';
+import { RUNTIME_FOLDERS } from '../../scripts/build/runtimeAssets.js';
 import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
 import { ingressAllowed, type PodRef } from './networkPolicy.js';
 import { hasKubectl, renderOverlay, type RenderedObject } from './renderOverlay.js';
@@ -155,7 +157,7 @@ describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` â
     it.each(workloads)('$name: Deployment, Service and PodDisruptionBudget, probes on its port, its entry point in the one image', (w) => {
       const { spec, container: c } = deployment(w.name);
       const labels = spec.template.metadata.labels;
-      expect(c.command).toEqual(['node', '--import', 'tsx', w.entry]);
+      expect(c.command).toEqual(['node', compiledEntry(w.entry)]);
       const images = new Set(objects().filter((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/part-of'] === 'mobile-graph').map((o) => deploymentSpec(o).template.spec.containers[0]!.image));
       expect([...images]).toEqual([c.image]);
 
@@ -221,6 +223,23 @@ describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` â
         const required = settings.filter((s) => s.defaultText?.includes('required when NODE_ENV=production') || s.defaultText === undefined).map((s) => s.env);
         expect(required.filter((n) => !given.has(n))).toEqual([]);
       }
+    });
+
+    it('every container of the image runs an entry point the build produces, with plain node', () => {
+      const built = new Map(imageEntries('.').map((e) => [compiledEntry(e.source), e.source]));
+      const commands = objects()
+        .filter((o) => o.kind === 'Deployment')
+        .flatMap((o) => deploymentSpec(o).template.spec.containers.filter((c) => c.image.split(/[:@]/)[0]!.endsWith('mobile-graph')).map((c) => ({ name: o.metadata.name, command: c.command ?? [] })));
+      expect(commands.length).toBeGreaterThan(workloads.length - 1);
+      const problems = commands.flatMap(({ name, command }) => {
+        const [node, entry, ...rest] = command;
+        const source = entry === undefined ? undefined : built.get(entry);
+        if (node !== 'node' || source === undefined || rest.length > 0) return [`${name}: ${JSON.stringify(command)} is not ["node", "dist/<entry>.js"] for an entry of the image`];
+        // Compiled by tsconfig.build.json: a runtime folder's TypeScript file.
+        if (!existsSync(source) || !RUNTIME_FOLDERS.some((folder) => source.startsWith(`${folder}/`))) return [`${name}: ${source} is not a runtime source the build compiles`];
+        return [];
+      });
+      expect(problems).toEqual([]);
     });
 
     it('no ConfigMap holds a secret: no secret-looking key, no setting marked secret, no URL with credentials', () => {
