@@ -79,6 +79,14 @@ function subgraphUrlNodes(docs: Docs): { node: unknown; value: string; literal: 
   return found;
 }
 
+function readsBack(text: string, file: string, index: number, value: string): boolean {
+  try {
+    return subgraphUrlNodes(parseDocs(text, file))[index]?.value === value;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `text` with `<name>=<url>` added to every SUBGRAPH_URLS it sets, and how many it sets. One that
  * already routes the name to that URL is left; one that routes it elsewhere stops the generator.
@@ -95,8 +103,9 @@ export function addSubgraphUrl(text: string, file: string, name: string, url: st
     if (existing !== undefined) throw new Error(`${file}: SUBGRAPH_URLS already routes ${name} to ${existing}, expected ${url}; fix it by hand`);
     const next = `${value},${name}=${url}`;
     const source = literal ? `SUBGRAPH_URLS=${next}` : next;
-    const quoted = isScalar(node) && node.type !== 'PLAIN';
-    out = replaceScalar(out, node, quoted ? JSON.stringify(source) : source, file);
+    // Plain as it was, unless that would not read back (a `,` inside a flow map ends a plain scalar).
+    const plain = isScalar(node) && node.type === 'PLAIN' ? replaceScalar(out, node, source, file) : undefined;
+    out = plain !== undefined && readsBack(plain, file, i, next) ? plain : replaceScalar(out, node, JSON.stringify(source), file);
   }
   for (const { value } of subgraphUrlNodes(parseDocs(out, file))) {
     if (!value.split(',').includes(`${name}=${url}`)) throw new Error(byHand(`${file}: adding ${name} to SUBGRAPH_URLS did not come out as expected`));
@@ -191,7 +200,12 @@ export function addToSandbox(text: string, add: KubernetesAddition): string {
     if (ports === undefined) throw new Error(byHand(`${SANDBOX}: no Service "sandbox" with ports to add ${add.vendorPort} to`));
     return ports;
   };
-  const hasPort = (seq: { items: unknown[] } | undefined, key: string) => (seq?.items ?? []).some((p) => isMap(p) && Number(str(p.get(key, true))) === add.vendorPort);
+  // Already served under this name: left as it is; under another: stop rather than guess.
+  const hasPort = (seq: { items: unknown[] } | undefined, key: string) => {
+    const found = (seq?.items ?? []).find((p): p is YAMLMap => isMap(p) && Number(str(p.get(key, true))) === add.vendorPort);
+    if (found !== undefined && str(found.get('name', true)) !== portName) throw new Error(`${SANDBOX}: port ${add.vendorPort} is already the sandbox's "${str(found.get('name', true))}"; fix it by hand`);
+    return found !== undefined;
+  };
 
   let out = text;
   let c = container(parseDocs(out, SANDBOX));
@@ -230,7 +244,24 @@ export function addToKubernetesReadme(text: string, add: KubernetesAddition): st
   const last = lines.reduce((found, l, i) => (row(l) ? i : found), -1);
   if (last < 0) throw new Error(byHand(`${README}: no table of "<service>-secrets" Secrets to list ${name}-secrets in`));
   lines.splice(last + 1, 0, `| \`${name}-secrets\` | \`${prefix}_VENDOR_KEY\` | ${name} |`);
-  return lines.join('\n');
+  return addToWhatRuns(lines, add).join('\n');
+}
+
+/**
+ * The table of what runs: a row for the subgraph after the table's last, written like the row
+ * of the plain subgraphs (the one whose command reads `<name>`). A table without that row is
+ * left as it is: it documents, the Secrets table is what prod's check reads.
+ */
+function addToWhatRuns(lines: string[], add: KubernetesAddition): string[] {
+  const { name } = add.subgraph;
+  const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
+  const plain = lines.findIndex((l) => l.startsWith('|') && cells(l)[1]?.includes('<name>') === true);
+  if (plain < 0 || lines.some((l) => l.startsWith(`| \`${name}\` |`))) return lines;
+  const [, command, port] = cells(lines[plain]!);
+  let last = plain;
+  while (lines[last + 1]?.startsWith('|')) last++;
+  const row = `| \`${name}\` | ${command!.replace('<name>', name)} | ${port!.replace(/^\d+(–\d+)?/, String(add.port))} | made by \`npm run new:subgraph\` |`;
+  return [...lines.slice(0, last + 1), row, ...lines.slice(last + 1)];
 }
 
 /**
@@ -261,15 +292,18 @@ export function addToKubernetes(read: (path: string) => string, add: KubernetesA
 }
 
 /**
- * The objects deploy/k8s already has under the name the new subgraph's Deployment, Service,
+ * The objects deploy/k8s already has under the name the new subgraph's Deployment, Service and
  * PodDisruptionBudget would take (the dev overlay's redis, a worker's Deployment, …):
  * "<kind> "<name>" in <file>" for each. `files` is every YAML file of deploy/k8s, path → text.
  */
+const SUBGRAPH_KINDS = ['Deployment', 'Service', 'PodDisruptionBudget'];
+
 export function kubernetesNameClashes(files: ReadonlyMap<string, string>, name: string): string[] {
   const clashes: string[] = [];
   for (const [path, text] of files) {
     for (const doc of parseDocs(text, path)) {
-      if (doc.getIn(['metadata', 'name']) === name) clashes.push(`${String(doc.get('kind'))} "${name}" in ${path}`);
+      const kind = doc.get('kind');
+      if (typeof kind === 'string' && SUBGRAPH_KINDS.includes(kind) && doc.getIn(['metadata', 'name']) === name) clashes.push(`${kind} "${name}" in ${path}`);
     }
   }
   return clashes;

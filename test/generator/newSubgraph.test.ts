@@ -5,13 +5,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { ingressAllowed, type PodRef } from '../deploy/networkPolicy.js';
+import { hasKubectl, renderOverlay, type RenderedObject } from '../deploy/renderOverlay.js';
+import { validateObject } from '../deploy/validateObject.js';
 
 /*
  * The generator end to end, in a throwaway copy of the project (the real tree is never
  * touched): generate a subgraph, then everything CI would run on it — composition, the
- * wiring and schema checks, the type check, lint, and the generated tests, which start
- * the whole stack with the new subgraph and query it through the gateway. So the
- * templates cannot rot without this failing.
+ * wiring and schema checks, the type check, lint, the generated tests, which start
+ * the whole stack with the new subgraph and query it through the gateway, and the
+ * Kubernetes overlays rendered with it and checked as test/deploy checks every service. So
+ * the templates cannot rot without this failing.
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let copy: string;
@@ -26,6 +30,13 @@ const bin = (name: string, ...args: string[]) => run(process.execPath, [join(roo
 // eslint-disable-next-line no-control-regex -- terminal colour codes
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 const output = (r: SpawnSyncReturns<string>) => plain(`${r.stdout}\n${r.stderr}`);
+
+// The generated Kubernetes manifests are rendered with kubectl's built-in kustomize, as test/deploy does.
+const kubectl = hasKubectl();
+const kubectlNote = 'kubectl not found: install kubectl 1.31+ (kustomize v5.5 built in, https://kubernetes.io/docs/tasks/tools/) to check the generated Kubernetes manifests';
+if (!kubectl) console.warn(`test/generator/newSubgraph.test.ts: Kubernetes checks skipped: ${kubectlNote}`);
+/** Every file of deploy/k8s the generator edits or must leave alone when it refuses. */
+const kubernetesFiles = ['base/kustomization.yaml', 'base/network-policies.yaml', 'base/gateway.yaml', 'overlays/dev/kustomization.yaml', 'overlays/dev/sandbox.yaml', 'overlays/prod/kustomization.yaml', 'README.md'].map((f) => `deploy/k8s/${f}`);
 
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), 'mobile-graph-generator-'));
@@ -49,6 +60,7 @@ describe('npm run new:subgraph, end to end in a copy of the project', () => {
     const generated = tsx('scripts/newSubgraph.ts', 'loyalty', '--brand', 'Pointly');
     expect(generated.status, output(generated)).toBe(0);
     expect(generated.stdout).toContain('The loyalty subgraph is in the graph');
+    expect(generated.stdout).toContain('deploy/k8s/base/loyalty.yaml');
 
     // Registered, composed and wired: nothing else for the team to touch.
     expect(readFileSync(join(copy, 'platform/registry/services.ts'), 'utf8')).toContain("{ name: 'loyalty', port: 4006, vendor: 'loyalty', owns: 'Product.loyalty' }");
@@ -87,22 +99,78 @@ describe('npm run new:subgraph, end to end in a copy of the project', () => {
     expect(plain(scraped.stdout)).toMatch(/✓ .*scrapes every service of the registry by its compose name/);
   }, 300_000);
 
+  it.skipIf(!kubectl)(`writes its Kubernetes manifests: both overlays render valid, with its Deployment, Service, PDB, policies and route, and test/deploy passes${kubectl ? '' : ` — skipped: ${kubectlNote}`}`, () => {
+    const dataOf = (o: RenderedObject | undefined) => (o?.data ?? {}) as Record<string, string>;
+    for (const { overlay, namespace } of [{ overlay: 'dev', namespace: 'mobile-graph-dev' }, { overlay: 'prod', namespace: 'mobile-graph' }]) {
+      const objects = renderOverlay(join(copy, `deploy/k8s/overlays/${overlay}`));
+      expect(objects.flatMap(validateObject), overlay).toEqual([]);
+      const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+      // Generated ConfigMaps and Secrets carry a hash of their content in their name.
+      const generated = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name.replace(/-[a-z0-9]{10}$/, '') === name);
+
+      const deployment = find('Deployment', 'loyalty') as (RenderedObject & { spec: { template: { metadata: { labels: Record<string, string> }; spec: { containers: { command: string[]; ports: { containerPort: number }[]; envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[] }[] } } } }) | undefined;
+      expect(deployment, `${overlay}: Deployment loyalty`).toBeDefined();
+      const container = deployment!.spec.template.spec.containers[0]!;
+      expect(container.command).toEqual(['node', 'dist/subgraphs/loyalty/main.js']);
+      expect(container.ports).toEqual([{ name: 'http', containerPort: 4006 }]);
+      expect(container.envFrom.map((f) => (f.configMapRef ?? f.secretRef)!.name.replace(/-[a-z0-9]{10}$/, ''))).toEqual(['loyalty-config', 'loyalty-secrets']);
+      expect((find('Service', 'loyalty')?.spec as { ports: { port: number }[] } | undefined)?.ports.map((p) => p.port)).toEqual([4006]);
+      expect(find('PodDisruptionBudget', 'loyalty'), `${overlay}: PodDisruptionBudget loyalty`).toBeDefined();
+      expect(dataOf(generated('ConfigMap', 'gateway-config')).SUBGRAPH_URLS?.split(',')).toContain('loyalty=http://loyalty:4006/graphql');
+      expect(dataOf(generated('ConfigMap', 'loyalty-config'))).toMatchObject({ LOYALTY_HOST: '0.0.0.0', LOYALTY_INTROSPECTION: 'false', LOYALTY_VENDOR_URL: overlay === 'dev' ? 'http://sandbox:4107' : 'https://api.loyalty.example.com' });
+
+      // Its NetworkPolicies: the gateway and Prometheus reach its port, no one else.
+      const podOf = (name: string): PodRef => ({ namespace, labels: (find('Deployment', name)!.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels });
+      const sources: Record<string, PodRef> = {
+        gateway: podOf('gateway'),
+        catalog: podOf('catalog'),
+        prometheus: { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } },
+        'ingress-nginx': { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+        stranger: { namespace, labels: { 'app.kubernetes.io/name': 'debug' } },
+      };
+      expect(Object.keys(sources).filter((from) => ingressAllowed(objects, sources[from]!, podOf('loyalty'), 4006))).toEqual(['gateway', 'prometheus']);
+
+      if (overlay === 'dev') {
+        // The sandbox serves its vendor with the placeholder key the subgraph holds.
+        const sandbox = (find('Deployment', 'sandbox')!.spec as { template: { spec: { containers: { env: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[]; ports: { containerPort: number }[] }[] } } }).template.spec.containers[0]!;
+        const key = sandbox.env.find((e) => e.name === 'SANDBOX_LOYALTY_KEY')?.valueFrom?.secretKeyRef;
+        expect(key?.name.replace(/-[a-z0-9]{10}$/, '')).toBe('loyalty-secrets');
+        expect(key?.key).toBe('LOYALTY_VENDOR_KEY');
+        expect(sandbox.ports.map((p) => p.containerPort)).toContain(4107);
+        expect((find('Service', 'sandbox')!.spec as { ports: { port: number }[] }).ports.map((p) => p.port)).toContain(4107);
+        expect(Buffer.from(dataOf(generated('Secret', 'loyalty-secrets')).LOYALTY_VENDOR_KEY ?? '', 'base64').toString()).toMatch(/^PLACEHOLDER-dev-only-/);
+      } else {
+        expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+      }
+    }
+    expect(readFileSync(join(copy, 'deploy/k8s/README.md'), 'utf8')).toContain('| `loyalty-secrets` | `LOYALTY_VENDOR_KEY` | loyalty |');
+
+    // And every check test/deploy makes of every service of the registry, loyalty now among them.
+    const deploy = bin('vitest/vitest.mjs', 'run', '--reporter=verbose', 'test/deploy');
+    expect(deploy.status, output(deploy)).toBe(0);
+    expect(plain(deploy.stdout)).toMatch(/✓ .*overlay '?prod'? > '?loyalty'?: Deployment, Service and PodDisruptionBudget/);
+  }, 120_000);
+
   it('refuses a name that is taken or malformed, and a port in use, writing nothing', () => {
-    const before = readFileSync(join(copy, 'platform/registry/services.ts'), 'utf8');
-    const prometheusBefore = readFileSync(join(copy, 'deploy/prometheus/prometheus.yml'), 'utf8');
-    for (const args of [['reviews'], ['Bad_Name'], ['coupons', '--port', '4001'], ['coupons', '--vendor', 'identity'], []]) {
+    const watched = ['platform/registry/services.ts', 'deploy/prometheus/prometheus.yml', ...kubernetesFiles];
+    const before = watched.map((file) => readFileSync(join(copy, file), 'utf8'));
+    for (const args of [['reviews'], ['loyalty'], ['Bad_Name'], ['coupons', '--port', '4001'], ['coupons', '--vendor', 'identity'], []]) {
       const result = tsx('scripts/newSubgraph.ts', ...args);
       expect(result.status, args.join(' ')).toBe(1);
       expect(result.stderr).toMatch(/new:subgraph: /);
     }
-    expect(readFileSync(join(copy, 'platform/registry/services.ts'), 'utf8')).toBe(before);
-    expect(existsSync(join(copy, 'subgraphs/coupons'))).toBe(false);
-    expect(readFileSync(join(copy, 'deploy/prometheus/prometheus.yml'), 'utf8')).toBe(prometheusBefore);
+    // A name no service of the registry has, but a Deployment of deploy/k8s does (payments' worker).
+    const worker = tsx('scripts/newSubgraph.ts', 'payments-worker');
+    expect(worker.status, output(worker)).toBe(1);
+    expect(worker.stderr).toContain('new:subgraph: cannot generate the subgraph: deploy/k8s already has Deployment "payments-worker" in deploy/k8s/base/payments.yaml');
+    expect(watched.map((file) => readFileSync(join(copy, file), 'utf8'))).toEqual(before);
+    for (const dir of ['subgraphs/coupons', 'subgraphs/payments-worker', 'vendors/payments-worker']) expect(existsSync(join(copy, dir)), dir).toBe(false);
+    expect(existsSync(join(copy, 'deploy/k8s/base/payments-worker.yaml'))).toBe(false);
   }, 60_000);
 
   it('stops before writing anything when the scrape config is laid out in a way it cannot edit', () => {
     const path = join(copy, 'deploy/prometheus/prometheus.yml');
-    const edited = ['platform/registry/services.ts', 'docker-compose.yml', '.env.example'];
+    const edited = ['platform/registry/services.ts', 'docker-compose.yml', '.env.example', ...kubernetesFiles];
     const before = edited.map((file) => readFileSync(join(copy, file), 'utf8'));
     const prometheus = readFileSync(path, 'utf8');
     writeFileSync(path, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
@@ -113,6 +181,7 @@ describe('npm run new:subgraph, end to end in a copy of the project', () => {
       expect(edited.map((file) => readFileSync(join(copy, file), 'utf8'))).toEqual(before);
       expect(existsSync(join(copy, 'subgraphs/coupons'))).toBe(false);
       expect(existsSync(join(copy, 'vendors/coupons'))).toBe(false);
+      expect(existsSync(join(copy, 'deploy/k8s/base/coupons.yaml'))).toBe(false);
     } finally {
       writeFileSync(path, prometheus);
     }
