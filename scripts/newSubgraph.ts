@@ -124,4 +124,7 @@ Now make it yours (subgraphs/${name}/README.md, "Make it yours"):
   1. subgraphs/${name}/schema.graphql           your types and fields
   2. subgraphs/${name}/${camel}VendorClient.ts  your vendor's endpoints and answer validation
   3. vendors/${plan.vendorNames.name}/routes.ts and data.ts  the sandbox twin of your vendor
-Then npm run compose, npm run schema:check, and commit.`);
+Then npm run compose, npm run schema:check, and commit.
+
+Kubernetes (deploy/k8s/README.md): it runs as deploy/k8s/base/${name}.yaml. Before a prod apply, create the Secret
+${name}-secrets (${plan.names.prefix}_VENDOR_KEY) in the cluster and set ${plan.names.prefix}_VENDOR_URL in deploy/k8s/overlays/prod/kustomization.yaml.`);
