@@ -1,0 +1,149 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGNING_SECRET } from '../platform/events/signingSecretsSetting.js';
+import { loadApnsKey } from '../subgraphs/notifications/push/loadApnsKey.js';
+import { loadServiceAccount } from '../subgraphs/notifications/push/loadServiceAccount.js';
+import { SANDBOX_KEY_FINGERPRINTS } from '../subgraphs/notifications/push/pushSettings.js';
+import { APNS_KEY_FILE, COMPOSE_SECRETS_MOUNT, envLine, FCM_SERVICE_ACCOUNT_FILE } from './composeSecrets.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'keys-env-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let runs = 0;
+/** The script run directly (no npm), with a secrets folder of its own unless given. */
+function keysEnv(...args: string[]): SpawnSyncReturns<string> & { secretsDir: string } {
+  const secretsDir = join(dir, `secrets-${++runs}`);
+  const withDir = args.includes('--secrets-dir') ? args : [...args, '--secrets-dir', secretsDir];
+  return { ...spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generateComposeEnv.ts', ...withDir], { cwd: root, encoding: 'utf8', timeout: 60_000 }), secretsDir };
+}
+
+/** Every line a comment, blank, or NAME='value' with nothing a dotenv reader would unescape or interpolate. */
+function parseDotenv(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.trimEnd().split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([A-Z_][A-Z0-9_]*)='([^'\\$\n]*)'$/.exec(line);
+    if (!match) throw new Error(`not a dotenv line: ${line.slice(0, 40)}`);
+    values[match[1]!] = match[2]!;
+  }
+  return values;
+}
+
+const fingerprint = (key: KeyObject) => createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('base64url');
+
+const SECRETS = [
+  'GATEWAY_IDENTITY_PRIVATE_KEY',
+  'GATEWAY_IDENTITY_JWKS',
+  'REVIEWS_EVENTS_SECRET',
+  'PAYMENTS_EVENTS_SECRET',
+  'NOTIFICATIONS_EVENTS_SECRETS',
+  'PAYMENTS_WEBHOOK_SECRETS',
+  'ACCOUNTS_OAUTH_CLIENT_SECRET',
+  'NOTIFICATIONS_APNS_KEY',
+  'NOTIFICATIONS_APNS_TEAM_ID',
+  'POSTGRES_PASSWORD',
+];
+
+describe('npm run keys:env', () => {
+  it('prints a dotenv file with every secret production mode needs, consistent across services', async () => {
+    const run = keysEnv();
+    expect(run.status, run.stderr).toBe(0);
+    const env = parseDotenv(run.stdout);
+    expect(Object.keys(env)).toEqual(expect.arrayContaining([...SECRETS, 'NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE', 'NOTIFICATIONS_APNS_KEY_FILE']));
+
+    // The identity pair matches: what the private key signs, the JWKS verifies.
+    const privateJwk = JSON.parse(env.GATEWAY_IDENTITY_PRIVATE_KEY!) as JWK;
+    const token = await new SignJWT({ sub: 'usr_0001' }).setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid! }).sign(await importJWK(privateJwk, 'ES256'));
+    const { payload } = await jwtVerify(token, createLocalJWKSet(JSON.parse(env.GATEWAY_IDENTITY_JWKS!) as JSONWebKeySet));
+    expect(payload.sub).toBe('usr_0001');
+    expect(env.GATEWAY_IDENTITY_JWKS).not.toContain('"d"');
+
+    // Each producer signs with one secret the consumer accepts.
+    for (const name of ['REVIEWS_EVENTS_SECRET', 'PAYMENTS_EVENTS_SECRET', 'PAYMENTS_WEBHOOK_SECRETS']) expect(env[name], name).toMatch(SIGNING_SECRET);
+    expect(env.NOTIFICATIONS_EVENTS_SECRETS!.split(',')).toEqual([env.REVIEWS_EVENTS_SECRET, env.PAYMENTS_EVENTS_SECRET]);
+    expect(env.NOTIFICATIONS_APNS_TEAM_ID).toMatch(/^[A-Z0-9]{10}$/);
+
+    // The push credentials it names are written, loadable, and not the sandbox's.
+    expect(env.NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE).toBe(`${COMPOSE_SECRETS_MOUNT}/${FCM_SERVICE_ACCOUNT_FILE}`);
+    expect(env.NOTIFICATIONS_APNS_KEY_FILE).toBe(`${COMPOSE_SECRETS_MOUNT}/${APNS_KEY_FILE}`);
+    const account = loadServiceAccount(join(run.secretsDir, FCM_SERVICE_ACCOUNT_FILE));
+    const apnsKey = loadApnsKey(join(run.secretsDir, APNS_KEY_FILE));
+    expect(SANDBOX_KEY_FINGERPRINTS).not.toContain(fingerprint(account.privateKey));
+    expect(SANDBOX_KEY_FINGERPRINTS).not.toContain(fingerprint(apnsKey));
+
+    // The postgres profile's lines, ready to uncomment, agree with the password.
+    expect(run.stdout).toContain(`# DATABASE_URL='postgres://postgres:${env.POSTGRES_PASSWORD}@postgres:5432/mobile_graph'`);
+    expect(run.stdout).toContain("# COMPOSE_PROFILES='postgres'");
+  });
+
+  it('makes fresh secrets on every run', () => {
+    const [a, b] = [keysEnv(), keysEnv()].map((run) => parseDotenv(run.stdout));
+    for (const name of SECRETS) expect(a![name], name).not.toBe(b![name]);
+  });
+
+  it('npm run -s keys:env prints the file alone, without npm\'s banner', () => {
+    const run = spawnSync('npm', ['run', '-s', 'keys:env', '--', '--secrets-dir', join(dir, 'npm-secrets')], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(/^# docker-compose \.env, made by `npm run keys:env`/);
+    expect(run.stdout).not.toMatch(/^> /m);
+    expect(() => parseDotenv(run.stdout)).not.toThrow();
+  });
+
+  it('--out writes the file (mode 600) and refuses to overwrite it, or the credential files, without --force', () => {
+    const out = join(dir, 'compose.env');
+    const secretsDir = join(dir, 'out-secrets');
+    const first = keysEnv('--out', out, '--secrets-dir', secretsDir);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toBe('');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const written = readFileSync(out, 'utf8');
+    const account = readFileSync(join(secretsDir, FCM_SERVICE_ACCOUNT_FILE), 'utf8');
+    expect(parseDotenv(written).GATEWAY_IDENTITY_JWKS).toBeDefined();
+
+    const again = keysEnv('--out', out, '--secrets-dir', secretsDir);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already exist.*--force/);
+    expect(readFileSync(out, 'utf8')).toBe(written);
+    expect(readFileSync(join(secretsDir, FCM_SERVICE_ACCOUNT_FILE), 'utf8')).toBe(account);
+
+    // A credential file left from another run is refused too, before the env file is written.
+    const other = join(dir, 'other.env');
+    expect(keysEnv('--out', other, '--secrets-dir', secretsDir).status).toBe(1);
+    expect(() => statSync(other)).toThrow();
+
+    const forced = keysEnv('--out', out, '--secrets-dir', secretsDir, '--force');
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).not.toBe(written);
+    expect(readFileSync(join(secretsDir, FCM_SERVICE_ACCOUNT_FILE), 'utf8')).not.toBe(account);
+  });
+
+  it('refuses an unknown option, and a value it could not write literally', () => {
+    const run = keysEnv('--outt', join(dir, 'x.env'));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^keys:env: .*usage: npm run keys:env/);
+    for (const value of ["it's", 'a\\b', '$HOME', 'two\nlines']) expect(() => envLine('X', value)).toThrow(/cannot be written literally/);
+    expect(envLine('X', '{"a":"b+/="}')).toBe(`X='{"a":"b+/="}'`);
+  });
+});
+
+// keys:identity stays as it was for its users: two lines, no banner with -s.
+describe('npm run keys:identity', () => {
+  it('still prints the two identity lines', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generateIdentityKeys.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(Object.keys(parseDotenv(run.stdout))).toEqual(['GATEWAY_IDENTITY_PRIVATE_KEY', 'GATEWAY_IDENTITY_JWKS']);
+  });
+});

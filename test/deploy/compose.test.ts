@@ -1,0 +1,308 @@
+/**
+ * docker-compose.yml, checked offline (no Docker engine needed): `docker-compose config` resolves
+ * the file with a .env made by `npm run keys:env` (and with the profiles, development mode, and
+ * no .env at all), and each service's resulting environment goes through that service's own
+ * config parser, the one its main.ts calls. What the test proves is what `up` would start with.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { parseGatewayConfig } from '../../gateway/src/config.js';
+import { ConfigError } from '../../platform/config/ConfigError.js';
+import type { Env } from '../../platform/config/setting.js';
+import { createLogger } from '../../platform/log/createLogger.js';
+import { loadRegisteredModules } from '../../platform/registry/loadRegisteredModules.js';
+import { gatewayEntry, issuerVendorEntry, sandboxVendorEntries, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
+import { COMPOSE_SECRETS_MOUNT } from '../../scripts/composeSecrets.js';
+import type { SubgraphModule } from '../../subgraphs/kit/server/SubgraphModule.js';
+import { createPushSender, type PushSenderConfig } from '../../subgraphs/notifications/push/createPushSender.js';
+import { parseSandboxConfig } from '../../vendors/config.js';
+import { loadSandboxVendors } from '../../vendors/loadSandboxVendors.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const hasCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
+
+interface Service {
+  readonly image?: string;
+  readonly command?: readonly string[];
+  readonly environment?: Record<string, unknown>;
+  readonly ports?: readonly (string | { published?: number | string; target?: number; host_ip?: string })[];
+  readonly profiles?: readonly string[];
+  readonly volumes?: readonly (string | { source?: string; target?: string })[];
+}
+
+interface Resolved {
+  /** Services that `up` would start: those of no profile, and those of an active one. */
+  readonly services: Record<string, Service>;
+  /** Every service of the file, whatever its profile. */
+  readonly all: Record<string, Service>;
+}
+
+/** A dotenv file as docker-compose reads ours: NAME='value' lines, comments, blanks. */
+function readEnvFile(path: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const match = /^([A-Z_][A-Z0-9_]*)='([^']*)'$/.exec(line);
+    if (match) out[match[1]!] = match[2]!;
+  }
+  return out;
+}
+
+/** `docker-compose config` with this env file only: nothing from this shell (vitest's NODE_ENV, CI's DATABASE_URL) leaks in. */
+function composeConfig(envFile: string, opts: { dev?: boolean } = {}): Resolved {
+  const files = ['-f', 'docker-compose.yml', ...(opts.dev ? ['-f', 'deploy/compose/dev.yml'] : [])];
+  const result = spawnSync('docker-compose', ['--env-file', envFile, ...files, 'config'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...(process.env.HOME ? { HOME: process.env.HOME } : {}) },
+  });
+  expect(result.status, result.stderr).toBe(0);
+  const all = (parseYaml(result.stdout) as { services: Record<string, Service> }).services;
+  const profiles = (readEnvFile(envFile).COMPOSE_PROFILES ?? '').split(',').filter((p) => p !== '');
+  const services = Object.fromEntries(Object.entries(all).filter(([, s]) => s.profiles === undefined || s.profiles.some((p) => profiles.includes(p))));
+  return { services, all };
+}
+
+/** A service's environment as its process would see it: every value a string. */
+function envOf(service: Service | undefined): Env {
+  return Object.fromEntries(Object.entries(service?.environment ?? {}).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+}
+
+/** Where each compose service listens, from the registry: what a URL in an environment may name. */
+function listeningPorts(services: Record<string, Service>): Map<string, Set<number>> {
+  const ports = new Map<string, Set<number>>([
+    [gatewayEntry.name, new Set([gatewayEntry.port, Number(envOf(services.gateway).METRICS_PORT)])],
+    ['sandbox', new Set(sandboxVendorEntries.map((v) => v.port))],
+    ['redis', new Set([6379])],
+    ['postgres', new Set([5432])],
+    ['proxy', new Set([4000])],
+    ['prometheus', new Set([9090])],
+    ['grafana', new Set([3000])],
+  ]);
+  for (const s of subgraphEntries) ports.set(s.name, new Set([s.port]));
+  return ports;
+}
+
+/** The TypeScript entry a compiled command runs, and whether the registry knows it. */
+function registryEntryOf(command: readonly string[] | undefined): string | undefined {
+  const [node, entry, ...rest] = command ?? [];
+  if (node !== 'node' || entry === undefined || rest.length > 0 || !/^dist\/.+\.js$/.test(entry)) return undefined;
+  const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+  const known = [
+    gatewayEntry.entry,
+    'vendors/main.ts',
+    ...subgraphEntries.flatMap((s) => [subgraphPaths(s.name).entry, `${subgraphPaths(s.name).dir}/worker/main.ts`]),
+  ];
+  return known.includes(source) && existsSync(join(root, source)) ? source : undefined;
+}
+
+let dir: string;
+let envFile: string;
+let secretsDir: string;
+let generated: Record<string, string>;
+let subgraphModules: readonly SubgraphModule[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'compose-test-'));
+  envFile = join(dir, '.env');
+  secretsDir = join(dir, 'secrets');
+  const made = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generateComposeEnv.ts', '--out', envFile, '--secrets-dir', secretsDir], { cwd: root, encoding: 'utf8' });
+  expect(made.status, made.stderr).toBe(0);
+  generated = readEnvFile(envFile);
+  subgraphModules = await loadRegisteredModules<SubgraphModule>(subgraphEntries, (name) => subgraphPaths(name).module, 'subgraph');
+}, 60_000);
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every service's config parser (what its main.ts calls) on its compose environment; throws the first ConfigError. */
+async function parseEveryService(services: Record<string, Service>) {
+  const vendors = await loadSandboxVendors();
+  return {
+    gateway: parseGatewayConfig(envOf(services.gateway)),
+    sandbox: parseSandboxConfig(envOf(services.sandbox), vendors),
+    subgraphs: Object.fromEntries(subgraphModules.map((m) => [m.name, m.parseConfig(envOf(services[m.name])) as unknown as Record<string, unknown>])),
+  };
+}
+
+describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () => {
+  it('has every service of the registry, the sandbox and the proxy; URLs name compose services on the ports they listen on', () => {
+    const { services } = composeConfig(envFile);
+    for (const name of [gatewayEntry.name, 'sandbox', 'proxy', 'redis', ...subgraphEntries.map((s) => s.name)]) expect(Object.keys(services)).toContain(name);
+    const ports = listeningPorts(services);
+    for (const [name, service] of Object.entries(services)) {
+      for (const [variable, value] of Object.entries(envOf(service))) {
+        expect(value, `${name} ${variable}`).not.toMatch(/:\/\/(?:[^@/\s]*@)?(127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1?\])/);
+        for (const match of (value ?? '').matchAll(/\b[a-z][a-z0-9+]*:\/\/(?:[^@/\s]*@)?([a-z0-9.-]+):(\d+)/g)) {
+          const [url, host, port] = match;
+          expect(services[host!], `${name} ${variable}: ${url} names no compose service`).toBeDefined();
+          expect([...(ports.get(host!) ?? [])], `${name} ${variable}: ${url}`).toContain(Number(port));
+        }
+      }
+    }
+  });
+
+  it("the gateway checks tokens against the issuer the sandbox puts in them, and fetches its keys by service name", () => {
+    const { services } = composeConfig(envFile);
+    const issuerVendor = issuerVendorEntry()!;
+    const issuer = envOf(services.sandbox).SANDBOX_IDENTITY_ISSUER;
+    expect(issuer).toBe(`http://sandbox:${issuerVendor.port}`);
+    const gateway = parseGatewayConfig(envOf(services.gateway));
+    expect(gateway.authIssuer).toBe(issuer);
+    expect(gateway.authJwksUrl).toBe(`http://sandbox:${issuerVendor.port}/.well-known/jwks.json`);
+    // Accounts signs users in at the same vendor, whose tokens it passes on.
+    expect(envOf(services.accounts).ACCOUNTS_VENDOR_URL).toBe(`http://sandbox:${issuerVendor.port}`);
+  });
+
+  it('only the proxy publishes a port (the observability profile on loopback); the gateway trusts that one hop', () => {
+    const { all, services } = composeConfig(envFile);
+    for (const [name, service] of Object.entries(all)) {
+      const ports = service.ports ?? [];
+      if (name === 'proxy') {
+        expect(ports).toHaveLength(1);
+        continue;
+      }
+      if (name === 'prometheus' || name === 'grafana') {
+        expect(service.profiles).toEqual(['observability']);
+        for (const port of ports) expect(typeof port === 'string' ? port : port.host_ip, name).toMatch(/^127\.0\.0\.1/);
+        continue;
+      }
+      expect(ports, `${name} publishes ${JSON.stringify(ports)}`).toEqual([]);
+    }
+    expect(parseGatewayConfig(envOf(services.gateway)).trustProxyHops).toBe(1);
+    const nginx = readFileSync(join(root, 'deploy/compose/nginx.conf'), 'utf8');
+    expect(nginx).toMatch(/resolver 127\.0\.0\.11/);
+    expect(nginx).toMatch(/set \$gateway http:\/\/gateway:4000;\s*proxy_pass \$gateway;/);
+  });
+
+  it('every service of the image runs a compiled entry point of the registry with plain node', () => {
+    const { all } = composeConfig(envFile);
+    const images = Object.entries(all).filter(([, s]) => s.image === 'mobile-graph:local');
+    expect(images.map(([name]) => name).sort()).toEqual(['sandbox', gatewayEntry.name, ...subgraphEntries.map((s) => s.name)].sort());
+    for (const [name, service] of images) expect(registryEntryOf(service.command), `${name}: ${JSON.stringify(service.command)}`).toBeDefined();
+    expect(all.gateway?.command).toEqual(['node', `dist/${gatewayEntry.entry.replace(/\.ts$/, '.js')}`]);
+    for (const s of subgraphEntries) expect(all[s.name]?.command).toEqual(['node', `dist/${subgraphPaths(s.name).entry.replace(/\.ts$/, '.js')}`]);
+    expect(all.sandbox?.command).toEqual(['node', 'dist/vendors/main.js']);
+  });
+
+  it('production by default: every service accepts its environment with the generated .env, secrets agreeing across services', async () => {
+    const { services } = composeConfig(envFile);
+    const config = await parseEveryService(services);
+    expect(config.gateway.nodeEnv).toBe('production');
+    expect(config.gateway.explorer).toBe(false);
+    expect(config.gateway.identityPrivateKey).toBe(generated.GATEWAY_IDENTITY_PRIVATE_KEY);
+    for (const s of subgraphEntries) {
+      const sub = config.subgraphs[s.name]!;
+      expect(sub.nodeEnv, s.name).toBe('production');
+      expect(sub.identityJwks, s.name).toBe(generated.GATEWAY_IDENTITY_JWKS);
+    }
+    const { reviews, payments, notifications, accounts } = config.subgraphs as Record<string, Record<string, unknown>>;
+    expect(notifications!.eventsSecrets).toEqual(expect.arrayContaining([reviews!.eventsSecret, payments!.eventsSecret]));
+    expect(payments!.webhookSecrets).toEqual([config.sandbox['payments.webhookSecret']]);
+    expect(accounts!.oauthClientSecret).toBe(config.sandbox['identity.accountsClientSecret']);
+    // No worker services: the workers run inside payments and notifications, on their embedded stores.
+    expect(payments!.inboxWorkers).toBeGreaterThan(0);
+    expect(notifications!.workers).toBeGreaterThan(0);
+    expect(payments!.databaseUrl).toBeUndefined();
+    for (const name of ['payments', 'notifications']) {
+      expect(services[name]?.volumes?.map((v) => (typeof v === 'string' ? v.split(':')[1] : v.target)), name).toContain('/app/.data');
+    }
+  });
+
+  it("notifications starts with the generated push credentials as mounted (read and checked as at start-up)", async () => {
+    const { services } = composeConfig(envFile);
+    const mounts = services.notifications?.volumes ?? [];
+    expect(mounts.map((v) => (typeof v === 'string' ? v.split(':').slice(0, 2).join(':') : `${v.source}:${v.target}`))).toContain(`${join(root, 'deploy/compose/secrets')}:${COMPOSE_SECRETS_MOUNT}`);
+    const config = (await parseEveryService(services)).subgraphs.notifications as unknown as PushSenderConfig;
+    // This test wrote the files to its own folder instead of deploy/compose/secrets/.
+    const here = (path: string) => path.replace(COMPOSE_SECRETS_MOUNT, secretsDir);
+    const sender = createPushSender(
+      { ...config, fcmServiceAccountFile: here(config.fcmServiceAccountFile), apnsKeyFile: here(config.apnsKeyFile) },
+      createLogger({ service: 'notifications', level: 'silent' }),
+    );
+    await sender.close();
+  });
+
+  it('without the generated .env, production mode is refused by each service with every missing secret named', async () => {
+    const empty = join(dir, 'empty.env');
+    writeFileSync(empty, '');
+    const { services } = composeConfig(empty);
+    const vendors = await loadSandboxVendors();
+    // The sandbox has no production mode: it starts on its public defaults.
+    expect(() => parseSandboxConfig(envOf(services.sandbox), vendors)).not.toThrow();
+    const refusals: Record<string, readonly string[]> = {};
+    const refuse = (name: string, parse: () => unknown) => {
+      try {
+        parse();
+      } catch (err) {
+        expect(err, name).toBeInstanceOf(ConfigError);
+        refusals[name] = (err as ConfigError).problems;
+        return;
+      }
+      throw new Error(`${name} accepted a production environment without secrets`);
+    };
+    refuse('gateway', () => parseGatewayConfig(envOf(services.gateway)));
+    for (const m of subgraphModules) refuse(m.name, () => m.parseConfig(envOf(services[m.name])));
+    expect(refusals.gateway).toEqual(expect.arrayContaining([expect.stringMatching(/^GATEWAY_IDENTITY_PRIVATE_KEY: .*required when NODE_ENV=production/)]));
+    for (const s of subgraphEntries) expect(refusals[s.name], s.name).toEqual(expect.arrayContaining([expect.stringMatching(/^GATEWAY_IDENTITY_JWKS: .*required when NODE_ENV=production/)]));
+    expect(refusals.payments).toEqual(expect.arrayContaining([expect.stringMatching(/^PAYMENTS_WEBHOOK_SECRETS: /), expect.stringMatching(/^PAYMENTS_EVENTS_SECRET: /)]));
+    expect(refusals.notifications).toEqual(
+      expect.arrayContaining(['NOTIFICATIONS_EVENTS_SECRETS', 'NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE', 'NOTIFICATIONS_APNS_KEY_FILE'].map((v) => expect.stringMatching(new RegExp(`^${v}: `)))),
+    );
+  });
+
+  it('a service started so exits 1 with the message, not a stack trace', () => {
+    const empty = join(dir, 'empty.env');
+    writeFileSync(empty, '');
+    const { services } = composeConfig(empty);
+    for (const [name, entry] of [[gatewayEntry.name, gatewayEntry.entry], ['payments', subgraphPaths('payments').entry]] as const) {
+      const env = { PATH: process.env.PATH ?? '', ...envOf(services[name]) };
+      const run = spawnSync(process.execPath, ['--import', 'tsx', entry], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+      expect(run.status, `${name}: ${run.stderr}`).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`^Invalid configuration for ${name}:\\n  - `));
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 120_000);
+
+  it('development mode (deploy/compose/dev.yml): NODE_ENV=development everywhere, the sandbox push credentials', async () => {
+    const { services } = composeConfig(envFile, { dev: true });
+    const config = await parseEveryService(services);
+    expect(config.gateway.nodeEnv).toBe('development');
+    expect(config.gateway.explorer).toBe(true);
+    for (const s of subgraphEntries) expect(config.subgraphs[s.name]!.nodeEnv, s.name).toBe('development');
+    const notifications = config.subgraphs.notifications as unknown as PushSenderConfig;
+    const sandboxDefaults = (await parseEveryService({})).subgraphs.notifications as unknown as PushSenderConfig;
+    expect(notifications.fcmServiceAccountFile).toBe(sandboxDefaults.fcmServiceAccountFile);
+    expect(notifications.apnsKeyFile).toBe(sandboxDefaults.apnsKeyFile);
+    expect(notifications.apnsKeyId).toBe(envOf(services.sandbox).SANDBOX_APNS_KEY);
+  });
+
+  it('the postgres profile: COMPOSE_PROFILES and DATABASE_URL in .env put payments and notifications on the postgres service', async () => {
+    const text = readFileSync(envFile, 'utf8').replace(/^# (COMPOSE_PROFILES|DATABASE_URL)=/gm, '$1=');
+    const withPostgres = join(dir, 'postgres.env');
+    writeFileSync(withPostgres, text);
+    const { services } = composeConfig(withPostgres);
+    expect(Object.keys(services)).toContain('postgres');
+    const password = envOf(services.postgres).POSTGRES_PASSWORD;
+    expect(password).toBe(generated.POSTGRES_PASSWORD);
+    expect(password!.length).toBeGreaterThanOrEqual(16);
+    const config = await parseEveryService(services);
+    for (const name of ['payments', 'notifications']) {
+      const url = new URL(String(config.subgraphs[name]!.databaseUrl));
+      expect([url.hostname, url.port, url.password, url.pathname], name).toEqual(['postgres', '5432', password, '/mobile_graph']);
+    }
+    // Without the profile there is no postgres to start.
+    expect(Object.keys(composeConfig(envFile).services)).not.toContain('postgres');
+  });
+
+  it('the observability profile adds Prometheus and Grafana', () => {
+    const withObservability = join(dir, 'observability.env');
+    writeFileSync(withObservability, `${readFileSync(envFile, 'utf8')}COMPOSE_PROFILES='observability'\n`);
+    expect(Object.keys(composeConfig(withObservability).services)).toEqual(expect.arrayContaining(['prometheus', 'grafana']));
+    expect(Object.keys(composeConfig(envFile).services)).not.toContain('prometheus');
+  });
+});
