@@ -20,8 +20,12 @@ import { gatewayEntry, issuerVendorEntry, sandboxVendorEntries, subgraphEntries,
 import { COMPOSE_SECRETS_MOUNT } from '../../scripts/composeSecrets.js';
 import type { SubgraphModule } from '../../subgraphs/kit/server/SubgraphModule.js';
 import { createPushSender, type PushSenderConfig } from '../../subgraphs/notifications/push/createPushSender.js';
-import { parseSandboxConfig } from '../../vendors/config.js';
+import { parseSandboxConfig, sandboxOptionsFrom } from '../../vendors/config.js';
+import { uniqueEmail } from '../../vendors/identity/identityTestClient.js';
 import { loadSandboxVendors } from '../../vendors/loadSandboxVendors.js';
+import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
+import { operation } from '../harness/operations.js';
+import { startStack, type Stack } from '../harness/startStack.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const hasCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
@@ -304,5 +308,63 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     writeFileSync(withObservability, `${readFileSync(envFile, 'utf8')}COMPOSE_PROFILES='observability'\n`);
     expect(Object.keys(composeConfig(withObservability).services)).toEqual(expect.arrayContaining(['prometheus', 'grafana']));
     expect(Object.keys(composeConfig(envFile).services)).not.toContain('prometheus');
+  });
+});
+
+/**
+ * What compose's wiring does to a signed-in user, on loopback: the sandbox names itself as
+ * docker-compose.yml's SANDBOX_IDENTITY_ISSUER says, the gateway checks AUTH_ISSUER as compose
+ * sets it, and only the JWKS URL (http://sandbox:4103/... in compose) is this machine's address,
+ * standing in for Docker's DNS. Sign-up and sign-in go through accounts to the vendor's token
+ * endpoint; `me` needs the gateway to accept the token.
+ */
+describe('sign-up, sign-in and me with the issuer named as in docker-compose.yml', () => {
+  const composeFile = parseYaml(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  const issuer = String(composeFile.services.sandbox?.environment?.SANDBOX_IDENTITY_ISSUER);
+  const authIssuer = /^\$\{AUTH_ISSUER:-(.*)\}$/.exec(String(composeFile.services.gateway?.environment?.AUTH_ISSUER))?.[1];
+  let sandbox: Sandbox;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    const vendors = await loadSandboxVendors();
+    const options = sandboxOptionsFrom(parseSandboxConfig({ SANDBOX_IDENTITY_ISSUER: issuer }, vendors), vendors);
+    sandbox = await startSandbox({ vendors: Object.fromEntries(Object.entries(options.vendors ?? {}).map(([name, own]) => [name, { ...own, port: 0 }])) });
+    stack = await startStack({
+      sandbox,
+      env: {
+        AUTH_ISSUER: authIssuer ?? '',
+        AUTH_JWKS_URL: `${sandbox.identity.url}/.well-known/jwks.json`,
+        // Password hashing on a busy machine: this test is about issuers, not deadlines.
+        ACCOUNTS_VENDOR_DEADLINE_MS: '10000',
+        REQUEST_BUDGET_MS: '15000',
+        SUBGRAPH_TIMEOUT_MS: '15000',
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.close();
+    await sandbox?.close();
+  });
+
+  it('works end to end', async () => {
+    expect(issuer).toBe(`http://sandbox:${issuerVendorEntry()!.port}`);
+    expect(authIssuer).toBe(issuer);
+    expect(sandbox.identity.oidc.issuer).toBe(issuer);
+    const email = uniqueEmail('compose');
+    const password = 'correct horse battery staple';
+    const signUp = await stack.query(operation('SignUp'), { input: { email, password, displayName: 'Compose User' } });
+    expect(signUp.json.errors).toBeUndefined();
+    const signIn = await stack.query(operation('SignIn'), { input: { email, password } });
+    expect(signIn.json.errors).toBeUndefined();
+    const token = signIn.json.data.signIn.accessToken as string;
+    const me = await stack.query(operation('Me'), undefined, { authorization: `Bearer ${token}` });
+    expect(me.json.errors).toBeUndefined();
+    expect(me.json.data.me).toMatchObject({ displayName: 'Compose User', email });
+  });
+
+  it("a token that names the vendor's listening address instead (the bug this setting fixes) is refused", async () => {
+    const token = await sandbox.identity.oidc.signAccessToken({ sub: 'usr_0001', iss: sandbox.identity.url });
+    const me = await stack.query(operation('Me'), undefined, { authorization: `Bearer ${token}` });
+    expect(me.status).toBe(401);
   });
 });
