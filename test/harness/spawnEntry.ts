@@ -1,8 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const EXIT_WITH_PARENT = new URL('../../scripts/start/exitWithParent.ts', import.meta.url).href;
+
+export interface SpawnEntryOptions {
+  /**
+   * The child watches a stdin pipe from this process and stops itself (as on SIGTERM) when
+   * it closes, as `npm start`'s services do: should this process die without its `finally`
+   * (a killed test runner), no child lives on. Default false.
+   */
+  readonly exitWithParent?: boolean;
+}
 
 export interface SpawnedEntry {
   readonly child: ChildProcess;
@@ -23,14 +34,16 @@ export interface SpawnedEntry {
  * (PATH aside), in its own process group so that a test can signal or clean up the whole
  * group. Readiness waits are generous: they return as soon as the line appears.
  */
-export function spawnEntry(entry: string, env: Record<string, string>, args: readonly string[] = []): SpawnedEntry {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+export function spawnEntry(entry: string, env: Record<string, string>, args: readonly string[] = [], options: SpawnEntryOptions = {}): SpawnedEntry {
+  const preload = options.exitWithParent ? ['--import', EXIT_WITH_PARENT] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, entry, ...args], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.exitWithParent ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     detached: true,
-  });
+  }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
   if (child.pid === undefined) throw new Error(`could not spawn ${entry}`);
+  child.stdin?.on('error', () => undefined);
   const pid = child.pid;
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));

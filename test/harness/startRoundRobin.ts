@@ -16,8 +16,10 @@ export interface RoundRobinOptions {
   readonly readyPath?: string;
   /** ms between two probes of one backend. Default 150. */
   readonly probeIntervalMs?: number;
-  /** ms a probe may take before it counts as not ready. Default 1000. */
+  /** ms a probe may take before it counts as failed. Default 1000 (Kubernetes' timeoutSeconds: 1). */
   readonly probeTimeoutMs?: number;
+  /** Consecutive failed probes that make a ready backend not ready. Default 3 (Kubernetes' failureThreshold); one success makes it ready. */
+  readonly failureThreshold?: number;
   /** Default `reset`. */
   readonly lostUpstream?: LostUpstream;
 }
@@ -25,7 +27,7 @@ export interface RoundRobinOptions {
 export interface BackendStats {
   readonly id: string;
   readonly origin: string;
-  /** The last probe said 2xx (and no connection was refused since). */
+  /** Probes say 2xx (fewer than `failureThreshold` failed in a row), and no connect was refused since the last success. */
   readonly ready: boolean;
   readonly removed: boolean;
   /** Requests handed to it (a refused connect included). */
@@ -73,6 +75,7 @@ interface Backend {
   lost: number;
   inFlight: number;
   probing: boolean;
+  probeFailures: number;
 }
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) are the proxy's own; the body is re-sent whole with its length.
@@ -93,6 +96,7 @@ export async function startRoundRobin(options: RoundRobinOptions): Promise<Round
   const readyPath = options.readyPath ?? '/readyz';
   const probeIntervalMs = options.probeIntervalMs ?? 150;
   const probeTimeoutMs = options.probeTimeoutMs ?? 1_000;
+  const failureThreshold = options.failureThreshold ?? 3;
   const lostUpstream = options.lostUpstream ?? 'reset';
   const backends: Backend[] = [];
   const sockets = new Set<Socket>();
@@ -127,7 +131,10 @@ export async function startRoundRobin(options: RoundRobinOptions): Promise<Round
     const done = (ready: boolean) => {
       if (!backend.probing) return;
       backend.probing = false;
-      if (!backend.removed) setReady(backend, ready);
+      if (backend.removed) return;
+      backend.probeFailures = ready ? 0 : backend.probeFailures + 1;
+      if (ready) setReady(backend, true);
+      else if (backend.probeFailures >= failureThreshold) setReady(backend, false);
     };
     const req = request({ host: backend.host, port: backend.port, path: readyPath, method: 'GET', agent: false, timeout: probeTimeoutMs }, (res) => {
       res.resume();
@@ -260,6 +267,7 @@ export async function startRoundRobin(options: RoundRobinOptions): Promise<Round
         lost: 0,
         inFlight: 0,
         probing: false,
+        probeFailures: 0,
       };
       backends.push(backend);
       probe(backend);
