@@ -2,8 +2,8 @@
  * `npm run new:subgraph -- <name> [--vendor <name>] [--brand <Brand>] [--port <n>] [--vendor-port <n>]`
  *
  * Generates a working subgraph and its sandbox vendor from scripts/newSubgraph/templates/,
- * registers both in platform/registry/services.ts, wires them into docker-compose.yml and
- * .env.example, gives the subgraph a scrape job in deploy/prometheus/prometheus.yml and its
+ * registers both in platform/registry/services.ts, wires them into docker-compose.yml (and
+ * its development override deploy/compose/dev.yml) and .env.example, gives the subgraph a scrape job in deploy/prometheus/prometheus.yml and its
  * Kubernetes manifests in deploy/k8s (base/<name>.yaml, its ConfigMap, the gateway's route,
  * the network policies, the dev overlay's sandbox and placeholder Secret, the prod overlay's
  * vendor URL), then recomposes the supergraph and regenerates the docs. Its tests pass on
@@ -15,6 +15,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gatewayEntry, sandboxVendorEntries, subgraphEntries } from '../platform/registry/services.js';
+import { addToComposeDevFile, COMPOSE_DEV } from './newSubgraph/editComposeDevFile.js';
 import { addToComposeFile } from './newSubgraph/editComposeFile.js';
 import { addToEnvExample } from './newSubgraph/editEnvExample.js';
 import { addToKubernetes, K8S, kubernetesNameClashes } from './newSubgraph/editKubernetes.js';
@@ -73,6 +74,7 @@ const wiring = { subgraph: plan.names, port: plan.subgraph.port, vendor: plan.ve
 try {
   edits.push(['platform/registry/services.ts', addToRegistry(readFileSync(at('platform/registry/services.ts'), 'utf8'), plan.subgraph, plan.vendor)]);
   edits.push(['docker-compose.yml', addToComposeFile(readFileSync(at('docker-compose.yml'), 'utf8'), wiring)]);
+  edits.push([COMPOSE_DEV, addToComposeDevFile(readFileSync(at(COMPOSE_DEV), 'utf8'), plan.names.name)]);
   edits.push(['.env.example', addToEnvExample(readFileSync(at('.env.example'), 'utf8'), wiring)]);
   edits.push(['deploy/prometheus/prometheus.yml', addToPrometheusConfig(readFileSync(at('deploy/prometheus/prometheus.yml'), 'utf8'), plan.subgraph)]);
   const manifests = new Map(
@@ -101,7 +103,7 @@ for (const [path, content] of edits) writeFileSync(at(path), content);
 const { name: created } = plan.names;
 console.log(
   `created subgraphs/${created}/ and vendors/${plan.vendorNames.name}/ (${plan.files.size} files, with deploy/k8s/base/${created}.yaml and deploy/k8s/overlays/dev/placeholders/${created}-secrets.env); ` +
-    `registered both; wired docker-compose.yml, .env.example, deploy/prometheus/prometheus.yml and the Kubernetes manifests (${manifestEdits.join(', ')})`,
+    `registered both; wired docker-compose.yml (and ${COMPOSE_DEV}), .env.example, deploy/prometheus/prometheus.yml and the Kubernetes manifests (${manifestEdits.join(', ')})`,
 );
 
 // In fresh processes: they read the registry as it is now.

@@ -43,7 +43,8 @@ export function addToComposeFile(text: string, add: ComposeAddition): string {
   const service = [
     `  ${name}:`,
     '    <<: *service',
-    `    command: ["node", "--import", "tsx", "subgraphs/${name}/main.ts"]`,
+    // The image's compiled entry (npm run build), run with plain node like the other services.
+    `    command: ["node", "dist/subgraphs/${name}/main.js"]`,
     '    environment:',
     '      <<: *common-env',
     `      ${prefix}_HOST: 0.0.0.0`,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { addToComposeDevFile } from './editComposeDevFile.js';
 import { addToComposeFile } from './editComposeFile.js';
 import { checkScrapeConfig } from '../checkWiring.js';
 import { addToEnvExample } from './editEnvExample.js';
@@ -78,11 +79,23 @@ describe('the edits', () => {
     const compose = parse(addToComposeFile(read('docker-compose.yml'), wiring), { merge: true }) as {
       services: Record<string, { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown> }>;
     };
-    expect(compose.services['gift-cards']?.command).toEqual(['node', '--import', 'tsx', 'subgraphs/gift-cards/main.ts']);
+    expect(compose.services['gift-cards']?.command).toEqual(['node', 'dist/subgraphs/gift-cards/main.js']);
     expect(compose.services['gift-cards']?.environment?.GIFT_CARDS_VENDOR_URL).toBe('${GIFT_CARDS_VENDOR_URL:-http://sandbox:4104}');
     expect(compose.services.gateway?.environment?.SUBGRAPH_URLS).toMatch(/,gift-cards=http:\/\/gift-cards:4004\/graphql$/);
     expect(compose.services.gateway?.depends_on).toHaveProperty('gift-cards');
     expect(compose.services.sandbox?.environment?.SANDBOX_GIFT_CARDS_KEY).toBe('${GIFT_CARDS_VENDOR_KEY:-sandbox-gift-cards-key}');
+  });
+
+  it('deploy/compose/dev.yml runs it in development mode like the others, once, every other line kept', () => {
+    const before = read('deploy/compose/dev.yml');
+    const out = addToComposeDevFile(before, 'gift-cards');
+    const services = (parse(out) as { services: Record<string, { environment?: Record<string, string> }> }).services;
+    expect(services['gift-cards']).toEqual({ environment: { NODE_ENV: 'development' } });
+    expect(Object.keys(services).indexOf('gift-cards')).toBe(Object.keys(services).indexOf('gateway') - 1);
+    expect(out.replace('  gift-cards:\n    environment:\n      NODE_ENV: development\n', '')).toBe(before);
+    expect(addToComposeDevFile(out, 'gift-cards')).toBe(out);
+    expect(addToComposeDevFile('services:\n  a:\n    image: x\n', 'b')).toBe('services:\n  a:\n    image: x\n  b:\n    environment:\n      NODE_ENV: development\n');
+    expect(() => addToComposeDevFile('services: {}\n', 'b')).toThrow(/add "b: \{ environment: \{ NODE_ENV: development \} \}" by hand/);
   });
 
   it('a compose file laid out differently stops the generator instead of half-editing it', () => {

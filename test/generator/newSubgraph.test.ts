@@ -146,13 +146,23 @@ describe('npm run new:subgraph, end to end in a copy of the project', () => {
     expect(readFileSync(join(copy, 'deploy/k8s/README.md'), 'utf8')).toContain('| `loyalty-secrets` | `LOYALTY_VENDOR_KEY` | loyalty |');
 
     // And every check test/deploy makes of every service of the registry, loyalty now among them.
-    const deploy = bin('vitest/vitest.mjs', 'run', '--reporter=verbose', 'test/deploy');
+    const deploy = bin('vitest/vitest.mjs', 'run', '--reporter=verbose', 'test/deploy/kubernetes.test.ts');
     expect(deploy.status, output(deploy)).toBe(0);
     expect(plain(deploy.stdout)).toMatch(/✓ .*overlay '?prod'? > '?loyalty'?: Deployment, Service and PodDisruptionBudget/);
   }, 120_000);
 
+  it('runs in docker-compose like the others: the compiled entry, development mode in deploy/compose/dev.yml, test/deploy/compose.test.ts passing', () => {
+    const compose = parseYaml(readFileSync(join(copy, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { command?: string[] }> };
+    expect(compose.services.loyalty?.command).toEqual(['node', 'dist/subgraphs/loyalty/main.js']);
+    const dev = parseYaml(readFileSync(join(copy, 'deploy/compose/dev.yml'), 'utf8')) as { services: Record<string, unknown> };
+    expect(dev.services.loyalty).toEqual({ environment: { NODE_ENV: 'development' } });
+    // Skips itself (and says why) where docker-compose is missing.
+    const checked = bin('vitest/vitest.mjs', 'run', 'test/deploy/compose.test.ts');
+    expect(checked.status, output(checked)).toBe(0);
+  }, 300_000);
+
   it('refuses a name that is taken or malformed, and a port in use, writing nothing', () => {
-    const watched = ['platform/registry/services.ts', 'deploy/prometheus/prometheus.yml', ...kubernetesFiles];
+    const watched = ['platform/registry/services.ts', 'deploy/prometheus/prometheus.yml', 'docker-compose.yml', 'deploy/compose/dev.yml', ...kubernetesFiles];
     const before = watched.map((file) => readFileSync(join(copy, file), 'utf8'));
     for (const args of [['reviews'], ['loyalty'], ['Bad_Name'], ['coupons', '--port', '4001'], ['coupons', '--vendor', 'identity'], []]) {
       const result = tsx('scripts/newSubgraph.ts', ...args);
@@ -170,7 +180,7 @@ describe('npm run new:subgraph, end to end in a copy of the project', () => {
 
   it('stops before writing anything when the scrape config is laid out in a way it cannot edit', () => {
     const path = join(copy, 'deploy/prometheus/prometheus.yml');
-    const edited = ['platform/registry/services.ts', 'docker-compose.yml', '.env.example', ...kubernetesFiles];
+    const edited = ['platform/registry/services.ts', 'docker-compose.yml', 'deploy/compose/dev.yml', '.env.example', ...kubernetesFiles];
     const before = edited.map((file) => readFileSync(join(copy, file), 'utf8'));
     const prometheus = readFileSync(path, 'utf8');
     writeFileSync(path, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
