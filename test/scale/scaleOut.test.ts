@@ -21,7 +21,7 @@ const CLIENTS = 8;
  * fetches a replica held when it died fail together: 3 of them on one gateway would open its
  * breaker for the whole subgraph (5 s of fields failing fast while the other replica is fine).
  * Behind replicas, the threshold must exceed what one gateway can have in flight on one
- * replica, here at most one fetch per client. Reported as a product finding; see the README.
+ * replica, here at most one fetch per client. A product finding, reported with this test.
  */
 const BREAKER = { SUBGRAPH_BREAKER_FAILURES: String(CLIENTS + 1) };
 
