@@ -358,16 +358,9 @@ function checkDockerfile({ subgraphs, dockerfile }: WiringInput): string[] {
     const match = /^COPY\s+(?:--\S+\s+)*(.+)$/i.exec(line.trim());
     if (!match) continue;
     const sources = match[1]!.split(/\s+/).slice(0, -1);
-    for (const source of sources) {
-      const path = source.replace(/^\.\//, '').replace(/\/$/, '');
-      copied.add(path.split('/')[0]!);
-      // A build stage's compiled tree (`COPY --from=build /app/dist ./dist`) holds the TypeScript folders.
-      if (/(^|\/)dist$/.test(path)) copied.add('dist');
-    }
+    for (const source of sources) copied.add(source.replace(/^\.\//, '').replace(/\/$/, '').split('/')[0]!);
   }
   if (copied.has('.')) return [];
-  const code = ['platform', 'vendors', gatewayEntry.entry.split('/')[0]!, ...subgraphs.map((s) => subgraphPaths(s.name).dir.split('/')[0]!)];
-  // schema/ holds the supergraph the gateway loads: a file, never compiled.
-  const needed = new Set(['schema', ...(copied.has('dist') ? [] : code)]);
+  const needed = new Set(['platform', 'schema', 'vendors', gatewayEntry.entry.split('/')[0]!, ...subgraphs.map((s) => subgraphPaths(s.name).dir.split('/')[0]!)]);
   return [...needed].filter((dir) => !copied.has(dir)).map((dir) => `Dockerfile does not COPY ${dir}/, which the services run from`);
 }

@@ -87,12 +87,12 @@ describe('npm run keys:env', () => {
     // The postgres profile's lines, ready to uncomment, agree with the password.
     expect(run.stdout).toContain(`# DATABASE_URL='postgres://postgres:${env.POSTGRES_PASSWORD}@postgres:5432/mobile_graph'`);
     expect(run.stdout).toContain("# COMPOSE_PROFILES='postgres'");
-  });
+  }, 120_000);
 
   it('makes fresh secrets on every run', () => {
     const [a, b] = [keysEnv(), keysEnv()].map((run) => parseDotenv(run.stdout));
     for (const name of SECRETS) expect(a![name], name).not.toBe(b![name]);
-  });
+  }, 120_000);
 
   it('npm run -s keys:env prints the file alone, without npm\'s banner', () => {
     const run = spawnSync('npm', ['run', '-s', 'keys:env', '--', '--secrets-dir', join(dir, 'npm-secrets')], { cwd: root, encoding: 'utf8', timeout: 60_000 });
@@ -100,7 +100,7 @@ describe('npm run keys:env', () => {
     expect(run.stdout.split('\n')[0]).toMatch(/^# docker-compose \.env, made by `npm run keys:env`/);
     expect(run.stdout).not.toMatch(/^> /m);
     expect(() => parseDotenv(run.stdout)).not.toThrow();
-  });
+  }, 120_000);
 
   it('--out writes the file (mode 600) and refuses to overwrite it, or the credential files, without --force', () => {
     const out = join(dir, 'compose.env');
@@ -128,7 +128,7 @@ describe('npm run keys:env', () => {
     expect(forced.status, forced.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).not.toBe(written);
     expect(readFileSync(join(secretsDir, FCM_SERVICE_ACCOUNT_FILE), 'utf8')).not.toBe(account);
-  });
+  }, 120_000);
 
   it('refuses an unknown option, and a value it could not write literally', () => {
     const run = keysEnv('--outt', join(dir, 'x.env'));
@@ -136,7 +136,7 @@ describe('npm run keys:env', () => {
     expect(run.stderr).toMatch(/^keys:env: .*usage: npm run keys:env/);
     for (const value of ["it's", 'a\\b', '$HOME', 'two\nlines']) expect(() => envLine('X', value)).toThrow(/cannot be written literally/);
     expect(envLine('X', '{"a":"b+/="}')).toBe(`X='{"a":"b+/="}'`);
-  });
+  }, 120_000);
 });
 
 // keys:identity stays as it was for its users: two lines, no banner with -s.
@@ -145,5 +145,5 @@ describe('npm run keys:identity', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generateIdentityKeys.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(run.status, run.stderr).toBe(0);
     expect(Object.keys(parseDotenv(run.stdout))).toEqual(['GATEWAY_IDENTITY_PRIVATE_KEY', 'GATEWAY_IDENTITY_JWKS']);
-  });
+  }, 120_000);
 });

@@ -148,7 +148,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
         }
       }
     }
-  });
+  }, 90_000);
 
   it("the gateway checks tokens against the issuer the sandbox puts in them, and fetches its keys by service name", () => {
     const { services } = composeConfig(envFile);
@@ -160,7 +160,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     expect(gateway.authJwksUrl).toBe(`http://sandbox:${issuerVendor.port}/.well-known/jwks.json`);
     // Accounts signs users in at the same vendor, whose tokens it passes on.
     expect(envOf(services.accounts).ACCOUNTS_VENDOR_URL).toBe(`http://sandbox:${issuerVendor.port}`);
-  });
+  }, 90_000);
 
   it('only the proxy publishes a port (the observability profile on loopback); the gateway trusts that one hop', () => {
     const { all, services } = composeConfig(envFile);
@@ -181,7 +181,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     const nginx = readFileSync(join(root, 'deploy/compose/nginx.conf'), 'utf8');
     expect(nginx).toMatch(/resolver 127\.0\.0\.11/);
     expect(nginx).toMatch(/set \$gateway http:\/\/gateway:4000;\s*proxy_pass \$gateway;/);
-  });
+  }, 90_000);
 
   it('every service of the image runs a compiled entry point of the registry with plain node', () => {
     const { all } = composeConfig(envFile);
@@ -191,7 +191,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     expect(all.gateway?.command).toEqual(['node', `dist/${gatewayEntry.entry.replace(/\.ts$/, '.js')}`]);
     for (const s of subgraphEntries) expect(all[s.name]?.command).toEqual(['node', `dist/${subgraphPaths(s.name).entry.replace(/\.ts$/, '.js')}`]);
     expect(all.sandbox?.command).toEqual(['node', 'dist/vendors/main.js']);
-  });
+  }, 90_000);
 
   it('production by default: every service accepts its environment with the generated .env, secrets agreeing across services', async () => {
     const { services } = composeConfig(envFile);
@@ -215,7 +215,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     for (const name of ['payments', 'notifications']) {
       expect(services[name]?.volumes?.map((v) => (typeof v === 'string' ? v.split(':')[1] : v.target)), name).toContain('/app/.data');
     }
-  });
+  }, 90_000);
 
   it("notifications starts with the generated push credentials as mounted (read and checked as at start-up)", async () => {
     const { services } = composeConfig(envFile);
@@ -229,7 +229,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
       createLogger({ service: 'notifications', level: 'silent' }),
     );
     await sender.close();
-  });
+  }, 90_000);
 
   it('without the generated .env, production mode is refused by each service with every missing secret named', async () => {
     const empty = join(dir, 'empty.env');
@@ -257,7 +257,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     expect(refusals.notifications).toEqual(
       expect.arrayContaining(['NOTIFICATIONS_EVENTS_SECRETS', 'NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE', 'NOTIFICATIONS_APNS_KEY_FILE'].map((v) => expect.stringMatching(new RegExp(`^${v}: `)))),
     );
-  });
+  }, 90_000);
 
   it('a service started so exits 1 with the message, not a stack trace', () => {
     const empty = join(dir, 'empty.env');
@@ -283,7 +283,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     expect(notifications.fcmServiceAccountFile).toBe(sandboxDefaults.fcmServiceAccountFile);
     expect(notifications.apnsKeyFile).toBe(sandboxDefaults.apnsKeyFile);
     expect(notifications.apnsKeyId).toBe(envOf(services.sandbox).SANDBOX_APNS_KEY);
-  });
+  }, 90_000);
 
   it('the postgres profile: COMPOSE_PROFILES and DATABASE_URL in .env put payments and notifications on the postgres service', async () => {
     const text = readFileSync(envFile, 'utf8').replace(/^# (COMPOSE_PROFILES|DATABASE_URL)=/gm, '$1=');
@@ -301,14 +301,14 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     }
     // Without the profile there is no postgres to start.
     expect(Object.keys(composeConfig(envFile).services)).not.toContain('postgres');
-  });
+  }, 90_000);
 
   it('the observability profile adds Prometheus and Grafana', () => {
     const withObservability = join(dir, 'observability.env');
     writeFileSync(withObservability, `${readFileSync(envFile, 'utf8')}COMPOSE_PROFILES='observability'\n`);
     expect(Object.keys(composeConfig(withObservability).services)).toEqual(expect.arrayContaining(['prometheus', 'grafana']));
     expect(Object.keys(composeConfig(envFile).services)).not.toContain('prometheus');
-  });
+  }, 90_000);
 });
 
 /**
@@ -340,7 +340,7 @@ describe('sign-up, sign-in and me with the issuer named as in docker-compose.yml
         SUBGRAPH_TIMEOUT_MS: '15000',
       },
     });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await stack?.close();
     await sandbox?.close();
@@ -360,11 +360,11 @@ describe('sign-up, sign-in and me with the issuer named as in docker-compose.yml
     const me = await stack.query(operation('Me'), undefined, { authorization: `Bearer ${token}` });
     expect(me.json.errors).toBeUndefined();
     expect(me.json.data.me).toMatchObject({ displayName: 'Compose User', email });
-  });
+  }, 90_000);
 
   it("a token that names the vendor's listening address instead (the bug this setting fixes) is refused", async () => {
     const token = await sandbox.identity.oidc.signAccessToken({ sub: 'usr_0001', iss: sandbox.identity.url });
     const me = await stack.query(operation('Me'), undefined, { authorization: `Bearer ${token}` });
     expect(me.status).toBe(401);
-  });
+  }, 90_000);
 });
