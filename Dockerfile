@@ -45,8 +45,8 @@ COPY schema/supergraph.graphql ./schema/supergraph.graphql
 COPY schema/app-builds ./schema/app-builds
 COPY vendors/fcm/sandbox-service-account.json ./vendors/fcm/sandbox-service-account.json
 COPY vendors/apns/fixtures ./vendors/apns/fixtures
-# The embedded database's default data dirs (.data/<service>) when DATABASE_URL is unset: the
-# one place the services may write (mount a volume there to keep it).
+# The embedded database's default data dirs (.data/<service>, used when DATABASE_URL is unset),
+# writable by the services; mount a volume there to keep them.
 RUN mkdir .data && chown node:node .data
 USER node
 EXPOSE 4000
