@@ -65,7 +65,8 @@ describe.skipIf(skipped)(
       cluster = await startScaleCluster({
         redisUrl: redisUrl!,
         databaseUrl: databaseUrl!,
-        gatewayEnv: { TRUST_PROXY_HOPS: '1', RATE_LIMIT_PER_IP: String(RATE_LIMIT_PER_IP), ...BREAKER },
+        // Its persisted queries expire from the shared Redis a minute after the test (the shortest APQ_TTL_S).
+        gatewayEnv: { TRUST_PROXY_HOPS: '1', RATE_LIMIT_PER_IP: String(RATE_LIMIT_PER_IP), APQ_TTL_S: '60', ...BREAKER },
         logDir: join(dirname(FIGURES), 'logs'),
       });
       figures.processes = cluster.replicas().length + 1;
