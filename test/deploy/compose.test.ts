@@ -150,6 +150,14 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     }
   }, 90_000);
 
+  it('.env.example used as .env as it is points no container at this machine, and keeps production mode', () => {
+    const { services } = composeConfig(join(root, '.env.example'));
+    for (const [name, service] of Object.entries(services)) {
+      for (const [variable, value] of Object.entries(envOf(service))) expect(value, `${name} ${variable}`).not.toMatch(/127\.0\.0\.1|localhost/);
+    }
+    expect(envOf(services.gateway).NODE_ENV).toBe('production');
+  }, 90_000);
+
   it("the gateway checks tokens against the issuer the sandbox puts in them, and fetches its keys by service name", () => {
     const { services } = composeConfig(envFile);
     const issuerVendor = issuerVendorEntry()!;
