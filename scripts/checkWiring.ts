@@ -283,13 +283,25 @@ export function checkScrapeConfig({ subgraphs, compose, prometheus }: ScrapeConf
   return problems;
 }
 
-/** A parsed Prometheus config's `scrape_configs`: each job's name and static targets, in the file's order. */
+/**
+ * A parsed Prometheus config's `scrape_configs`: each job's name and targets, in the file's
+ * order. A static target is `host:port`; a DNS-discovered one (`dns_sd_configs` of type A, how
+ * every replica of `docker-compose up --scale` is found) counts as `<name>:<port>` too.
+ */
 export function scrapeJobsOf(config: unknown): { name: string; targets: string[] }[] {
   const configs = (config as { scrape_configs?: unknown } | null)?.scrape_configs;
   if (!Array.isArray(configs)) throw new Error('has no scrape_configs list');
-  return (configs as { job_name?: unknown; static_configs?: readonly { targets?: readonly unknown[] }[] }[]).map((c) => ({
+  type Job = {
+    job_name?: unknown;
+    static_configs?: readonly { targets?: readonly unknown[] }[];
+    dns_sd_configs?: readonly { names?: readonly unknown[]; port?: unknown }[];
+  };
+  return (configs as Job[]).map((c) => ({
     name: String(c.job_name),
-    targets: (c.static_configs ?? []).flatMap((s) => (s.targets ?? []).map(String)),
+    targets: [
+      ...(c.static_configs ?? []).flatMap((s) => (s.targets ?? []).map(String)),
+      ...(c.dns_sd_configs ?? []).flatMap((d) => (d.names ?? []).map((n) => `${String(n)}:${String(d.port)}`)),
+    ],
   }));
 }
 

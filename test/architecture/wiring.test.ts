@@ -121,7 +121,9 @@ describe('wiring check: Prometheus scrapes every registry service (deploy/promet
     const problems = checkScrapeConfig(
       withJobs((jobs) => {
         jobs.find((j) => j.job_name === 'catalog')!.static_configs = [{ targets: ['catalog:4101'] }];
-        jobs.find((j) => j.job_name === 'gateway')!.static_configs = [{ targets: ['gateway:4000'] }];
+        const gateway = jobs.find((j) => j.job_name === 'gateway')! as { static_configs?: unknown; dns_sd_configs?: unknown };
+        delete gateway.dns_sd_configs;
+        gateway.static_configs = [{ targets: ['gateway:4000'] }];
       }),
     );
     expect(problems).toEqual([
