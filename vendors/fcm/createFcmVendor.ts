@@ -20,6 +20,12 @@ export interface FcmVendorOptions {
   port?: number;
   /** Baseline latency (ms) this vendor starts with and returns to on reset; default 0. */
   latencyMs?: number;
+  /**
+   * The service account it trusts instead of the committed fixture (SANDBOX_FCM_SERVICE_ACCOUNT_FILE):
+   * its client_email, its private_key_id as the assertions' `kid` (instead of `apiKey`), the public
+   * half of its private_key, and its project_id.
+   */
+  serviceAccount?: Pick<ServiceAccountJson, 'project_id' | 'private_key_id' | 'private_key' | 'client_email'>;
   /** Lifetime of access tokens (s), 1..3600; default 3600, as Google's. */
   tokenTtlS?: number;
   /** Another URL assertions may name as `aud` (the token endpoint as callers reach it, e.g. in docker); the URL a caller used is always accepted. */
@@ -58,7 +64,8 @@ export const DEFAULT_TOKEN_TTL_S = 3600;
  */
 export async function createFcmVendor(options: FcmVendorOptions): Promise<RunningFcmVendor> {
   const clock = options.clock ?? Date.now;
-  const account = knownServiceAccount(SERVICE_ACCOUNT_JSON, options.apiKey);
+  const given = options.serviceAccount;
+  const account = given === undefined ? knownServiceAccount(SERVICE_ACCOUNT_JSON, options.apiKey) : knownServiceAccount(given, given.private_key_id);
   const tokens = new AccessTokens(clock, options.tokenTtlS ?? DEFAULT_TOKEN_TTL_S);
   const records = new PushRecords(clock);
   const quota = new SendQuota();
@@ -93,5 +100,6 @@ export async function createFcmVendor(options: FcmVendorOptions): Promise<Runnin
     setQuota: (limit) => quota.set(limit),
     setTokenTtl: (seconds) => tokens.setTtl(seconds),
   };
-  return { ...vendor, push, serviceAccount: serviceAccountFor(vendor.url, { private_key_id: options.apiKey }) };
+  const serviceAccount = given === undefined ? serviceAccountFor(vendor.url, { private_key_id: options.apiKey }) : serviceAccountFor(vendor.url, { ...given, token_uri: `${vendor.url}${TOKEN_PATH}` });
+  return { ...vendor, push, serviceAccount };
 }
