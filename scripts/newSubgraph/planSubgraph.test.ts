@@ -132,10 +132,15 @@ describe('the edits', () => {
     expect(problems).toEqual([]);
   });
 
-  it('.env.example gets a block and the vendor port', () => {
-    const out = addToEnvExample(read('.env.example'), wiring);
-    expect(out).toContain('# GiftCards → gift-cards vendor\nGIFT_CARDS_PORT=4004\nGIFT_CARDS_VENDOR_URL=http://127.0.0.1:4104');
+  it('.env.example gets the vendor among the real vendors, commented out like theirs, and the sandbox port', () => {
+    const before = read('.env.example');
+    const out = addToEnvExample(before, wiring);
+    expect(out).toMatch(/\n# NOTIFICATIONS_APNS_URL=.*\n# GIFT_CARDS_VENDOR_URL='https:\/\/api\.gift-cards\.example\.com'\n# GIFT_CARDS_VENDOR_KEY='…'\n/);
     expect(out).toMatch(/SANDBOX_[A-Z_]+_PORT=\d+\nSANDBOX_GIFT_CARDS_PORT=4104/);
+    // Nothing uncommented but the sandbox port: as .env, it still points no container at this machine.
+    const added = out.split('\n').filter((l) => !before.split('\n').includes(l));
+    expect(added.filter((l) => !l.startsWith('#'))).toEqual(['SANDBOX_GIFT_CARDS_PORT=4104']);
+    expect(addToEnvExample(out, wiring).split('\n').filter((l) => l.startsWith('# GIFT_CARDS_VENDOR_URL='))).toHaveLength(1);
   });
 
   it('the registry gets both entries above its markers, and refuses a source without them', () => {
