@@ -97,7 +97,7 @@ export const gatewaySettings = {
     max: 1_000,
     unit: 'fetches',
     description:
-      "Consecutive failed fetches of one subgraph (timeout, no connection, 5xx, unreadable answer) that open the gateway's breaker for it: its fields then fail at once with SERVICE_UNAVAILABLE.",
+      "Consecutive failed fetches of one subgraph (timeout, no connection, 5xx, unreadable answer) that open the gateway's breaker for it: its fields then fail at once with SERVICE_UNAVAILABLE. Fetches already in flight when the first of them failed count as one with it (a replica that dies fails all it held at once); each fetch started after it counts one.",
   }),
   subgraphBreakerWindowMs: int('SUBGRAPH_BREAKER_WINDOW_MS', {
     default: defaultSubgraphBreaker.windowMs,
