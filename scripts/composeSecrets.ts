@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
 import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.js';
 
-/** Where docker-compose.yml mounts deploy/compose/secrets/ in the notifications container. */
+/** Where docker-compose.yml mounts deploy/compose/secrets/ in the notifications and sandbox containers. */
 export const COMPOSE_SECRETS_MOUNT = '/run/secrets/mobile-graph';
 export const FCM_SERVICE_ACCOUNT_FILE = 'fcm-service-account.json';
 export const APNS_KEY_FILE = 'apns-auth-key.p8';
@@ -32,8 +32,9 @@ const appleId = (): string => Array.from({ length: 10 }, () => ALPHANUMERIC[rand
  * the events secrets (each producer's one, all of them at the consumer), the payment vendor's
  * webhook secret (the sandbox signs with it, payments verifies), the accounts OAuth client
  * secret (both sides), a PostgreSQL password, and push credentials of the shapes Google and
- * Apple hand out, so that notifications starts. Those are made up here: neither FCM nor APNs
- * (nor the sandbox's push vendors, which trust only their committed fixtures) accept them.
+ * Apple hand out, so that notifications starts. Those are made up here: FCM and APNs do not
+ * accept them, but the sandbox's push vendors do (docker-compose.yml mounts the same folder into
+ * the sandbox and gives it the same key id and team id), so pushes reach the sandbox.
  */
 export async function generateComposeSecrets(): Promise<ComposeSecrets> {
   const identity = await generateIdentityKeys();
@@ -73,8 +74,8 @@ export async function generateComposeSecrets(): Promise<ComposeSecrets> {
         name: 'NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE',
         value: `${COMPOSE_SECRETS_MOUNT}/${FCM_SERVICE_ACCOUNT_FILE}`,
         comment: [
-          'Push credentials, written to deploy/compose/secrets/ (mounted into notifications). Made up, so that',
-          'notifications starts in production mode: pushes fail until you put your FCM service-account file and',
+          'Push credentials, written to deploy/compose/secrets/ (mounted into notifications and the sandbox, whose',
+          'FCM and APNs vendors trust them). Made up: for the real FCM and APNs put your service-account file and',
           'APNs key there (and their ids here). Development mode (deploy/compose/dev.yml) uses the sandbox\'s instead.',
         ].join('\n'),
       },

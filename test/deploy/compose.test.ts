@@ -5,7 +5,7 @@
  * config parser, the one its main.ts calls. What the test proves is what `up` would start with.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +17,15 @@ import type { Env } from '../../platform/config/setting.js';
 import { createLogger } from '../../platform/log/createLogger.js';
 import { loadRegisteredModules } from '../../platform/registry/loadRegisteredModules.js';
 import { gatewayEntry, issuerVendorEntry, sandboxVendorEntries, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
-import { COMPOSE_SECRETS_MOUNT } from '../../scripts/composeSecrets.js';
+import { APNS_KEY_FILE, COMPOSE_SECRETS_MOUNT, FCM_SERVICE_ACCOUNT_FILE, generateComposeSecrets } from '../../scripts/composeSecrets.js';
 import type { SubgraphModule } from '../../subgraphs/kit/server/SubgraphModule.js';
 import { createPushSender, type PushSenderConfig } from '../../subgraphs/notifications/push/createPushSender.js';
+import type { PushMessage } from '../../subgraphs/notifications/push/PushSender.js';
+import { signProviderToken } from '../../vendors/apns/apnsClient.js';
+import { ApnsClient } from '../../vendors/apns/apnsClient.js';
+import type { RunningApnsVendor } from '../../vendors/apns/createApnsVendor.js';
+import type { RunningFcmVendor } from '../../vendors/fcm/createFcmVendor.js';
+import { exchangeAssertion, newDeviceToken, signAssertion, type ServiceAccountJson } from '../../vendors/fcm/fcmClient.js';
 import { parseSandboxConfig, sandboxOptionsFrom } from '../../vendors/config.js';
 import { uniqueEmail } from '../../vendors/identity/identityTestClient.js';
 import { loadSandboxVendors } from '../../vendors/loadSandboxVendors.js';
@@ -123,12 +129,20 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Every service's config parser (what its main.ts calls) on its compose environment; throws the first ConfigError. */
+/** An environment with the secrets mount at this test's folder: keys:env wrote the files there instead of deploy/compose/secrets/. */
+function mounted(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v?.replace(COMPOSE_SECRETS_MOUNT, secretsDir)]));
+}
+
+/**
+ * Every service's config parser (what its main.ts calls) on its compose environment; throws the
+ * first ConfigError. The sandbox's reads the push credential files it names, as mounted.
+ */
 async function parseEveryService(services: Record<string, Service>) {
   const vendors = await loadSandboxVendors();
   return {
     gateway: parseGatewayConfig(envOf(services.gateway)),
-    sandbox: parseSandboxConfig(envOf(services.sandbox), vendors),
+    sandbox: parseSandboxConfig(mounted(envOf(services.sandbox)), vendors),
     subgraphs: Object.fromEntries(subgraphModules.map((m) => [m.name, m.parseConfig(envOf(services[m.name])) as unknown as Record<string, unknown>])),
   };
 }
@@ -216,6 +230,11 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     expect(notifications!.eventsSecrets).toEqual(expect.arrayContaining([reviews!.eventsSecret, payments!.eventsSecret]));
     expect(payments!.webhookSecrets).toEqual([config.sandbox['payments.webhookSecret']]);
     expect(accounts!.oauthClientSecret).toBe(config.sandbox['identity.accountsClientSecret']);
+    // The push vendors trust what notifications signs with: the same files (one mount), key id and team.
+    const sandboxEnv = envOf(services.sandbox);
+    expect(sandboxEnv.SANDBOX_FCM_SERVICE_ACCOUNT_FILE).toBe(notifications!.fcmServiceAccountFile);
+    expect(sandboxEnv.SANDBOX_APNS_KEY_FILE).toBe(notifications!.apnsKeyFile);
+    expect([config.sandbox['apns.key'], config.sandbox['apns.teamId']]).toEqual([notifications!.apnsKeyId, notifications!.apnsTeamId]);
     // No worker services: the workers run inside payments and notifications, on their embedded stores.
     expect(payments!.inboxWorkers).toBeGreaterThan(0);
     expect(notifications!.workers).toBeGreaterThan(0);
@@ -238,6 +257,84 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     );
     await sender.close();
   }, 90_000);
+
+  it("pushes: the sandbox's FCM and APNs vendors trust the credentials notifications holds (compose's settings, production mode); another set is refused", async () => {
+    const { services } = composeConfig(envFile);
+    const mountOf = (name: string) => (services[name]?.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':').slice(0, 2).join(':') : `${v.source}:${v.target}`));
+    expect(mountOf('sandbox')).toContain(`${join(root, 'deploy/compose/secrets')}:${COMPOSE_SECRETS_MOUNT}`);
+    const mapped = mounted;
+    const vendors = await loadSandboxVendors();
+    const options = sandboxOptionsFrom(parseSandboxConfig(mapped(envOf(services.sandbox)), vendors), vendors);
+    const startVendor = async (name: string) => {
+      const { port: _port, apiKey, ...own } = options.vendors?.[name] ?? {};
+      return vendors.find((v) => v.name === name)!.start({ host: '127.0.0.1', port: 0, apiKey: String(apiKey), latencyMs: 0 }, own);
+    };
+    const fcm = (await startVendor('fcm')) as RunningFcmVendor;
+    const apns = (await startVendor('apns')) as RunningApnsVendor;
+    const logger = createLogger({ service: 'notifications', level: 'silent' });
+    const notificationsWith = (env: Env) => {
+      const module = subgraphModules.find((m) => m.name === 'notifications')!;
+      // Only the vendors' addresses differ from compose's (http://sandbox:4105 and :4106 there).
+      const config = module.parseConfig({ ...mapped(env), NOTIFICATIONS_VENDOR_URL: fcm.url, NOTIFICATIONS_APNS_URL: apns.url }) as unknown as PushSenderConfig;
+      expect(config.nodeEnv).toBe('production');
+      return createPushSender(config, logger);
+    };
+    const message: PushMessage = { title: 'Your order shipped', body: 'Tap to see it', collapseId: 'order-1', data: { kind: 'order' }, expiresAt: new Date(Date.now() + 3_600_000), priority: 'high' };
+    const android = { platform: 'ANDROID' as const, token: newDeviceToken() };
+    const ios = { platform: 'IOS' as const, token: 'ab'.repeat(32) };
+    const call = { requestId: 'compose-push' };
+    const sender = notificationsWith(envOf(services.notifications));
+    try {
+      expect(await sender.send(android, message, call)).toMatchObject({ kind: 'sent' });
+      expect(await sender.send(ios, message, call)).toMatchObject({ kind: 'sent' });
+      const account = JSON.parse(readFileSync(join(secretsDir, FCM_SERVICE_ACCOUNT_FILE), 'utf8')) as ServiceAccountJson;
+      expect(fcm.push.messages().messages).toEqual([expect.objectContaining({ project: account.project_id, token: android.token })]);
+      expect(apns.apns.notifications().notifications).toEqual([expect.objectContaining({ token: ios.token })]);
+      expect(apns.apns).toMatchObject({ keyId: generated.NOTIFICATIONS_APNS_KEY, teamId: generated.NOTIFICATIONS_APNS_TEAM_ID });
+
+      // Another keys:env's credentials (a stale .env, a secrets folder from elsewhere): refused by the sandbox.
+      const other = await generateComposeSecrets();
+      const otherDir = join(dir, 'other-secrets');
+      mkdirSync(otherDir, { recursive: true });
+      for (const [name, content] of Object.entries(other.files)) writeFileSync(join(otherDir, name), content);
+      const otherAccount = { ...(JSON.parse(other.files[FCM_SERVICE_ACCOUNT_FILE]!) as ServiceAccountJson), token_uri: `${fcm.url}/token` };
+      expect(await exchangeAssertion(otherAccount.token_uri, await signAssertion(otherAccount))).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+      const send401 = await fetch(`${fcm.url}/v1/projects/${account.project_id}/messages:send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-token-it-issued' },
+        body: JSON.stringify({ message: { token: android.token, notification: { title: 'x' } } }),
+      });
+      expect(send401.status).toBe(401);
+      const client = new ApnsClient(apns.url);
+      try {
+        const otherKey = other.files[APNS_KEY_FILE]!;
+        const forged = await signProviderToken({ privateKeyPem: otherKey, keyId: generated.NOTIFICATIONS_APNS_KEY, teamId: generated.NOTIFICATIONS_APNS_TEAM_ID });
+        expect(await client.send({ token: ios.token, payload: { aps: { alert: 'x' } }, providerToken: forged })).toMatchObject({ status: 403, reason: 'InvalidProviderToken' });
+      } finally {
+        await client.close();
+      }
+      const otherEnv = Object.fromEntries(other.entries.map((e) => [e.name, e.value.replace(COMPOSE_SECRETS_MOUNT, otherDir)]));
+      const stranger = notificationsWith({
+        ...envOf(services.notifications),
+        NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE: join(otherDir, FCM_SERVICE_ACCOUNT_FILE),
+        NOTIFICATIONS_APNS_KEY_FILE: join(otherDir, APNS_KEY_FILE),
+        NOTIFICATIONS_APNS_KEY: otherEnv.NOTIFICATIONS_APNS_KEY!,
+        NOTIFICATIONS_APNS_TEAM_ID: otherEnv.NOTIFICATIONS_APNS_TEAM_ID!,
+      });
+      try {
+        expect(await stranger.send(android, message, call)).not.toMatchObject({ kind: 'sent' });
+        expect(await stranger.send(ios, message, call)).not.toMatchObject({ kind: 'sent' });
+      } finally {
+        await stranger.close();
+      }
+      expect(fcm.push.messages().count).toBe(1);
+      expect(apns.apns.notifications().count).toBe(1);
+    } finally {
+      await sender.close();
+      await fcm.close();
+      await apns.close();
+    }
+  }, 120_000);
 
   it('without the generated .env, production mode is refused by each service with every missing secret named', async () => {
     const empty = join(dir, 'empty.env');
@@ -291,6 +388,11 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     expect(notifications.fcmServiceAccountFile).toBe(sandboxDefaults.fcmServiceAccountFile);
     expect(notifications.apnsKeyFile).toBe(sandboxDefaults.apnsKeyFile);
     expect(notifications.apnsKeyId).toBe(envOf(services.sandbox).SANDBOX_APNS_KEY);
+    // …which the sandbox's push vendors trust again: its own settings back at the fixtures.
+    const vendors = await loadSandboxVendors();
+    const sandbox = parseSandboxConfig(envOf(services.sandbox), vendors);
+    const fixtures = parseSandboxConfig({}, vendors);
+    for (const key of ['fcm.serviceAccount', 'apns.publicKeyPem', 'apns.teamId', 'apns.key']) expect(sandbox[key], key).toEqual(fixtures[key]);
   }, 90_000);
 
   it('the postgres profile: COMPOSE_PROFILES and DATABASE_URL in .env put payments and notifications on the postgres service', async () => {
