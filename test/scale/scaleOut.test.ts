@@ -16,14 +16,6 @@ const skipped = !redisUrl || !databaseUrl;
 const FIGURES = fileURLToPath(new URL('../../.test-output/scale/figures.json', import.meta.url));
 const RATE_LIMIT_PER_IP = 10;
 const CLIENTS = 8;
-/**
- * The gateway's breaker for a subgraph counts consecutive failed fetches (default 3), and the
- * fetches a replica held when it died fail together: 3 of them on one gateway would open its
- * breaker for the whole subgraph (5 s of fields failing fast while the other replica is fine).
- * Behind replicas, the threshold must exceed what one gateway can have in flight on one
- * replica, here at most one fetch per client. A product finding, reported with this test.
- */
-const BREAKER = { SUBGRAPH_BREAKER_FAILURES: String(CLIENTS + 1) };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read as the client reads them */
 interface Answer {
@@ -66,7 +58,7 @@ describe.skipIf(skipped)(
         redisUrl: redisUrl!,
         databaseUrl: databaseUrl!,
         // Its persisted queries expire from the shared Redis a minute after the test (the shortest APQ_TTL_S).
-        gatewayEnv: { TRUST_PROXY_HOPS: '1', RATE_LIMIT_PER_IP: String(RATE_LIMIT_PER_IP), APQ_TTL_S: '60', ...BREAKER },
+        gatewayEnv: { TRUST_PROXY_HOPS: '1', RATE_LIMIT_PER_IP: String(RATE_LIMIT_PER_IP), APQ_TTL_S: '60' },
         logDir: join(dirname(FIGURES), 'logs'),
       });
       figures.processes = cluster.replicas().length + 1;
