@@ -231,6 +231,64 @@ describe('a job whose worker died', () => {
   }
 });
 
+/**
+ * Two pods of a new deployment start at the same moment on a fresh schema: pg-boss's own
+ * set-up races (a duplicate key creating its schema, a deadlock creating one queue twice),
+ * and the loser used to crash. Each replica has its own pool, as its own process would.
+ */
+describe.skipIf(!url)(`replicas starting at once on a fresh schema${url ? '' : ' (skipped: set DATABASE_URL, e.g. postgres://127.0.0.1:5432/test)'}`, () => {
+  const ROUNDS = 10;
+  const REPLICAS = 3;
+
+  it(`all start, create their queues and run a job (${ROUNDS} rounds of ${REPLICAS} replicas)`, { timeout: 120_000 }, async () => {
+    // Every round runs, so that a failure shows how often and with which errors.
+    const failures: string[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const schema = uniqueSchema('replicas');
+      schemas.push(schema, `${schema}_jobs`);
+      const dbs: Database[] = [];
+      const queues: JobQueue[] = [];
+      try {
+        // As payments and notifications start: database, pg-boss, then their queues.
+        const started = await Promise.allSettled(
+          Array.from({ length: REPLICAS }, async () => {
+            const db = await createDatabase({ url, dataDir: 'unused', schema, logger });
+            dbs.push(db);
+            const queue = createJobQueue(db, { schema: `${schema}_jobs`, logger });
+            queues.push(queue);
+            await queue.start();
+            await queue.createQueue('inbox', policy);
+            await queue.createQueue('outbox', policy);
+          }),
+        );
+        const failed = started.flatMap((s) => (s.status === 'rejected' ? [`round ${round}: ${describeError(s.reason)}`] : []));
+        failures.push(...failed);
+        if (failed.length > 0) continue;
+        // Every replica sends a job and works it, one at a time (a stopped replica takes no more).
+        for (const [i, queue] of queues.entries()) {
+          const seen: number[] = [];
+          await queue.work<{ n: number }>('inbox', { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => void seen.push(...jobs.map((j) => j.data.n)));
+          await queue.send('inbox', { n: i });
+          await eventually(() => seen.length > 0, `replica ${i + 1}'s job in round ${round}`);
+          expect(seen).toEqual([i]);
+          await queue.stop({ timeoutMs: 1000 });
+        }
+      } finally {
+        await Promise.allSettled(queues.map((q) => q.stop({ timeoutMs: 1000 })));
+        await Promise.allSettled(dbs.map((db) => db.close()));
+        await dropSchemas(url, [schema, `${schema}_jobs`]);
+      }
+    }
+    expect(failures, 'replicas that failed to start').toEqual([]);
+  });
+});
+
+/** The message and PostgreSQL code (23505, 40P01…) of a failed start. */
+function describeError(err: unknown): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return `${err instanceof Error ? err.message : String(err)}${typeof code === 'string' ? ` (${code})` : ''}`;
+}
+
 describe('createJobQueue', () => {
   it('refuses a schema pg-boss cannot use with a TypeError', async () => {
     const db = { kind: 'embedded', schema: 'x' } as unknown as Database;

@@ -89,16 +89,18 @@ export function createJobQueue(db: Database, options: JobQueueOptions): JobQueue
 
   return {
     async start() {
-      await boss.start();
+      await settingUp(db, options.schema, () => boss.start());
     },
     async createQueue(name, policy) {
-      await boss.createQueue(name, {
-        name,
-        retryLimit: policy.retryLimit,
-        retryDelay: policy.retryDelaySeconds,
-        retryBackoff: policy.retryBackoff,
-        expireInSeconds: policy.expireInSeconds,
-      });
+      await settingUp(db, options.schema, () =>
+        boss.createQueue(name, {
+          name,
+          retryLimit: policy.retryLimit,
+          retryDelay: policy.retryDelaySeconds,
+          retryBackoff: policy.retryBackoff,
+          expireInSeconds: policy.expireInSeconds,
+        }),
+      );
     },
     async send(name, data, sendOptions = {}) {
       const { tx, singletonKey } = sendOptions;
@@ -141,6 +143,28 @@ export function createJobQueue(db: Database, options: JobQueueOptions): JobQueue
       stopped = true;
     },
   };
+}
+
+/**
+ * Runs a step of pg-boss's set-up (its schema, a queue) while no other process sets up the
+ * same queue schema. pg-boss 10 is not safe against itself there: two replicas starting at
+ * once on a fresh schema (two pods of a new deployment) fail creating its schema with a
+ * duplicate key (23505 on pg_namespace_nspname_index) despite its own lock, and creating one
+ * queue from both deadlocks (40P01) in the DDL it runs. The loser crashed.
+ *
+ * The lock is a transaction-scoped advisory lock on a connection of its own, held while
+ * pg-boss's queries run on the others: it is released however the step ends, even if the
+ * connection dies. A replica that waited finds the work done, which pg-boss skips. So it
+ * needs a pool of two or more (the default is 10). Embedded, the database is this process's
+ * alone, so there is nothing to serialize against (and an open transaction there would make
+ * pg-boss's queries wait forever).
+ */
+async function settingUp<T>(db: Database, queueSchema: string, step: () => Promise<T>): Promise<T> {
+  if (db.kind !== 'postgres') return step();
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pg-boss set-up:${queueSchema}`]);
+    return step();
+  });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -43,8 +43,6 @@ export interface ScaleCluster {
   readonly vendors: Readonly<Record<string, string>>;
   /** How long the start took (ms), every replica ready in its balancer. */
   readonly startMs: number;
-  /** Replicas that exited while starting and were started again, with the error they printed. */
-  readonly restarts: readonly { readonly id: string; readonly reason: string }[];
   replica(id: string): Replica;
   /** Every replica started so far, killed ones included. */
   replicas(): readonly Replica[];
@@ -79,7 +77,6 @@ export async function startScaleCluster(options: ScaleClusterOptions): Promise<S
   const replicas: Replica[] = [];
   const spawned: SpawnedEntry[] = [];
   const schemas: string[] = [];
-  const restarts: { id: string; reason: string }[] = [];
   let sandbox: SpawnedEntry | undefined;
 
   const close = async (): Promise<number[]> => {
@@ -144,23 +141,11 @@ export async function startScaleCluster(options: ScaleClusterOptions): Promise<S
     const entryOf = (service: ServiceName) => (service === gatewayEntry.name ? gatewayEntry.entry : subgraphPaths(service).entry);
 
     const start = async (service: ServiceName, id: string): Promise<Replica> => {
-      let child: SpawnedEntry;
-      let origin: string | undefined;
-      // As the kubelet restarts a pod's container that exits: a replica that dies while starting
-      // is started again (twice at most), and the restart is recorded with its reason.
-      for (let attempt = 1; ; attempt++) {
-        child = spawnEntry(entryOf(service), envOf(service), [], { exitWithParent: true });
-        spawned.push(child);
-        try {
-          [, origin] = await child.waitFor(readyLine(service), READY_TIMEOUT_MS);
-          break;
-        } catch (err) {
-          if (attempt > 2 || child.child.exitCode === null) throw err;
-          const reason = /^\w*error\b.*$/im.exec(child.output())?.[0] ?? `exit code ${child.child.exitCode}`;
-          restarts.push({ id, reason });
-          log(`${id} exited while starting (${reason}); starting it again`);
-        }
-      }
+      const child = spawnEntry(entryOf(service), envOf(service), [], { exitWithParent: true });
+      spawned.push(child);
+      // No second chance: replicas starting together on one fresh schema must all come up (a
+      // crash fails the start, with the replica's output).
+      const [, origin] = await child.waitFor(readyLine(service), READY_TIMEOUT_MS);
       const replica: Replica = { id, service, process: child, origin: origin! };
       replicas.push(replica);
       balancers[service]!.add(replica.origin, id);
@@ -180,7 +165,6 @@ export async function startScaleCluster(options: ScaleClusterOptions): Promise<S
       balancers,
       vendors,
       startMs,
-      restarts,
       replica(id) {
         const found = replicas.find((r) => r.id === id);
         if (found === undefined) throw new Error(`no replica ${id}`);
