@@ -113,3 +113,93 @@ export function renderEnvFile(entries: readonly EnvEntry[], header: readonly str
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** Where the Kubernetes dev overlay is, from the project root; `--k8s-dev` makes an overlay over it. */
+export const K8S_DEV_OVERLAY = 'deploy/k8s/overlays/dev';
+
+/** The dev overlay's generated Secrets, each from one env file of the same name (its keys: the variables the pods read). */
+export const K8S_DEV_SECRETS: Readonly<Record<string, readonly string[]>> = {
+  'gateway-identity': ['GATEWAY_IDENTITY_PRIVATE_KEY', 'GATEWAY_IDENTITY_JWKS'],
+  'mobile-graph-datastores': ['REDIS_URL', 'DATABASE_URL'],
+  'postgres-dev': ['POSTGRES_PASSWORD'],
+  'catalog-secrets': ['CATALOG_VENDOR_KEY'],
+  'reviews-secrets': ['REVIEWS_VENDOR_KEY', 'REVIEWS_EVENTS_SECRET'],
+  'accounts-secrets': ['ACCOUNTS_VENDOR_KEY', 'ACCOUNTS_OAUTH_CLIENT_SECRET'],
+  'payments-secrets': ['PAYMENTS_VENDOR_KEY', 'PAYMENTS_COMMERCE_KEY', 'PAYMENTS_WEBHOOK_SECRETS', 'PAYMENTS_EVENTS_SECRET'],
+  'notifications-secrets': ['NOTIFICATIONS_VENDOR_KEY', 'NOTIFICATIONS_APNS_KEY', 'NOTIFICATIONS_EVENTS_SECRETS'],
+};
+
+const K8S_HEADER = [
+  '# Made by `npm run keys:env -- --k8s-dev <this folder>` for the Kubernetes dev overlay. Secrets: never',
+  '# commit (deploy/k8s/overlays/dev/local/ is git-ignored). Apply with: kubectl apply -k <this folder>',
+];
+
+/**
+ * The files of a Kustomize overlay over the dev overlay (`devOverlay`: its path from the folder
+ * they go to) that replaces each of its placeholder Secrets with the secrets of `secrets`, so they
+ * agree across services as in docker-compose: the identity pair, the events secrets (each
+ * producer's, all at notifications), the webhook and OAuth client secrets and every vendor key
+ * (the sandbox reads the subgraphs' Secrets), the push credential files with their key id, and
+ * the APNs team id (notifications-config, which the sandbox reads too).
+ */
+export function k8sDevOverlayFiles(secrets: ComposeSecrets, devOverlay: string): Record<string, string> {
+  const value = (name: string): string => {
+    const found = secrets.entries.find((e) => e.name === name);
+    if (found === undefined) throw new Error(`no ${name} among the generated secrets`);
+    return found.value;
+  };
+  const vendorKey = (): string => randomBytes(24).toString('base64url');
+  const catalogKey = vendorKey();
+  const account = JSON.parse(secrets.files[FCM_SERVICE_ACCOUNT_FILE]!) as { private_key_id: string };
+  const values: Record<string, string> = {
+    GATEWAY_IDENTITY_PRIVATE_KEY: value('GATEWAY_IDENTITY_PRIVATE_KEY'),
+    GATEWAY_IDENTITY_JWKS: value('GATEWAY_IDENTITY_JWKS'),
+    REDIS_URL: 'redis://redis:6379',
+    DATABASE_URL: `postgres://mobile_graph:${value('POSTGRES_PASSWORD')}@postgres:5432/mobile_graph`,
+    POSTGRES_PASSWORD: value('POSTGRES_PASSWORD'),
+    CATALOG_VENDOR_KEY: catalogKey,
+    REVIEWS_VENDOR_KEY: vendorKey(),
+    REVIEWS_EVENTS_SECRET: value('REVIEWS_EVENTS_SECRET'),
+    ACCOUNTS_VENDOR_KEY: vendorKey(),
+    ACCOUNTS_OAUTH_CLIENT_SECRET: value('ACCOUNTS_OAUTH_CLIENT_SECRET'),
+    PAYMENTS_VENDOR_KEY: vendorKey(),
+    // Prices come from the commerce vendor: catalog's key.
+    PAYMENTS_COMMERCE_KEY: catalogKey,
+    PAYMENTS_WEBHOOK_SECRETS: value('PAYMENTS_WEBHOOK_SECRETS'),
+    PAYMENTS_EVENTS_SECRET: value('PAYMENTS_EVENTS_SECRET'),
+    // FCM has no API key: the sandbox's fcm key is the service account's key id.
+    NOTIFICATIONS_VENDOR_KEY: account.private_key_id,
+    NOTIFICATIONS_APNS_KEY: value('NOTIFICATIONS_APNS_KEY'),
+    NOTIFICATIONS_EVENTS_SECRETS: value('NOTIFICATIONS_EVENTS_SECRETS'),
+  };
+  const files: Record<string, string> = {};
+  const generators: string[] = [];
+  for (const [secret, keys] of Object.entries(K8S_DEV_SECRETS)) {
+    const lines = keys.map((key) => {
+      if (/[\n\r]/.test(values[key]!)) throw new Error(`${key}: a value with a line break cannot go in an env file`);
+      return `${key}=${values[key]}`;
+    });
+    files[`${secret}.env`] = `${[...K8S_HEADER, ...lines].join('\n')}\n`;
+    generators.push(`  - name: ${secret}`, '    behavior: replace', `    envs: [${secret}.env]`);
+  }
+  generators.push('  - name: notifications-push-credentials', '    behavior: replace', `    files: [${FCM_SERVICE_ACCOUNT_FILE}, ${APNS_KEY_FILE}]`);
+  Object.assign(files, secrets.files);
+  files['kustomization.yaml'] = `${[
+    ...K8S_HEADER,
+    '# The dev overlay with this folder\'s secrets in place of its placeholders (deploy/k8s/README.md, "dev").',
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    'namespace: mobile-graph-dev',
+    'resources:',
+    `  - ${JSON.stringify(devOverlay)}`,
+    'configMapGenerator:',
+    '  # The team of the APNs key below; the sandbox\'s apns vendor reads it from the same ConfigMap.',
+    '  - name: notifications-config',
+    '    behavior: merge',
+    '    literals:',
+    `      - NOTIFICATIONS_APNS_TEAM_ID=${value('NOTIFICATIONS_APNS_TEAM_ID')}`,
+    'secretGenerator:',
+    ...generators,
+  ].join('\n')}\n`;
+  return files;
+}

@@ -1,8 +1,8 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { SIGNING_SECRET } from '../platform/events/signingSecretsSetting.js';
 import { loadApnsKey } from '../subgraphs/notifications/push/loadApnsKey.js';
 import { loadServiceAccount } from '../subgraphs/notifications/push/loadServiceAccount.js';
 import { SANDBOX_KEY_FINGERPRINTS } from '../subgraphs/notifications/push/pushSettings.js';
-import { APNS_KEY_FILE, COMPOSE_SECRETS_MOUNT, envLine, FCM_SERVICE_ACCOUNT_FILE } from './composeSecrets.js';
+import { APNS_KEY_FILE, COMPOSE_SECRETS_MOUNT, envLine, FCM_SERVICE_ACCOUNT_FILE, K8S_DEV_OVERLAY, K8S_DEV_SECRETS } from './composeSecrets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let dir: string;
@@ -136,6 +136,45 @@ describe('npm run keys:env', () => {
     expect(run.stderr).toMatch(/^keys:env: .*usage: npm run keys:env/);
     for (const value of ["it's", 'a\\b', '$HOME', 'two\nlines']) expect(() => envLine('X', value)).toThrow(/cannot be written literally/);
     expect(envLine('X', '{"a":"b+/="}')).toBe(`X='{"a":"b+/="}'`);
+  }, 120_000);
+});
+
+describe('npm run keys:env -- --k8s-dev <dir>', () => {
+  const k8sDev = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generateComposeEnv.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+
+  it('writes an overlay over deploy/k8s/overlays/dev with every Secret it generates (mode 600, nothing on stdout), and refuses to overwrite it without --force', () => {
+    const out = join(dir, 'k8s', 'local');
+    const run = k8sDev('--k8s-dev', out);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe('');
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(
+      [...Object.keys(K8S_DEV_SECRETS).map((name) => `${name}.env`), FCM_SERVICE_ACCOUNT_FILE, APNS_KEY_FILE, 'kustomization.yaml'].sort(),
+    );
+    for (const f of files) expect(statSync(join(out, f)).mode & 0o777, f).toBe(0o600);
+    const kustomization = readFileSync(join(out, 'kustomization.yaml'), 'utf8');
+    expect(kustomization).toContain(`  - ${JSON.stringify(relative(out, join(root, K8S_DEV_OVERLAY)))}`);
+    for (const name of [...Object.keys(K8S_DEV_SECRETS), 'notifications-push-credentials']) expect(kustomization).toMatch(new RegExp(`- name: ${name}\n    behavior: replace\n`));
+    // Each env file holds its Secret's keys; the shared ones agree.
+    const envOf = (name: string) => Object.fromEntries(readFileSync(join(out, `${name}.env`), 'utf8').split('\n').filter((l) => /^[A-Z]/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    for (const [name, keys] of Object.entries(K8S_DEV_SECRETS)) expect(Object.keys(envOf(name)), name).toEqual(keys);
+    expect(envOf('notifications-secrets').NOTIFICATIONS_EVENTS_SECRETS).toBe(`${envOf('reviews-secrets').REVIEWS_EVENTS_SECRET},${envOf('payments-secrets').PAYMENTS_EVENTS_SECRET}`);
+    expect(envOf('payments-secrets').PAYMENTS_COMMERCE_KEY).toBe(envOf('catalog-secrets').CATALOG_VENDOR_KEY);
+    expect(envOf('mobile-graph-datastores').DATABASE_URL).toContain(`:${envOf('postgres-dev').POSTGRES_PASSWORD}@postgres:5432/`);
+
+    const before = readFileSync(join(out, 'gateway-identity.env'), 'utf8');
+    const again = k8sDev('--k8s-dev', out);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already exist.*--force/);
+    expect(readFileSync(join(out, 'gateway-identity.env'), 'utf8')).toBe(before);
+    expect(k8sDev('--k8s-dev', out, '--force').status).toBe(0);
+    expect(readFileSync(join(out, 'gateway-identity.env'), 'utf8')).not.toBe(before);
+  }, 120_000);
+
+  it('is run apart from --out and --secrets-dir', () => {
+    const run = k8sDev('--k8s-dev', join(dir, 'k8s-x'), '--out', join(dir, 'x.env'));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^keys:env: --k8s-dev writes only its folder/);
   }, 120_000);
 });
 

@@ -1,18 +1,22 @@
 /**
  * `npm run keys:env -- --out .env`: docker-compose's `.env` with every secret its production
  * mode needs, fresh (see composeSecrets.ts), and the push credential files it names in
- * deploy/compose/secrets/ (git-ignored, mounted read-only into the notifications container).
+ * deploy/compose/secrets/ (git-ignored, mounted read-only into the notifications and sandbox containers).
  *   --out <file>          write the env file there (mode 600); without it, print it on stdout
  *   --force               overwrite the env file and the credential files if they exist
  *   --secrets-dir <dir>   where the credential files go (default deploy/compose/secrets)
+ *   --k8s-dev <dir>       instead: a Kustomize overlay over deploy/k8s/overlays/dev in <dir> (use
+ *                         deploy/k8s/overlays/dev/local, git-ignored) whose Secrets replace the dev
+ *                         overlay's placeholders with fresh ones agreeing across services; then
+ *                         `kubectl apply -k <dir>`. Writes nothing else (no env file on stdout).
  * Refuses, writing nothing, when a file exists and --force is not given. Only the env file
  * goes to stdout (`npm run -s keys:env > file` works too); messages go to stderr.
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateComposeSecrets, renderEnvFile } from './composeSecrets.js';
+import { generateComposeSecrets, K8S_DEV_OVERLAY, k8sDevOverlayFiles, renderEnvFile } from './composeSecrets.js';
 
 const HEADER = [
   'docker-compose .env, made by `npm run keys:env`. Secrets: never commit this file.',
@@ -25,15 +29,39 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-let args: { out?: string; force?: boolean; 'secrets-dir'?: string };
+const USAGE = 'usage: npm run keys:env -- [--out .env] [--force] [--secrets-dir <dir>] | --k8s-dev <dir> [--force]';
+let args: { out?: string; force?: boolean; 'secrets-dir'?: string; 'k8s-dev'?: string };
 try {
   args = parseArgs({
-    options: { out: { type: 'string' }, force: { type: 'boolean' }, 'secrets-dir': { type: 'string' } },
+    options: { out: { type: 'string' }, force: { type: 'boolean' }, 'secrets-dir': { type: 'string' }, 'k8s-dev': { type: 'string' } },
     strict: true,
     allowPositionals: false,
   }).values;
 } catch (err) {
-  fail(`${(err as Error).message} (usage: npm run keys:env -- [--out .env] [--force] [--secrets-dir <dir>])`);
+  fail(`${(err as Error).message} (${USAGE})`);
+}
+if (args['k8s-dev'] !== undefined && (args.out !== undefined || args['secrets-dir'] !== undefined)) fail(`--k8s-dev writes only its folder: run it apart from --out and --secrets-dir (${USAGE})`);
+
+/** Writes every file, or none when one exists and --force is not given. */
+function writeAll(files: readonly { path: string; content: string; mode: number }[]): void {
+  if (!args.force) {
+    const existing = files.map((f) => f.path).filter((path) => existsSync(path));
+    if (existing.length > 0) fail(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace (what runs keeps its old secrets until restarted)`);
+  }
+  for (const file of files) {
+    writeFileSync(file.path, file.content, { mode: file.mode });
+    chmodSync(file.path, file.mode);
+  }
+}
+
+if (args['k8s-dev'] !== undefined) {
+  const outDir = resolve(args['k8s-dev']);
+  const devOverlay = relative(outDir, fileURLToPath(new URL(`../${K8S_DEV_OVERLAY}`, import.meta.url))) || '.';
+  const files = Object.entries(k8sDevOverlayFiles(await generateComposeSecrets(), devOverlay)).map(([name, content]) => ({ path: join(outDir, name), content, mode: 0o600 }));
+  mkdirSync(outDir, { recursive: true, mode: 0o700 });
+  writeAll(files);
+  process.stderr.write(`keys:env: wrote the dev overlay's secrets to ${args['k8s-dev']}; apply with: kubectl apply -k ${args['k8s-dev']}\n`);
+  process.exit(0);
 }
 
 const secretsDir = resolve(args['secrets-dir'] ?? fileURLToPath(new URL('../deploy/compose/secrets', import.meta.url)));

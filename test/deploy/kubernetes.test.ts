@@ -5,14 +5,20 @@
  * registry, probes on its port, a grace period above its own, secrets in Secrets only, env
  * names the services read, and network policies that let in only who must get in.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { gatewaySettings } from '../../gateway/src/config.js';
+import { spawnSync } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewaySettings, parseGatewayConfig } from '../../gateway/src/config.js';
 import type { Setting } from '../../platform/config/setting.js';
-import { envPrefix, gatewayEntry, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
+import { envPrefix, gatewayEntry, issuerVendorEntry, sandboxVendorEntry, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
 import { compiledEntry, imageEntries } from '../../scripts/build/imageEntries.js';
 import { RUNTIME_FOLDERS } from '../../scripts/build/runtimeAssets.js';
 import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
+import { parseSandboxConfig } from '../../vendors/config.js';
+import { loadSandboxVendors } from '../../vendors/loadSandboxVendors.js';
 import { ingressAllowed, type PodRef } from './networkPolicy.js';
 import { hasKubectl, renderOverlay, type RenderedObject } from './renderOverlay.js';
 import { validateObject } from './validateObject.js';
@@ -351,5 +357,189 @@ describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` â
         ['autoscaling/v2', { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gateway' }],
       ]);
     });
+  });
+});
+
+/** Where a container's variable comes from: an inline value, or a key of a ConfigMap or Secret (by its rendered name). */
+type Source = { readonly from: 'value'; readonly value: string } | { readonly from: 'ConfigMap' | 'Secret'; readonly name: string; readonly key: string };
+
+function sourceOf(objects: readonly RenderedObject[], c: Container, name: string): Source | undefined {
+  const direct = c.env?.find((e) => e.name === name);
+  if (direct?.value !== undefined) return { from: 'value', value: direct.value };
+  const ref = direct?.valueFrom as { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } } | undefined;
+  if (ref?.secretKeyRef) return { from: 'Secret', ...ref.secretKeyRef };
+  if (ref?.configMapKeyRef) return { from: 'ConfigMap', ...ref.configMapKeyRef };
+  for (const from of [...(c.envFrom ?? [])].reverse()) {
+    const [kind, refName] = from.configMapRef ? (['ConfigMap', from.configMapRef.name] as const) : (['Secret', from.secretRef!.name] as const);
+    if (dataOf(find(objects, kind, refName))[name] !== undefined) return { from: kind, name: refName, key: name };
+  }
+  return undefined;
+}
+
+/** A container's whole environment as its process gets it (Secrets decoded). */
+function resolvedEnv(objects: readonly RenderedObject[], c: Container): Record<string, string> {
+  const env: Record<string, string> = {};
+  const names = new Set([...(c.env ?? []).map((e) => e.name), ...envNames(objects, c)]);
+  for (const name of names) {
+    const source = sourceOf(objects, c, name);
+    if (source === undefined) continue;
+    if (source.from === 'value') env[name] = source.value;
+    else {
+      const raw = dataOf(find(objects, source.from, source.name))[source.key];
+      if (raw !== undefined) env[name] = source.from === 'Secret' ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+    }
+  }
+  return env;
+}
+
+interface Mounted {
+  readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string }[];
+}
+/** The Secret mounted at the folder of `path` in a pod, and the file's name in it. */
+function secretFileOf(spec: PodSpec, c: Container, path: string): { secret: string; file: string } | undefined {
+  const dir = path.slice(0, path.lastIndexOf('/'));
+  const mount = (c as Container & Mounted).volumeMounts?.find((m) => m.mountPath === dir);
+  const volume = (spec.volumes as readonly { name: string; secret?: { secretName: string } }[] | undefined)?.find((v) => v.name === mount?.name);
+  return volume?.secret === undefined ? undefined : { secret: volume.secret.secretName, file: path.slice(dir.length + 1) };
+}
+
+/**
+ * The dev overlay as a developer applies it: what must agree across services does by
+ * construction (the same Secret key, ConfigMap key or mounted file), and once
+ * `npm run keys:env -- --k8s-dev <dir>` has made the overlay of real dev secrets, every service
+ * (the sandbox too) accepts its environment in production mode with those secrets agreeing.
+ */
+describe.skipIf(!kubectl)('the dev overlay: the issuer and the secrets agree across services', () => {
+  let tmp: string;
+  let committed: RenderedObject[];
+  let local: RenderedObject[];
+  const containerOf = (objects: readonly RenderedObject[], name: string) => {
+    const d = find(objects, 'Deployment', name);
+    if (d === undefined) throw new Error(`no Deployment "${name}"`);
+    return { spec: deploymentSpec(d).template.spec, c: deploymentSpec(d).template.spec.containers[0]! };
+  };
+
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'k8s-dev-'));
+    committed = renderOverlay('deploy/k8s/overlays/dev');
+    const made = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generateComposeEnv.ts', '--k8s-dev', join(tmp, 'local')], { encoding: 'utf8', timeout: 60_000 });
+    expect(made.status, made.stderr).toBe(0);
+    local = renderOverlay(join(tmp, 'local'));
+  }, 90_000);
+  afterAll(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("the gateway's AUTH_ISSUER is the sandbox's SANDBOX_IDENTITY_ISSUER, its keys and accounts' vendor there", () => {
+    for (const objects of [committed, local]) {
+      const sandbox = containerOf(objects, 'sandbox').c;
+      const gateway = containerOf(objects, gatewayEntry.name).c;
+      const issuer = plainEnv(objects, sandbox, 'SANDBOX_IDENTITY_ISSUER');
+      expect(issuer).toBe(`http://sandbox:${sandboxVendorEntry(issuerVendorEntry()!.name).port}`);
+      expect(plainEnv(objects, gateway, 'AUTH_ISSUER')).toBe(issuer);
+      expect(plainEnv(objects, gateway, 'AUTH_JWKS_URL')).toBe(`${issuer}/.well-known/jwks.json`);
+      expect(plainEnv(objects, containerOf(objects, 'accounts').c, 'ACCOUNTS_VENDOR_URL')).toBe(issuer);
+    }
+  });
+
+  it('what must agree comes from the same Secret key, ConfigMap key or mounted file', () => {
+    for (const objects of [committed, local]) {
+      const same = (a: [string, string], b: [string, string]) => {
+        const left = sourceOf(objects, containerOf(objects, a[0]).c, a[1]);
+        const right = sourceOf(objects, containerOf(objects, b[0]).c, b[1]);
+        expect(left, `${a.join(' ')}`).toBeDefined();
+        expect(left?.from, `${a.join(' ')}`).not.toBe('value');
+        expect(right, `${a.join(' ')} and ${b.join(' ')}`).toEqual(left);
+      };
+      // The sandbox holds what each service presents or verifies.
+      same(['sandbox', 'SANDBOX_ACCOUNTS_CLIENT_SECRET'], ['accounts', 'ACCOUNTS_OAUTH_CLIENT_SECRET']);
+      same(['sandbox', 'SANDBOX_PAYMENTS_WEBHOOK_SECRET'], ['payments', 'PAYMENTS_WEBHOOK_SECRETS']);
+      same(['sandbox', 'SANDBOX_PAYMENTS_WEBHOOK_SECRET'], ['payments-worker', 'PAYMENTS_WEBHOOK_SECRETS']);
+      same(['sandbox', 'SANDBOX_COMMERCE_KEY'], ['catalog', 'CATALOG_VENDOR_KEY']);
+      same(['sandbox', 'SANDBOX_REVIEWS_KEY'], ['reviews', 'REVIEWS_VENDOR_KEY']);
+      same(['sandbox', 'SANDBOX_IDENTITY_KEY'], ['accounts', 'ACCOUNTS_VENDOR_KEY']);
+      same(['sandbox', 'SANDBOX_PAYMENTS_KEY'], ['payments', 'PAYMENTS_VENDOR_KEY']);
+      for (const n of ['notifications', 'notifications-worker']) {
+        same(['sandbox', 'SANDBOX_APNS_KEY'], [n, 'NOTIFICATIONS_APNS_KEY']);
+        same(['sandbox', 'SANDBOX_APNS_TEAM_ID'], [n, 'NOTIFICATIONS_APNS_TEAM_ID']);
+      }
+      // The gateway's identity pair: one Secret.
+      const identity = sourceOf(objects, containerOf(objects, gatewayEntry.name).c, 'GATEWAY_IDENTITY_PRIVATE_KEY');
+      for (const w of workloads.filter((x) => x.kind !== 'gateway')) {
+        expect(sourceOf(objects, containerOf(objects, w.name).c, 'GATEWAY_IDENTITY_JWKS'), w.name).toEqual({ ...identity, key: 'GATEWAY_IDENTITY_JWKS' });
+      }
+      // The push credentials: the file notifications signs with is the one the sandbox trusts.
+      const sandbox = containerOf(objects, 'sandbox');
+      for (const n of ['notifications', 'notifications-worker']) {
+        const pod = containerOf(objects, n);
+        for (const [ours, theirs] of [['SANDBOX_FCM_SERVICE_ACCOUNT_FILE', 'NOTIFICATIONS_FCM_SERVICE_ACCOUNT_FILE'], ['SANDBOX_APNS_KEY_FILE', 'NOTIFICATIONS_APNS_KEY_FILE']] as const) {
+          const trusted = secretFileOf(sandbox.spec, sandbox.c, plainEnv(objects, sandbox.c, ours) ?? '');
+          expect(trusted, `sandbox ${ours}`).toBeDefined();
+          expect(secretFileOf(pod.spec, pod.c, plainEnv(objects, pod.c, theirs) ?? ''), `${n} ${theirs}`).toEqual(trusted);
+          expect(Object.keys(dataOf(find(objects, 'Secret', trusted!.secret)))).toContain(trusted!.file);
+        }
+      }
+    }
+  });
+
+  it('keys:env --k8s-dev: every placeholder replaced, and every service and the sandbox accept their environment in production with the secrets agreeing', async () => {
+    const placeholders = local.filter((o) => o.kind === 'Secret' || o.kind === 'ConfigMap').flatMap((o) =>
+      Object.entries(dataOf(o))
+        .filter(([, v]) => /placeholder/i.test(o.kind === 'Secret' ? decodeSecret(v) : v))
+        .map(([k]) => `${o.metadata.name}/${k}`),
+    );
+    expect(placeholders).toEqual([]);
+    expect(plainEnv(local, containerOf(local, 'notifications').c, 'NOTIFICATIONS_APNS_TEAM_ID')).not.toBe('PLACEHOLD0');
+    // The same objects as the committed overlay, only other Secrets (and names with other hashes).
+    const shape = (objects: readonly RenderedObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, '')}`).sort();
+    expect(shape(local)).toEqual(shape(committed));
+    expect(local.flatMap(validateObject)).toEqual([]);
+
+    const modules = await loadSubgraphModules();
+    const configs: Record<string, Record<string, unknown>> = {};
+    for (const w of workloads) {
+      const env = resolvedEnv(local, containerOf(local, w.name).c);
+      expect(env.NODE_ENV, w.name).toBe('production');
+      configs[w.name] = (w.kind === 'gateway' ? parseGatewayConfig(env) : modules.find((m) => m.name === w.service)!.parseConfig(env)) as Record<string, unknown>;
+    }
+    // The sandbox reads the push credential files: here, the Secret's files in a folder of this test.
+    const sandbox = containerOf(local, 'sandbox');
+    const sandboxEnv = resolvedEnv(local, sandbox.c);
+    const pushDir = join(tmp, 'push');
+    mkdirSync(pushDir);
+    const mountedAt = (path: string) => {
+      const file = secretFileOf(sandbox.spec, sandbox.c, path)!;
+      writeFileSync(join(pushDir, file.file), Buffer.from(dataOf(find(local, 'Secret', file.secret))[file.file]!, 'base64'));
+      return join(pushDir, file.file);
+    };
+    const vendors = await loadSandboxVendors();
+    const sandboxConfig = parseSandboxConfig(
+      { ...sandboxEnv, SANDBOX_FCM_SERVICE_ACCOUNT_FILE: mountedAt(sandboxEnv.SANDBOX_FCM_SERVICE_ACCOUNT_FILE!), SANDBOX_APNS_KEY_FILE: mountedAt(sandboxEnv.SANDBOX_APNS_KEY_FILE!) },
+      vendors,
+    );
+
+    const { gateway, reviews, payments, accounts, notifications } = configs as Record<string, Record<string, unknown>>;
+    // Identity: the JWKS every subgraph verifies with is the gateway's key's public half.
+    const privateJwk = JSON.parse(String(gateway!.identityPrivateKey)) as { x: string; y: string };
+    for (const w of workloads.filter((x) => x.kind !== 'gateway')) {
+      const jwks = JSON.parse(String(configs[w.name]!.identityJwks)) as { keys: { x: string; y: string }[] };
+      expect(jwks.keys.map((k) => [k.x, k.y]), w.name).toContainEqual([privateJwk.x, privateJwk.y]);
+    }
+    expect(notifications!.eventsSecrets).toEqual(expect.arrayContaining([reviews!.eventsSecret, payments!.eventsSecret]));
+    expect(configs['notifications-worker']!.eventsSecrets).toEqual(notifications!.eventsSecrets);
+    expect(payments!.webhookSecrets).toEqual([sandboxConfig['payments.webhookSecret']]);
+    expect(accounts!.oauthClientSecret).toBe(sandboxConfig['identity.accountsClientSecret']);
+    expect(resolvedEnv(local, containerOf(local, 'payments').c).PAYMENTS_COMMERCE_KEY).toBe(sandboxConfig['commerce.key']);
+    // Push: the sandbox trusts the account and key notifications signs with, under the same ids.
+    const account = JSON.parse(readFileSync(join(pushDir, 'fcm-service-account.json'), 'utf8')) as { private_key_id: string; private_key: string; client_email: string };
+    expect(sandboxConfig['fcm.serviceAccount']).toMatchObject({ private_key_id: account.private_key_id, private_key: account.private_key, client_email: account.client_email });
+    expect([sandboxConfig['apns.key'], sandboxConfig['apns.teamId']]).toEqual([notifications!.apnsKeyId, notifications!.apnsTeamId]);
+    expect(sandboxConfig['apns.publicKeyPem']).toBe(createPublicKey(readFileSync(join(pushDir, 'apns-auth-key.p8'), 'utf8')).export({ type: 'spki', format: 'pem' }).toString());
+  }, 90_000);
+
+  it('the folder keys:env --k8s-dev is documented with is git-ignored', () => {
+    const ignored = spawnSync('git', ['check-ignore', '-q', 'deploy/k8s/overlays/dev/local/gateway-identity.env'], { encoding: 'utf8' });
+    expect(ignored.status).toBe(0);
+    expect(readFileSync('deploy/k8s/README.md', 'utf8')).toContain('npm run keys:env -- --k8s-dev deploy/k8s/overlays/dev/local');
   });
 });
