@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
 import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.js';
+import { subgraphEntries, subgraphEnv } from '../platform/registry/services.js';
 
 /** Where docker-compose.yml mounts deploy/compose/secrets/ in the notifications and sandbox containers. */
 export const COMPOSE_SECRETS_MOUNT = '/run/secrets/mobile-graph';
@@ -117,8 +118,13 @@ export function renderEnvFile(entries: readonly EnvEntry[], header: readonly str
 /** Where the Kubernetes dev overlay is, from the project root; `--k8s-dev` makes an overlay over it. */
 export const K8S_DEV_OVERLAY = 'deploy/k8s/overlays/dev';
 
-/** The dev overlay's generated Secrets, each from one env file of the same name (its keys: the variables the pods read). */
+/**
+ * The dev overlay's generated Secrets, each from one env file of the same name (its keys: the
+ * variables the pods read). A subgraph not named here (one `npm run new:subgraph` added) has the
+ * generator's `<name>-secrets` with its vendor key alone.
+ */
 export const K8S_DEV_SECRETS: Readonly<Record<string, readonly string[]>> = {
+  ...Object.fromEntries(subgraphEntries.map((s) => [`${s.name}-secrets`, [subgraphEnv(s.name).vendorKey]])),
   'gateway-identity': ['GATEWAY_IDENTITY_PRIVATE_KEY', 'GATEWAY_IDENTITY_JWKS'],
   'mobile-graph-datastores': ['REDIS_URL', 'DATABASE_URL'],
   'postgres-dev': ['POSTGRES_PASSWORD'],
@@ -172,6 +178,7 @@ export function k8sDevOverlayFiles(secrets: ComposeSecrets, devOverlay: string):
     NOTIFICATIONS_APNS_KEY: value('NOTIFICATIONS_APNS_KEY'),
     NOTIFICATIONS_EVENTS_SECRETS: value('NOTIFICATIONS_EVENTS_SECRETS'),
   };
+  for (const keys of Object.values(K8S_DEV_SECRETS)) for (const key of keys) values[key] ??= vendorKey();
   const files: Record<string, string> = {};
   const generators: string[] = [];
   for (const [secret, keys] of Object.entries(K8S_DEV_SECRETS)) {
