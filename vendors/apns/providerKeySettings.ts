@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { string, type ParseResult, type Setting } from '../../platform/config/setting.js';
+import { readSettingFile } from '../../platform/config/readSettingFile.js';
 import { APNS_SANDBOX_BUNDLE_ID, APNS_SANDBOX_TEAM_ID } from './apnsKeyFixture.js';
 
 /**
@@ -19,13 +19,9 @@ export function apnsKeyFileSetting(): Setting<string | undefined> {
     secret: false,
     parse(raw): ParseResult<string | undefined> {
       if (raw === undefined || raw.trim() === '') return { ok: true, value: undefined };
-      let text: string;
-      try {
-        text = readFileSync(raw.trim(), 'utf8');
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        return { ok: false, expected: expected(code === 'ENOENT' ? 'there is no such file' : `it cannot be read (${code ?? 'error'})`) };
-      }
+      const file = readSettingFile(raw.trim());
+      if (!file.ok) return { ok: false, expected: expected(file.why) };
+      const text = file.text;
       try {
         const key = createPrivateKey(text);
         if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {

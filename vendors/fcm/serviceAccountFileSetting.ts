@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { ParseResult, Setting } from '../../platform/config/setting.js';
+import { readSettingFile } from '../../platform/config/readSettingFile.js';
 import type { ServiceAccountJson } from './serviceAccount.js';
 
 export const SERVICE_ACCOUNT_FILE_ENV = 'SANDBOX_FCM_SERVICE_ACCOUNT_FILE';
@@ -39,13 +39,9 @@ export function serviceAccountFileSetting(): Setting<ServiceAccountJson | undefi
     secret: false,
     parse(raw): ParseResult<ServiceAccountJson | undefined> {
       if (raw === undefined || raw.trim() === '') return { ok: true, value: undefined };
-      let text: string;
-      try {
-        text = readFileSync(raw.trim(), 'utf8');
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        return { ok: false, expected: expected(code === 'ENOENT' ? 'there is no such file' : `it cannot be read (${code ?? 'error'})`) };
-      }
+      const file = readSettingFile(raw.trim());
+      if (!file.ok) return { ok: false, expected: expected(file.why) };
+      const text = file.text;
       let json: unknown;
       try {
         json = JSON.parse(text);
