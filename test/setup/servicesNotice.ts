@@ -24,4 +24,10 @@ export default function servicesNotice(): void {
         'to include them; CI does.\n',
     );
   }
+  if (!process.env.REDIS_URL || !process.env.DATABASE_URL) {
+    console.log(
+      '\nThe scale-out suite (test/scale: 2 gateways and 2 replicas of every subgraph as processes on one Redis and one ' +
+        'PostgreSQL, replicas SIGKILLed and drained under load) needs both REDIS_URL and DATABASE_URL, so it is skipped; CI runs it.\n',
+    );
+  }
 }
