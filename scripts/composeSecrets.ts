@@ -137,7 +137,7 @@ export const K8S_DEV_SECRETS: Readonly<Record<string, readonly string[]>> = {
 
 const K8S_HEADER = [
   '# Made by `npm run keys:env -- --k8s-dev <this folder>` for the Kubernetes dev overlay. Secrets: never',
-  '# commit (deploy/k8s/overlays/dev/local/ is git-ignored). Apply with: kubectl apply -k <this folder>',
+  '# commit (deploy/k8s/overlays/dev-local/ is git-ignored). Apply with: kubectl apply -k <this folder>',
 ];
 
 /**

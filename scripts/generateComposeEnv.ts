@@ -6,7 +6,7 @@
  *   --force               overwrite the env file and the credential files if they exist
  *   --secrets-dir <dir>   where the credential files go (default deploy/compose/secrets)
  *   --k8s-dev <dir>       instead: a Kustomize overlay over deploy/k8s/overlays/dev in <dir> (use
- *                         deploy/k8s/overlays/dev/local, git-ignored) whose Secrets replace the dev
+ *                         deploy/k8s/overlays/dev-local, git-ignored) whose Secrets replace the dev
  *                         overlay's placeholders with fresh ones agreeing across services; then
  *                         `kubectl apply -k <dir>`. Writes nothing else (no env file on stdout).
  * Refuses, writing nothing, when a file exists and --force is not given. Only the env file
@@ -56,6 +56,9 @@ function writeAll(files: readonly { path: string; content: string; mode: number 
 
 if (args['k8s-dev'] !== undefined) {
   const outDir = resolve(args['k8s-dev']);
+  const devDir = fileURLToPath(new URL(`../${K8S_DEV_OVERLAY}`, import.meta.url));
+  // Kustomize refuses an overlay inside the folder it builds on ("cycle detected").
+  if (!relative(devDir, outDir).startsWith('..')) fail(`--k8s-dev ${args['k8s-dev']}: an overlay cannot live inside ${K8S_DEV_OVERLAY} (Kustomize refuses the cycle); use a folder beside it, e.g. deploy/k8s/overlays/dev-local`);
   const devOverlay = relative(outDir, fileURLToPath(new URL(`../${K8S_DEV_OVERLAY}`, import.meta.url))) || '.';
   const files = Object.entries(k8sDevOverlayFiles(await generateComposeSecrets(), devOverlay)).map(([name, content]) => ({ path: join(outDir, name), content, mode: 0o600 }));
   mkdirSync(outDir, { recursive: true, mode: 0o700 });

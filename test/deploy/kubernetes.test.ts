@@ -8,7 +8,6 @@
 import { spawnSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewaySettings, parseGatewayConfig } from '../../gateway/src/config.js';
@@ -420,7 +419,10 @@ describe.skipIf(!kubectl)('the dev overlay: the issuer and the secrets agree acr
   };
 
   beforeAll(() => {
-    tmp = mkdtempSync(join(tmpdir(), 'k8s-dev-'));
+    // Where the README says, beside overlays/dev (a git-ignored sibling of the documented
+    // dev-local, so that a developer's own is never touched): Kustomize refuses an overlay inside
+    // the folder it builds on, and only the real layout shows the path it is given works.
+    tmp = mkdtempSync('deploy/k8s/overlays/dev-local-test-');
     committed = renderOverlay('deploy/k8s/overlays/dev');
     const made = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generateComposeEnv.ts', '--k8s-dev', join(tmp, 'local')], { encoding: 'utf8', timeout: 60_000 });
     expect(made.status, made.stderr).toBe(0);
@@ -537,9 +539,16 @@ describe.skipIf(!kubectl)('the dev overlay: the issuer and the secrets agree acr
     expect(sandboxConfig['apns.publicKeyPem']).toBe(createPublicKey(readFileSync(join(pushDir, 'apns-auth-key.p8'), 'utf8')).export({ type: 'spki', format: 'pem' }).toString());
   }, 90_000);
 
+  it('keys:env --k8s-dev refuses a folder inside overlays/dev, which Kustomize would refuse as a cycle', () => {
+    const made = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generateComposeEnv.ts', '--k8s-dev', 'deploy/k8s/overlays/dev/local'], { encoding: 'utf8', timeout: 60_000 });
+    expect(made.status).toBe(1);
+    expect(made.stderr).toContain('deploy/k8s/overlays/dev-local');
+    expect(existsSync('deploy/k8s/overlays/dev/local')).toBe(false);
+  }, 60_000);
+
   it('the folder keys:env --k8s-dev is documented with is git-ignored', () => {
-    const ignored = spawnSync('git', ['check-ignore', '-q', 'deploy/k8s/overlays/dev/local/gateway-identity.env'], { encoding: 'utf8' });
+    const ignored = spawnSync('git', ['check-ignore', '-q', 'deploy/k8s/overlays/dev-local/gateway-identity.env'], { encoding: 'utf8' });
     expect(ignored.status).toBe(0);
-    expect(readFileSync('deploy/k8s/README.md', 'utf8')).toContain('npm run keys:env -- --k8s-dev deploy/k8s/overlays/dev/local');
+    expect(readFileSync('deploy/k8s/README.md', 'utf8')).toContain('npm run keys:env -- --k8s-dev deploy/k8s/overlays/dev-local');
   });
 });
