@@ -85,9 +85,9 @@ const until = async (what: string, check: () => boolean, timeoutMs = 5_000) => {
 describe('startRoundRobin: a per-request round-robin balancer with readiness probes', () => {
   it('balances every request, not every connection, over the ready backends; body and x-forwarded-for pass unchanged', async () => {
     const lb = await balancer();
-    const a = lb.add((await backend('a')).origin, 'a');
-    const b = lb.add((await backend('b')).origin, 'b');
-    await Promise.all([lb.waitReady(a, 5_000), lb.waitReady(b, 5_000)]);
+    lb.add((await backend('a')).origin, 'a');
+    lb.add((await backend('b')).origin, 'b');
+    await Promise.all([lb.waitReady('a', 5_000), lb.waitReady('b', 5_000)]);
     // fetch keeps its connection alive: a per-connection balancer would answer 'a' four times.
     const names: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -131,24 +131,19 @@ describe('startRoundRobin: a per-request round-robin balancer with readiness pro
     expect(lb.stats('a')).toMatchObject({ answered: 4 });
   });
 
-  it('a backend that answers garbage or cuts the connection loses the request: the client is cut (reset) or gets 502 (bad-gateway), and it is not sent again', async () => {
+  it('a backend that answers garbage or cuts the connection loses the request: the client is cut, and it is not sent again', async () => {
     const garbage = await brokenBackend((socket) => socket.end('this is not HTTP\r\n\r\n'));
     const cut = await brokenBackend((socket) => socket.destroy());
     cleanups.push(garbage.close, cut.close);
 
-    const l4 = await balancer();
-    l4.add(garbage.origin, 'garbage');
-    await l4.waitReady('garbage');
-    await expect(post(l4)).rejects.toThrow(/fetch failed/);
-    expect(l4.stats('garbage')).toMatchObject({ requests: 1, lost: 1, refused: 0, answered: 0, inFlight: 0 });
-
-    const l7 = await balancer({ lostUpstream: 'bad-gateway' });
-    l7.add(cut.origin, 'cut');
-    await l7.waitReady('cut');
-    const res = await post(l7);
-    expect(res.status).toBe(502);
-    expect(res.json.error).toMatch(/lost the request/);
-    expect(l7.stats('cut')).toMatchObject({ requests: 1, lost: 1, inFlight: 0 });
+    const lb = await balancer();
+    lb.add(garbage.origin, 'garbage');
+    lb.add(cut.origin, 'cut');
+    await Promise.all([lb.waitReady('garbage'), lb.waitReady('cut')]);
+    await expect(post(lb)).rejects.toThrow(/fetch failed/);
+    await expect(post(lb)).rejects.toThrow(/fetch failed/);
+    expect(lb.stats('garbage')).toMatchObject({ requests: 1, lost: 1, refused: 0, answered: 0, inFlight: 0 });
+    expect(lb.stats('cut')).toMatchObject({ requests: 1, lost: 1, inFlight: 0 });
   });
 
   it('no ready backend → 503; a pinned backend takes every request; in-flight requests are counted while open', async () => {

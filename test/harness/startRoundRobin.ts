@@ -1,33 +1,17 @@
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-/**
- * What a request does when its backend is lost after the request was handed to it (reset,
- * a malformed answer, a process killed mid-answer): `reset` cuts the client's connection, as
- * an L4 balancer (kube-proxy) would, since the balancer cannot know whether the backend acted
- * on it; `bad-gateway` answers 502, as an L7 proxy (nginx) would.
- */
-export type LostUpstream = 'reset' | 'bad-gateway';
-
 export interface RoundRobinOptions {
   /** For error bodies and stats, e.g. 'catalog'. */
   readonly name: string;
-  /** Polled on every backend; 2xx = ready. Default `/readyz`. */
-  readonly readyPath?: string;
   /** ms between two probes of one backend. Default 150. */
   readonly probeIntervalMs?: number;
-  /** ms a probe may take before it counts as failed. Default 1000 (Kubernetes' timeoutSeconds: 1). */
-  readonly probeTimeoutMs?: number;
-  /** Consecutive failed probes that make a ready backend not ready. Default 3 (Kubernetes' failureThreshold); one success makes it ready. */
-  readonly failureThreshold?: number;
-  /** Default `reset`. */
-  readonly lostUpstream?: LostUpstream;
 }
 
 export interface BackendStats {
   readonly id: string;
   readonly origin: string;
-  /** Probes say 2xx (fewer than `failureThreshold` failed in a row), and no connect was refused since the last success. */
+  /** Probes say 2xx (fewer than 3 failed in a row), and no connect was refused since the last success. */
   readonly ready: boolean;
   readonly removed: boolean;
   /** Requests handed to it (a refused connect included). */
@@ -36,7 +20,7 @@ export interface BackendStats {
   readonly answered: number;
   /** Connects it refused: those requests never reached it and went to another backend once. */
   readonly refused: number;
-  /** Requests lost after they reached it (reset, malformed or cut answer): the client was cut or got 502. */
+  /** Requests lost after they reached it (reset, malformed or cut answer): the client was cut. */
   readonly lost: number;
   /** Requests open to it right now. */
   readonly inFlight: number;
@@ -46,8 +30,8 @@ export interface RoundRobin {
   /** e.g. http://127.0.0.1:40123 */
   readonly origin: string;
   readonly port: number;
-  /** A backend (an origin, e.g. a replica's http://127.0.0.1:41234); not ready until its first probe passes. Returns its id. */
-  add(origin: string, id?: string): string;
+  /** A backend (an origin, e.g. a replica's http://127.0.0.1:41234) named `id`; not ready until its first probe passes. */
+  add(origin: string, id: string): void;
   /** Stops routing to it for good (its endpoint is gone, as a deleted pod's). */
   remove(id: string): void;
   /** Routes only to this backend (when ready) until `pin(null)`: for checks that must reach one replica. */
@@ -78,6 +62,11 @@ interface Backend {
   probeFailures: number;
 }
 
+/** Kubernetes' readiness probe: the path polled on every backend (2xx = ready), its timeoutSeconds (1) and failureThreshold (3; one success makes it ready). */
+const READY_PATH = '/readyz';
+const PROBE_TIMEOUT_MS = 1_000;
+const FAILURE_THRESHOLD = 3;
+
 // Hop-by-hop headers (RFC 9110 §7.6.1) are the proxy's own; the body is re-sent whole with its length.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length']);
 
@@ -85,19 +74,15 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
  * The Kubernetes Service of a test: one listener on 127.0.0.1 in front of a service's
  * replicas. It balances per HTTP request (not per connection: a keep-alive client such as
  * the gateway would otherwise stick to one replica), round robin over the ready backends.
- * Like kube-proxy with readiness probes, it polls each backend's `readyPath` and skips
+ * Like kube-proxy with readiness probes, it polls each backend's /readyz and skips
  * those not ready. Like nginx's `proxy_next_upstream error`, a refused connect (the request
  * never reached the process) goes once to the next ready backend; a request lost after it
- * was handed over is not sent again (it may have had an effect) and the client sees
- * `lostUpstream`. Its own client side opens a connection per request (no keep-alive), so it
+ * was handed over is not sent again (it may have had an effect) and the client's connection
+ * is cut, as an L4 balancer (kube-proxy) would: it cannot know whether the backend acted on it. Its own client side opens a connection per request (no keep-alive), so it
  * never hands a request to a socket the backend is closing.
  */
 export async function startRoundRobin(options: RoundRobinOptions): Promise<RoundRobin> {
-  const readyPath = options.readyPath ?? '/readyz';
   const probeIntervalMs = options.probeIntervalMs ?? 150;
-  const probeTimeoutMs = options.probeTimeoutMs ?? 1_000;
-  const failureThreshold = options.failureThreshold ?? 3;
-  const lostUpstream = options.lostUpstream ?? 'reset';
   const backends: Backend[] = [];
   const sockets = new Set<Socket>();
   const readyWaiters = new Map<string, (() => void)[]>();
@@ -134,9 +119,9 @@ export async function startRoundRobin(options: RoundRobinOptions): Promise<Round
       if (backend.removed) return;
       backend.probeFailures = ready ? 0 : backend.probeFailures + 1;
       if (ready) setReady(backend, true);
-      else if (backend.probeFailures >= failureThreshold) setReady(backend, false);
+      else if (backend.probeFailures >= FAILURE_THRESHOLD) setReady(backend, false);
     };
-    const req = request({ host: backend.host, port: backend.port, path: readyPath, method: 'GET', agent: false, timeout: probeTimeoutMs }, (res) => {
+    const req = request({ host: backend.host, port: backend.port, path: READY_PATH, method: 'GET', agent: false, timeout: PROBE_TIMEOUT_MS }, (res) => {
       res.resume();
       res.on('end', () => done(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300));
       res.on('error', () => done(false));
@@ -180,12 +165,7 @@ export async function startRoundRobin(options: RoundRobinOptions): Promise<Round
     const lose = () => {
       if (!settle()) return;
       backend.lost++;
-      if (lostUpstream === 'bad-gateway' && !res.headersSent) {
-        res.writeHead(502, { 'content-type': 'application/json', connection: 'close' });
-        res.end(JSON.stringify({ error: `${options.name}: backend ${backend.id} lost the request` }));
-      } else {
-        res.socket?.destroy();
-      }
+      res.socket?.destroy();
     };
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       if (!connected && err.code === 'ECONNREFUSED') {
@@ -252,10 +232,9 @@ export async function startRoundRobin(options: RoundRobinOptions): Promise<Round
     port,
     add(origin, id) {
       const url = new URL(origin);
-      const backendId = id ?? `${options.name}-${backends.length + 1}`;
-      if (backends.some((b) => b.id === backendId)) throw new Error(`${options.name}: backend ${backendId} exists`);
+      if (backends.some((b) => b.id === id)) throw new Error(`${options.name}: backend ${id} exists`);
       const backend: Backend = {
-        id: backendId,
+        id,
         origin: url.origin,
         host: url.hostname,
         port: Number(url.port),
@@ -271,7 +250,6 @@ export async function startRoundRobin(options: RoundRobinOptions): Promise<Round
       };
       backends.push(backend);
       probe(backend);
-      return backendId;
     },
     remove(id) {
       const backend = find(id);

@@ -94,7 +94,7 @@ export async function startScaleCluster(options: ScaleClusterOptions): Promise<S
 
   try {
     for (const service of services) {
-      balancers[service] = await startRoundRobin({ name: service, probeIntervalMs: 150 });
+      balancers[service] = await startRoundRobin({ name: service });
     }
     const ports = (vendors: Record<string, number>) => ({
       gateway: balancers[gatewayEntry.name]!.port,
