@@ -3,11 +3,12 @@
  *
  * Generates a working subgraph and its sandbox vendor from scripts/newSubgraph/templates/,
  * registers both in platform/registry/services.ts, wires them into docker-compose.yml (and
- * its development override deploy/compose/dev.yml) and .env.example, gives the subgraph a scrape job in deploy/prometheus/prometheus.yml and its
- * Kubernetes manifests in deploy/k8s (base/<name>.yaml, its ConfigMap, the gateway's route,
- * the network policies, the dev overlay's sandbox and placeholder Secret, the prod overlay's
- * vendor URL), then recomposes the supergraph and regenerates the docs. Its tests pass on
- * day one; the team then fills in the schema, the vendor client and the sandbox vendor.
+ * its development override deploy/compose/dev.yml) and .env.example, gives the subgraph a
+ * scrape job in deploy/prometheus/prometheus.yml and its Kubernetes manifests in deploy/k8s
+ * (base/<name>.yaml, its ConfigMap, the gateway's route, the network policies, the dev
+ * overlay's sandbox and placeholder Secret, the prod overlay's vendor URL), then recomposes
+ * the supergraph and regenerates the docs. Its tests pass on day one; the team then fills in
+ * the schema, the vendor client and the sandbox vendor.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -77,17 +78,19 @@ try {
   edits.push([COMPOSE_DEV, addToComposeDevFile(readFileSync(at(COMPOSE_DEV), 'utf8'), plan.names.name)]);
   edits.push(['.env.example', addToEnvExample(readFileSync(at('.env.example'), 'utf8'), wiring)]);
   edits.push(['deploy/prometheus/prometheus.yml', addToPrometheusConfig(readFileSync(at('deploy/prometheus/prometheus.yml'), 'utf8'), plan.subgraph)]);
-  const manifests = new Map(
+  const manifests = new Map<string, string>(
     (readdirSync(at(K8S), { recursive: true, encoding: 'utf8' }) as string[])
       .filter((path) => /\.ya?ml$/.test(path))
       .map((path) => [`${K8S}/${path}`, readFileSync(at(`${K8S}/${path}`), 'utf8')] as const),
   );
   const clashes = kubernetesNameClashes(manifests, plan.names.name);
   if (clashes.length > 0) throw new Error(`cannot generate the subgraph: deploy/k8s already has ${clashes.join(', ')}; pick another name`);
-  const kubernetes = addToKubernetes((path) => readFileSync(at(path), 'utf8'), { ...wiring, subgraphPorts: subgraphEntries.map((s) => s.port) });
+  // The manifests as read above (README.md, not YAML, is read here).
+  const current = (path: string) => manifests.get(path) ?? readFileSync(at(path), 'utf8');
+  const kubernetes = addToKubernetes(current, { ...wiring, subgraphPorts: subgraphEntries.map((s) => s.port) });
   for (const [path, content] of kubernetes) {
     // A file the subgraph needs nothing from (its SUBGRAPH_URLS set elsewhere) is not rewritten.
-    if (content === readFileSync(at(path), 'utf8')) continue;
+    if (content === current(path)) continue;
     edits.push([path, content]);
     manifestEdits.push(path);
   }
