@@ -139,15 +139,15 @@ export function addToBaseKustomization(text: string, add: KubernetesAddition): s
  */
 export function addToNetworkPolicies(text: string, add: KubernetesAddition): string {
   const locate = (source: string) => {
-    const rules: { doc: Document.Parsed; policy: number; rule: number; ports: number[] }[] = [];
-    parseDocs(source, POLICIES).forEach((doc, policy) => {
-      if (doc.get('kind') !== 'NetworkPolicy') return;
+    const rules: { doc: Document.Parsed; rule: number; ports: number[] }[] = [];
+    for (const doc of parseDocs(source, POLICIES)) {
+      if (doc.get('kind') !== 'NetworkPolicy') continue;
       (seqAt(doc, ['spec', 'ingress'])?.items ?? []).forEach((_, rule) => {
         const ports = seqAt(doc, ['spec', 'ingress', rule, 'ports']);
         const numbers = (ports?.items ?? []).map((p) => (isMap(p) ? Number(str(p.get('port', true))) : NaN));
-        rules.push({ doc, policy, rule, ports: numbers });
+        rules.push({ doc, rule, ports: numbers });
       });
-    });
+    }
     return rules.filter((r) => add.subgraphPorts.length > 0 && add.subgraphPorts.every((p) => r.ports.includes(p)));
   };
   const targets = locate(text);
@@ -159,7 +159,8 @@ export function addToNetworkPolicies(text: string, add: KubernetesAddition): str
     const ports = seqAt(target.doc, ['spec', 'ingress', target.rule, 'ports'])!;
     out = insertIntoSeq(out, ports, [`- { protocol: TCP, port: ${add.port} }`], POLICIES);
   }
-  if (locate(out).length !== targets.length || !locate(out).every((r) => r.ports.includes(add.port))) {
+  const reached = locate(out);
+  if (reached.length !== targets.length || !reached.every((r) => r.ports.includes(add.port))) {
     throw new Error(byHand(`${POLICIES}: letting the gateway and Prometheus reach ${add.subgraph.name} did not come out as expected`));
   }
   return out;
@@ -271,15 +272,14 @@ function addToWhatRuns(lines: string[], add: KubernetesAddition): string[] {
 export function addToKubernetes(read: (path: string) => string, add: KubernetesAddition): Map<string, string> {
   const { name } = add.subgraph;
   const url = `http://${name}:${add.port}/graphql`;
-  const out = new Map<string, string>();
-  const edit = (path: string, change: (text: string) => string) => out.set(path, change(out.get(path) ?? read(path)));
-
-  edit(BASE, (t) => addToBaseKustomization(t, add));
-  edit(POLICIES, (t) => addToNetworkPolicies(t, add));
-  edit(DEV, (t) => addToDevOverlay(t, add));
-  edit(SANDBOX, (t) => addToSandbox(t, add));
-  edit(PROD, (t) => addToProdOverlay(t, add));
-  edit(README, (t) => addToKubernetesReadme(t, add));
+  const out = new Map<string, string>([
+    [BASE, addToBaseKustomization(read(BASE), add)],
+    [POLICIES, addToNetworkPolicies(read(POLICIES), add)],
+    [DEV, addToDevOverlay(read(DEV), add)],
+    [SANDBOX, addToSandbox(read(SANDBOX), add)],
+    [PROD, addToProdOverlay(read(PROD), add)],
+    [README, addToKubernetesReadme(read(README), add)],
+  ]);
   // The gateway's routes, wherever the manifests set them (the base's ConfigMap, an overlay's merge, an env).
   let routes = 0;
   for (const path of [BASE, GATEWAY, DEV, PROD]) {
@@ -291,13 +291,13 @@ export function addToKubernetes(read: (path: string) => string, add: KubernetesA
   return out;
 }
 
+const SUBGRAPH_KINDS = ['Deployment', 'Service', 'PodDisruptionBudget'];
+
 /**
  * The objects deploy/k8s already has under the name the new subgraph's Deployment, Service and
  * PodDisruptionBudget would take (the dev overlay's redis, a worker's Deployment, …):
  * "<kind> "<name>" in <file>" for each. `files` is every YAML file of deploy/k8s, path → text.
  */
-const SUBGRAPH_KINDS = ['Deployment', 'Service', 'PodDisruptionBudget'];
-
 export function kubernetesNameClashes(files: ReadonlyMap<string, string>, name: string): string[] {
   const clashes: string[] = [];
   for (const [path, text] of files) {

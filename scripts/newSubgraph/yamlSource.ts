@@ -44,24 +44,23 @@ export function insertIntoSeq(text: string, seq: YAMLSeq, item: readonly string[
   const first = seq.items[0];
   if (first === undefined || !isNode(first)) throw new Error(`${file}: an empty sequence, nothing to model an entry on`);
   const firstStart = rangeOf(first, file)[0];
-  const lineStart = text.lastIndexOf('\n', firstStart - 1) + 1;
-  const marker = /^(\s*)-\s+$/.exec(text.slice(lineStart, firstStart));
+  const marker = /^(\s*)-\s+$/.exec(text.slice(lineStart(text, firstStart), firstStart));
   if (marker === null) throw new Error(`${file}: a sequence laid out unexpectedly (its first entry does not start its line with "- ")`);
   const indent = marker[1]!;
 
   const anchor = after ?? seq.items[seq.items.length - 1];
   if (!isNode(anchor) || !seq.items.includes(anchor)) throw new Error(`${file}: internal error, the entry to insert after is not in the sequence`);
-  // After the anchor's value, at the start of the next line (a trailing comment on its line stays with it).
-  const valueEnd = rangeOf(anchor, file)[1];
-  let at: number;
-  if (text[valueEnd - 1] === '\n') at = valueEnd;
-  else {
-    const newline = text.indexOf('\n', valueEnd);
-    at = newline < 0 ? text.length : newline + 1;
-  }
+  // After the anchor's value (a trailing comment on its line stays with it).
+  const at = lineAfter(text, rangeOf(anchor, file)[1]);
   const lines = item.map((line) => `${indent}${line}\n`).join('');
   return at === text.length && !text.endsWith('\n') ? `${text}\n${lines.slice(0, -1)}` : `${text.slice(0, at)}${lines}${text.slice(at)}`;
 }
+
+/** The offset of the start of the line holding `offset`. */
+export const lineStart = (text: string, offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+
+/** The offset of the start of the line after the text ending at `end` (`text.length` at the last line). */
+export const lineAfter = (text: string, end: number) => (text[end - 1] === '\n' ? end : text.indexOf('\n', end) + 1 || text.length);
 
 /** `text` with the plain scalar `node` given the source `source` (checked by the caller's parse back). */
 export function replaceScalar(text: string, node: unknown, source: string, file: string): string {
