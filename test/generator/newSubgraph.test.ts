@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { kubernetesFiles } from '../../scripts/newSubgraph/editKubernetes.js';
 import { ingressAllowed, type PodRef } from '../deploy/networkPolicy.js';
 import { hasKubectl, renderOverlay, type RenderedObject } from '../deploy/renderOverlay.js';
 import { validateObject } from '../deploy/validateObject.js';
@@ -35,8 +36,6 @@ const output = (r: SpawnSyncReturns<string>) => plain(`${r.stdout}\n${r.stderr}`
 const kubectl = hasKubectl();
 const kubectlNote = 'kubectl not found: install kubectl 1.31+ (kustomize v5.5 built in, https://kubernetes.io/docs/tasks/tools/) to check the generated Kubernetes manifests';
 if (!kubectl) console.warn(`test/generator/newSubgraph.test.ts: Kubernetes checks skipped: ${kubectlNote}`);
-/** Every file of deploy/k8s the generator edits or must leave alone when it refuses. */
-const kubernetesFiles = ['base/kustomization.yaml', 'base/network-policies.yaml', 'base/gateway.yaml', 'overlays/dev/kustomization.yaml', 'overlays/dev/sandbox.yaml', 'overlays/prod/kustomization.yaml', 'README.md'].map((f) => `deploy/k8s/${f}`);
 
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), 'mobile-graph-generator-'));
