@@ -26,6 +26,8 @@ export interface SpawnedEntry {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Stops it if it still runs (SIGKILL to its process group: it and anything it spawned). For `finally`. */
   kill(): void;
+  /** SIGTERM to its process group (it drains and exits), SIGKILL past `graceMs` (default 15 s); resolves once it has exited. */
+  stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
@@ -48,6 +50,13 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: rea
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // already gone
+    }
+  };
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exitPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -91,12 +100,13 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: rea
       });
     },
     exited: () => exitPromise,
-    kill() {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+    kill: () => signalGroup('SIGKILL'),
+    async stop(graceMs = 15_000) {
+      if (exit !== undefined) return exit;
+      signalGroup('SIGTERM');
+      const grace = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), graceMs).unref());
+      if ((await Promise.race([exitPromise, grace])) === 'late') signalGroup('SIGKILL');
+      return exitPromise;
     },
   };
 }

@@ -81,7 +81,7 @@ export async function startScaleCluster(options: ScaleClusterOptions): Promise<S
 
   const close = async (): Promise<number[]> => {
     const all = [...spawned, ...(sandbox ? [sandbox] : [])];
-    await Promise.all(all.map(stopGracefully));
+    await Promise.all(all.map((p) => p.stop()));
     if (options.logDir !== undefined) {
       mkdirSync(options.logDir, { recursive: true });
       const name = (p: SpawnedEntry) => (p === sandbox ? 'sandbox' : (replicas.find((r) => r.process === p)?.id ?? `failed-start-${p.pid}`));
@@ -187,20 +187,5 @@ export async function startScaleCluster(options: ScaleClusterOptions): Promise<S
     const left = await close();
     if (left.length > 0) log(`still alive after a failed start: ${left.join(', ')}`);
     throw err;
-  }
-}
-
-/** SIGTERM to its process group, SIGKILL after 15 s; resolves once it has exited. */
-async function stopGracefully(child: SpawnedEntry): Promise<void> {
-  if (child.child.exitCode !== null || child.child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
-  const stopped = await Promise.race([child.exited().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000).unref())]);
-  if (!stopped) {
-    child.kill();
-    await child.exited();
   }
 }
