@@ -12,11 +12,13 @@ export interface ImageEntry {
   readonly kind: 'gateway' | 'subgraph' | 'worker' | 'sandbox' | 'healthcheck';
   /** Project-relative TypeScript entry point, e.g. `subgraphs/catalog/main.ts`. */
   readonly source: string;
+  /** The subgraph whose code and settings it runs (a subgraph and its worker); none for the others. */
+  readonly subgraph?: string;
 }
 
 /** Where the build puts an entry point: `subgraphs/catalog/main.ts` → `dist/subgraphs/catalog/main.js`. */
-export function compiledEntry(source: string, outDir = 'dist'): string {
-  return `${outDir}/${source.replace(/\.ts$/, '.js')}`;
+export function compiledEntry(source: string): string {
+  return `dist/${source.replace(/\.ts$/, '.js')}`;
 }
 
 /**
@@ -28,8 +30,8 @@ export function imageEntries(root: string): ImageEntry[] {
   return [
     { name: gatewayEntry.name, kind: 'gateway', source: gatewayEntry.entry },
     ...subgraphEntries.flatMap((s): ImageEntry[] => [
-      { name: s.name, kind: 'subgraph', source: subgraphPaths(s.name).entry },
-      ...(existsSync(join(root, workerEntry(s.name))) ? [{ name: `${s.name}-worker`, kind: 'worker' as const, source: workerEntry(s.name) }] : []),
+      { name: s.name, kind: 'subgraph', source: subgraphPaths(s.name).entry, subgraph: s.name },
+      ...(existsSync(join(root, workerEntry(s.name))) ? [{ name: `${s.name}-worker`, kind: 'worker' as const, source: workerEntry(s.name), subgraph: s.name }] : []),
     ]),
     { name: 'sandbox', kind: 'sandbox', source: SANDBOX_ENTRY },
     { name: 'healthcheck', kind: 'healthcheck', source: HEALTHCHECK_ENTRY },

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewaySettings, parseGatewayConfig } from '../../gateway/src/config.js';
 import type { Setting } from '../../platform/config/setting.js';
-import { envPrefix, gatewayEntry, issuerVendorEntry, sandboxVendorEntry, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
+import { envPrefix, gatewayEntry, issuerVendorEntry, sandboxVendorEntry, subgraphEntries } from '../../platform/registry/services.js';
 import { compiledEntry, imageEntries } from '../../scripts/build/imageEntries.js';
 import { RUNTIME_FOLDERS } from '../../scripts/build/runtimeAssets.js';
 import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
@@ -71,19 +71,24 @@ const kubectl = hasKubectl();
 const skipNote = 'kubectl not found: install kubectl 1.31+ (kustomize v5.5 built in, https://kubernetes.io/docs/tasks/tools/) to check deploy/k8s';
 if (!kubectl) console.warn(`test/deploy/kubernetes.test.ts skipped: ${skipNote}`);
 
-const workloads: Workload[] = [
-  { name: gatewayEntry.name, service: gatewayEntry.name, entry: gatewayEntry.entry, readyPath: '/readyz', graceEnv: 'SHUTDOWN_GRACE_MS', kind: 'gateway' },
-  ...subgraphEntries.flatMap((s): Workload[] => {
-    const paths = subgraphPaths(s.name);
-    const graceEnv = `${envPrefix(s.name)}_SHUTDOWN_GRACE_MS`;
-    const worker = `${paths.dir}/worker/main.ts`;
-    return [
-      { name: s.name, service: s.name, entry: paths.entry, readyPath: '/readyz', graceEnv, kind: 'subgraph' },
-      // A subgraph with a worker entry point can run its workers apart: they get their own Deployment.
-      ...(existsSync(worker) ? [{ name: `${s.name}-worker`, service: s.name, entry: worker, readyPath: '/healthz' as const, graceEnv, kind: 'worker' as const }] : []),
-    ];
-  }),
-];
+const image = imageEntries('.');
+
+/** What runs in every overlay: the image's gateway, subgraphs and workers (a worker runs its subgraph's workers apart, in its own Deployment). */
+const workloads: Workload[] = image.flatMap((e): Workload[] => {
+  if (e.kind === 'gateway') return [{ name: e.name, service: e.name, entry: e.source, readyPath: '/readyz', graceEnv: 'SHUTDOWN_GRACE_MS', kind: e.kind }];
+  if (e.kind !== 'subgraph' && e.kind !== 'worker') return [];
+  const service = e.subgraph!;
+  return [{ name: e.name, service, entry: e.source, readyPath: e.kind === 'worker' ? '/healthz' : '/readyz', graceEnv: `${envPrefix(service)}_SHUTDOWN_GRACE_MS`, kind: e.kind }];
+});
+
+const rendered = new Map<string, RenderedObject[]>();
+/** `kubectl kustomize <dir>`, run once per folder for the whole file. */
+function overlayObjects(dir: string): RenderedObject[] {
+  let objects = rendered.get(dir);
+  if (objects === undefined) rendered.set(dir, (objects = renderOverlay(dir)));
+  return objects;
+}
+const overlayDir = (name: string) => `deploy/k8s/overlays/${name}`;
 
 /** Names that hold secrets, whatever a setting says about itself; a path (`_FILE`) or a plain URL is not one. */
 const secretLooking = /KEY|SECRET|TOKEN|PASSWORD|PRIVATE/;
@@ -126,17 +131,16 @@ function decodeSecret(value: string): string {
 }
 
 describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` â€” skipped: ${skipNote}`}`, () => {
-  const rendered = new Map<string, RenderedObject[]>();
   const settingsOf = new Map<string, Settings>();
 
   beforeAll(async () => {
-    for (const overlay of overlays) rendered.set(overlay.name, renderOverlay(`deploy/k8s/overlays/${overlay.name}`));
+    for (const overlay of overlays) overlayObjects(overlayDir(overlay.name));
     settingsOf.set(gatewayEntry.name, gatewaySettings);
     for (const module of await loadSubgraphModules()) settingsOf.set(module.name, module.settings);
   });
 
   it('the strict check refuses a misspelled field and a wrong type that the cluster would drop or refuse', () => {
-    const gateway = structuredClone(find(rendered.get('prod')!, 'Deployment', 'gateway')!) as RenderedObject & { spec: { replicas: unknown; template: { spec: { containers: Record<string, unknown>[] } } } };
+    const gateway = structuredClone(find(overlayObjects(overlayDir('prod')), 'Deployment', 'gateway')!) as RenderedObject & { spec: { replicas: unknown; template: { spec: { containers: Record<string, unknown>[] } } } };
     const container = gateway.spec.template.spec.containers[0]!;
     container.readinessProbes = container.readinessProbe;
     delete container.readinessProbe;
@@ -146,7 +150,7 @@ describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` â
   });
 
   describe.each(overlays)('overlay $name', ({ name: overlay, namespace }) => {
-    const objects = () => rendered.get(overlay)!;
+    const objects = () => overlayObjects(overlayDir(overlay));
     const deployment = (name: string) => {
       const found = find(objects(), 'Deployment', name);
       if (found === undefined) throw new Error(`${overlay}: no Deployment "${name}"`);
@@ -231,7 +235,7 @@ describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` â
     });
 
     it('every container of the image runs an entry point the build produces, with plain node', () => {
-      const built = new Map(imageEntries('.').map((e) => [compiledEntry(e.source), e.source]));
+      const built = new Map(image.map((e) => [compiledEntry(e.source), e.source]));
       const commands = objects()
         .filter((o) => o.kind === 'Deployment')
         .flatMap((o) => deploymentSpec(o).template.spec.containers.filter((c) => c.image.split(/[:@]/)[0]!.endsWith('mobile-graph')).map((c) => ({ name: o.metadata.name, command: c.command ?? [] })));
@@ -269,7 +273,7 @@ describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` â
       if (overlay === 'prod') {
         expect(secrets).toEqual([]);
         const readme = readFileSync('deploy/k8s/README.md', 'utf8');
-        const devSecrets = rendered.get('dev')!.filter((o) => o.kind === 'Secret');
+        const devSecrets = overlayObjects(overlayDir('dev')).filter((o) => o.kind === 'Secret');
         const referenced = new Set<string>();
         for (const d of objects().filter((o) => o.kind === 'Deployment')) {
           const pod = deploymentSpec(d).template.spec;
@@ -423,7 +427,7 @@ describe.skipIf(!kubectl)('the dev overlay: the issuer and the secrets agree acr
     // dev-local, so that a developer's own is never touched): Kustomize refuses an overlay inside
     // the folder it builds on, and only the real layout shows the path it is given works.
     tmp = mkdtempSync('deploy/k8s/overlays/dev-local-test-');
-    committed = renderOverlay('deploy/k8s/overlays/dev');
+    committed = overlayObjects(overlayDir('dev'));
     const made = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generateComposeEnv.ts', '--k8s-dev', join(tmp, 'local')], { encoding: 'utf8', timeout: 60_000 });
     expect(made.status, made.stderr).toBe(0);
     local = renderOverlay(join(tmp, 'local'));

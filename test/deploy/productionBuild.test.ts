@@ -22,6 +22,7 @@ import { buildProduction } from '../../scripts/build/buildProduction.js';
 import { compiledEntry, HEALTHCHECK_ENTRY, imageEntries } from '../../scripts/build/imageEntries.js';
 import { moduleAssets, PROJECT_ROOT_ASSETS, RUNTIME_FOLDERS } from '../../scripts/build/runtimeAssets.js';
 import { planServices } from '../../scripts/start/planServices.js';
+import { probeReady } from '../../scripts/start/probeReady.js';
 import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
 import { uniqueEmail } from '../../vendors/identity/identityTestClient.js';
 import { COLD_START_BUDGETS } from '../harness/coldStartBudgets.js';
@@ -35,6 +36,7 @@ const finalStage = dockerfile.stages.at(-1)!;
 const stageNamed = (name: string | undefined) => dockerfile.stages.find((s) => s.name === name);
 const instructionsOf = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const image = imageEntries(root);
 
 /** Every file under `dir`, relative to it, `/`-separated. */
 function filesUnder(dir: string): string[] {
@@ -112,12 +114,14 @@ async function waitHealthy(service: Started, url: string, timeoutMs = 90_000): P
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (service.exit !== undefined) throw new Error(`${service.name} exited (${service.exit.code}) before it was ready:\n${service.output()}`);
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
-    if (ok) return;
+    if (await probeReady(url, 2_000)) return;
     if (Date.now() > deadline) throw new Error(`${service.name} was not ready at ${url} in time:\n${service.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** A process's command line as /proc keeps it: what the image's health check reads of PID 1. */
+const cmdlineOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
 
 /** Whether any process of this process group still runs (its leader's PID is the group id). */
 function groupAlive(pgid: number): boolean {
@@ -150,10 +154,13 @@ describe('production build (npm run build: dist/, run with plain node)', () => {
   // project, so that bare imports resolve from its node_modules as from the image's.
   const imageDir = join(root, '.test-output', `image-${randomBytes(4).toString('hex')}`);
   const dist = join(imageDir, 'dist');
+  /** Every file of dist/, once built. */
+  let built: string[];
 
   beforeAll(() => {
     // Type checking is `npm run typecheck`'s job; the emitted JavaScript is the same without it.
     buildProduction({ root, outDir: dist, typeCheck: false });
+    built = filesUnder(dist);
     for (const copy of instructionsOf(finalStage, 'COPY').map(copyOf).filter((c) => c.flags.from === undefined)) {
       for (const source of copy.sources) {
         const target = join(imageDir, copy.sources.length === 1 && !copy.dest.endsWith('/') ? copy.dest : join(copy.dest, source));
@@ -166,10 +173,8 @@ describe('production build (npm run build: dist/, run with plain node)', () => {
   afterAll(() => rmSync(imageDir, { recursive: true, force: true }));
 
   it('compiles every entry point of the image, puts the files modules read beside them, and ships no TypeScript and no tests', () => {
-    const built = filesUnder(dist);
-    const entries = imageEntries(root);
-    expect(entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['gateway', 'subgraph', 'worker', 'sandbox', 'healthcheck']));
-    expect(entries.filter((e) => !built.includes(compiledEntry(e.source, '.').slice(2))).map((e) => e.source)).toEqual([]);
+    expect(image.map((e) => e.kind)).toEqual(expect.arrayContaining(['gateway', 'subgraph', 'worker', 'sandbox', 'healthcheck']));
+    expect(image.filter((e) => !built.includes(compiledEntry(e.source).replace(/^dist\//, ''))).map((e) => e.source)).toEqual([]);
     expect(built).toContain('gateway/src/main.js');
     for (const s of subgraphEntries) expect(built).toContain(`subgraphs/${s.name}/main.js`);
     expect(built).toEqual(expect.arrayContaining(['subgraphs/payments/worker/main.js', 'subgraphs/notifications/worker/main.js', 'vendors/main.js']));
@@ -184,7 +189,7 @@ describe('production build (npm run build: dist/, run with plain node)', () => {
   it('loads only production dependencies and Node built-ins at run time (no tsx, no dev package)', () => {
     const production = new Set(Object.keys(packageJson.dependencies));
     const builtins = new Set(builtinModules);
-    const outside = filesUnder(dist)
+    const outside = built
       .filter((f) => f.endsWith('.js'))
       .flatMap((f) =>
         specifiersOf(readFileSync(join(dist, f), 'utf8'))
@@ -228,8 +233,15 @@ describe('production build (npm run build: dist/, run with plain node)', () => {
         services.push(...started.map((s) => s.process));
         await Promise.all(started.map((s) => waitHealthy(s.process, s.health)));
       }
-      // Nothing runs TypeScript: every process is plain node on a compiled entry.
-      for (const s of services) expect(s.command).toEqual(['node', expect.stringMatching(/^dist\/.+\.js$/)]);
+      // Nothing runs TypeScript: every process, as the system runs it, is plain node (no loader, no
+      // flag) on an entry the build compiled.
+      const compiled = image.map((e) => compiledEntry(e.source));
+      for (const s of services) {
+        const [node, ...args] = cmdlineOf(s.child.pid!);
+        expect(node, s.name).toBe(process.execPath);
+        expect(args, s.name).toEqual([expect.stringMatching(/^dist\/.+\.js$/)]);
+        expect(compiled, s.name).toContain(args[0]);
+      }
 
       const graphql = async <T>(name: Parameters<typeof operation>[0], variables?: Record<string, unknown>, token?: string) => {
         const res = await fetch(plan.gatewayUrl, {
@@ -267,8 +279,7 @@ describe('production build (npm run build: dist/, run with plain node)', () => {
       }
       // What it reads in a container: the service's own command line, as /proc keeps it.
       const catalog = services.find((s) => s.name === 'catalog')!;
-      const cmdline = readFileSync(`/proc/${catalog.child.pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
-      expect(healthTargetOf(cmdline, env)).toEqual({ service: 'catalog', url: `http://127.0.0.1:${ports.subgraphs.catalog}/readyz` });
+      expect(healthTargetOf(cmdlineOf(catalog.child.pid!), env)).toEqual({ service: 'catalog', url: `http://127.0.0.1:${ports.subgraphs.catalog}/readyz` });
     } finally {
       await stopAll(services);
     }
@@ -309,7 +320,7 @@ describe('the health check finds the service and its URL from the command line a
   });
 
   it('knows every service entry of the image', () => {
-    const services = imageEntries(root).filter((e) => e.kind !== 'healthcheck');
+    const services = image.filter((e) => e.kind !== 'healthcheck');
     expect(services.map((e) => healthTargetOf(['node', compiledEntry(e.source)], { METRICS_PORT: '9464' }).service)).toEqual(services.map((e) => e.name));
   });
 });
@@ -353,7 +364,7 @@ describe('Dockerfile', () => {
   });
 
   it('runs compiled JavaScript only: the gateway by default, a HEALTHCHECK for every service, no tsx at run time', () => {
-    const built = new Set(imageEntries(root).map((e) => compiledEntry(e.source)));
+    const built = new Set(image.map((e) => compiledEntry(e.source)));
     const cmd = instructionsOf(finalStage, 'CMD');
     expect(cmd).toHaveLength(1);
     expect(execForm(cmd[0]!.args)).toEqual(['node', compiledEntry(gatewayEntry.entry)]);
