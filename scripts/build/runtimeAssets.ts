@@ -18,9 +18,6 @@ export const PROJECT_ROOT_ASSETS = [
   'vendors/apns/fixtures/',
 ] as const;
 
-/** Never runtime files, whatever folder they sit in. */
-const isDocOrTest = (name: string) => name.endsWith('.md') || name.endsWith('.test.ts');
-
 /**
  * Every file of the runtime folders that is not TypeScript, docs or tests: files a module
  * reads beside itself (`new URL('./schema.graphql', import.meta.url)`, the sandbox's
@@ -34,7 +31,7 @@ export function moduleAssets(root: string): string[] {
       const path = `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
         if (entry.name !== 'test' && entry.name !== 'node_modules') walk(path);
-      } else if (entry.isFile() && !entry.name.endsWith('.ts') && !isDocOrTest(entry.name)) {
+      } else if (entry.isFile() && !entry.name.endsWith('.ts') && !entry.name.endsWith('.md')) {
         found.push(path);
       }
     }

@@ -2,21 +2,16 @@
 export interface Instruction {
   readonly keyword: string;
   readonly args: string;
-  /** 1-based, where it starts. */
-  readonly line: number;
 }
 
 export interface Stage {
-  /** The base image as written (`${NODE_IMAGE}`) and with the global ARG defaults put in. */
-  readonly from: string;
+  /** The base image, with the global ARG defaults put in (`${NODE_IMAGE}` → `node:24-trixie-slim`). */
   readonly image: string;
   readonly name: string | undefined;
   readonly instructions: readonly Instruction[];
 }
 
 export interface ParsedDockerfile {
-  /** Global ARGs (before the first FROM) and their defaults. */
-  readonly args: Readonly<Record<string, string>>;
   readonly stages: readonly Stage[];
 }
 
@@ -27,26 +22,27 @@ export interface ParsedDockerfile {
  */
 export function parseDockerfile(text: string): ParsedDockerfile {
   const instructions: Instruction[] = [];
-  let pending: { text: string; line: number } | undefined;
-  text.split('\n').forEach((raw, i) => {
+  let pending: string | undefined;
+  for (const raw of text.split('\n')) {
     const line = raw.trim();
-    if (line.startsWith('#') || (line === '' && pending === undefined)) return;
+    if (line.startsWith('#') || (line === '' && pending === undefined)) continue;
     const continued = line.endsWith('\\');
     const part = continued ? line.slice(0, -1).trim() : line;
-    pending = pending === undefined ? { text: part, line: i + 1 } : { text: `${pending.text} ${part}`.trim(), line: pending.line };
-    if (continued) return;
-    const match = /^(\S+)\s*(.*)$/s.exec(pending.text);
-    if (match !== null) instructions.push({ keyword: match[1]!.toUpperCase(), args: match[2]!, line: pending.line });
+    pending = pending === undefined ? part : `${pending} ${part}`.trim();
+    if (continued) continue;
+    const match = /^(\S+)\s*(.*)$/s.exec(pending);
+    if (match !== null) instructions.push({ keyword: match[1]!.toUpperCase(), args: match[2]! });
     pending = undefined;
-  });
+  }
 
+  /** Global ARGs (before the first FROM) and their defaults. */
   const args: Record<string, string> = {};
-  const stages: { from: string; image: string; name: string | undefined; instructions: Instruction[] }[] = [];
+  const stages: { image: string; name: string | undefined; instructions: Instruction[] }[] = [];
   for (const instruction of instructions) {
     if (instruction.keyword === 'FROM') {
       const [from = '', as, name] = instruction.args.split(/\s+/);
       const image = from.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => args[(a ?? b)!] ?? '');
-      stages.push({ from, image, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
+      stages.push({ image, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
     } else if (stages.length === 0) {
       if (instruction.keyword === 'ARG') {
         const [name = '', value = ''] = instruction.args.split('=', 2);
@@ -56,7 +52,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       stages.at(-1)!.instructions.push(instruction);
     }
   }
-  return { args, stages };
+  return { stages };
 }
 
 /** The exec form (`["node", "dist/x.js"]`) of a CMD, ENTRYPOINT or HEALTHCHECK CMD; undefined for the shell form. */
