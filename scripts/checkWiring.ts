@@ -1,5 +1,6 @@
 import { Kind, parse, type EnumTypeDefinitionNode } from 'graphql';
 import { parse as parseYaml } from 'yaml';
+import { SANDBOX_ENTRY } from '../platform/healthcheck/healthTargetOf.js';
 import {
   gatewayEntry,
   issuerVendorEntry,
@@ -12,6 +13,7 @@ import {
   type SandboxVendorEntry,
   type SubgraphEntry,
 } from '../platform/registry/services.js';
+import { compiledEntry } from './build/imageEntries.js';
 
 /** Everything the wiring check compares, read beforehand (readWiringInput) so that the check itself is pure. */
 export interface WiringInput {
@@ -307,13 +309,6 @@ export function scrapeJobsOf(config: unknown): { name: string; targets: string[]
 
 /** The sandbox identity vendor's public issuer URL (vendors/identity/sandbox.ts). */
 const ISSUER_ENV = 'SANDBOX_IDENTITY_ISSUER';
-/** Every sandbox vendor in one process. */
-const SANDBOX_ENTRY = 'vendors/main.ts';
-
-/** `subgraphs/reviews/main.ts` → `dist/subgraphs/reviews/main.js`: what the image runs (tsc's output). */
-export function compiledEntry(entry: string): string {
-  return `dist/${entry.replace(/\.ts$/, '.js')}`;
-}
 
 /** Runs the entry point compiled (the image) or through tsx (a service the generator added before it knew the image). */
 function runsEntry(service: ComposeService, entry: string): boolean {
