@@ -42,12 +42,14 @@ try {
 }
 if (args['k8s-dev'] !== undefined && (args.out !== undefined || args['secrets-dir'] !== undefined)) fail(`--k8s-dev writes only its folder: run it apart from --out and --secrets-dir (${USAGE})`);
 
-/** Writes every file, or none when one exists and --force is not given. */
+/** Refuses, before anything is written, when one of these exists and --force is not given: a refusal leaves no half-made set behind. */
+function refuseExisting(paths: readonly string[], keepsOld: string): void {
+  if (args.force) return;
+  const existing = paths.filter((path) => existsSync(path));
+  if (existing.length > 0) fail(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace (${keepsOld})`);
+}
+
 function writeAll(files: readonly { path: string; content: string; mode: number }[]): void {
-  if (!args.force) {
-    const existing = files.map((f) => f.path).filter((path) => existsSync(path));
-    if (existing.length > 0) fail(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace (what runs keeps its old secrets until restarted)`);
-  }
   for (const file of files) {
     writeFileSync(file.path, file.content, { mode: file.mode });
     chmodSync(file.path, file.mode);
@@ -59,8 +61,8 @@ if (args['k8s-dev'] !== undefined) {
   const devDir = fileURLToPath(new URL(`../${K8S_DEV_OVERLAY}`, import.meta.url));
   // Kustomize refuses an overlay inside the folder it builds on ("cycle detected").
   if (!relative(devDir, outDir).startsWith('..')) fail(`--k8s-dev ${args['k8s-dev']}: an overlay cannot live inside ${K8S_DEV_OVERLAY} (Kustomize refuses the cycle); use a folder beside it, e.g. deploy/k8s/overlays/dev-local`);
-  const devOverlay = relative(outDir, fileURLToPath(new URL(`../${K8S_DEV_OVERLAY}`, import.meta.url))) || '.';
-  const files = Object.entries(k8sDevOverlayFiles(await generateComposeSecrets(), devOverlay)).map(([name, content]) => ({ path: join(outDir, name), content, mode: 0o600 }));
+  const files = Object.entries(k8sDevOverlayFiles(await generateComposeSecrets(), relative(outDir, devDir) || '.')).map(([name, content]) => ({ path: join(outDir, name), content, mode: 0o600 }));
+  refuseExisting(files.map((f) => f.path), 'what runs keeps its old secrets until restarted');
   mkdirSync(outDir, { recursive: true, mode: 0o700 });
   writeAll(files);
   process.stderr.write(`keys:env: wrote the dev overlay's secrets to ${args['k8s-dev']}; apply with: kubectl apply -k ${args['k8s-dev']}\n`);
@@ -69,26 +71,17 @@ if (args['k8s-dev'] !== undefined) {
 
 const secretsDir = resolve(args['secrets-dir'] ?? fileURLToPath(new URL('../deploy/compose/secrets', import.meta.url)));
 const secrets = await generateComposeSecrets();
-const files = Object.entries(secrets.files).map(([name, content]) => ({ path: join(secretsDir, name), content }));
-const out = args.out === undefined ? undefined : resolve(args.out);
-
-// Check everything before writing anything: a refusal leaves no half-made set behind.
-if (!args.force) {
-  const existing = [...(out === undefined ? [] : [out]), ...files.map((f) => f.path)].filter((path) => existsSync(path));
-  if (existing.length > 0) fail(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to replace (the running stack keeps its old secrets until recreated)`);
-}
-
 // Readable by the containers' node user whatever its uid on this machine; the folder is git-ignored.
+const files = Object.entries(secrets.files).map(([name, content]) => ({ path: join(secretsDir, name), content, mode: 0o644 }));
+const out = args.out === undefined ? undefined : resolve(args.out);
+refuseExisting([...(out === undefined ? [] : [out]), ...files.map((f) => f.path)], 'the running stack keeps its old secrets until recreated');
+
 mkdirSync(secretsDir, { recursive: true });
-for (const file of files) {
-  writeFileSync(file.path, file.content, { mode: 0o644 });
-  chmodSync(file.path, 0o644);
-}
+writeAll(files);
 const text = renderEnvFile(secrets.entries, HEADER);
 if (out === undefined) {
   process.stdout.write(text);
 } else {
-  writeFileSync(out, text, { mode: 0o600 });
-  chmodSync(out, 0o600);
+  writeAll([{ path: out, content: text, mode: 0o600 }]);
   process.stderr.write(`keys:env: wrote ${args.out} and ${files.map((f) => f.path).join(', ')}\n`);
 }
