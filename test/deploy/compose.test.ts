@@ -17,6 +17,7 @@ import type { Env } from '../../platform/config/setting.js';
 import { createLogger } from '../../platform/log/createLogger.js';
 import { loadRegisteredModules } from '../../platform/registry/loadRegisteredModules.js';
 import { gatewayEntry, issuerVendorEntry, sandboxVendorEntries, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
+import { compiledEntry, imageEntries } from '../../scripts/build/imageEntries.js';
 import { APNS_KEY_FILE, COMPOSE_SECRETS_MOUNT, FCM_SERVICE_ACCOUNT_FILE, generateComposeSecrets } from '../../scripts/composeSecrets.js';
 import type { SubgraphModule } from '../../subgraphs/kit/server/SubgraphModule.js';
 import { createPushSender, type PushSenderConfig } from '../../subgraphs/notifications/push/createPushSender.js';
@@ -31,7 +32,9 @@ import { uniqueEmail } from '../../vendors/identity/identityTestClient.js';
 import { loadSandboxVendors } from '../../vendors/loadSandboxVendors.js';
 import { startSandbox, type Sandbox } from '../../vendors/startSandbox.js';
 import { operation } from '../harness/operations.js';
+import { runEntry } from '../harness/runEntry.js';
 import { startStack, type Stack } from '../harness/startStack.js';
+import { thrownBy } from '../harness/thrownBy.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const hasCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
@@ -62,8 +65,17 @@ function readEnvFile(path: string): Record<string, string> {
   return out;
 }
 
-/** `docker-compose config` with this env file only: nothing from this shell (vitest's NODE_ENV, CI's DATABASE_URL) leaks in. */
+const resolved = new Map<string, Resolved>();
+
+/**
+ * `docker-compose config` with this env file only: nothing from this shell (vitest's NODE_ENV,
+ * CI's DATABASE_URL) leaks in. Run once per env file and mode: a test writes a file once, never
+ * changes it, and only reads what comes back.
+ */
 function composeConfig(envFile: string, opts: { dev?: boolean } = {}): Resolved {
+  const key = `${envFile}${opts.dev ? ' (dev)' : ''}`;
+  const known = resolved.get(key);
+  if (known !== undefined) return known;
   const files = ['-f', 'docker-compose.yml', ...(opts.dev ? ['-f', 'deploy/compose/dev.yml'] : [])];
   const result = spawnSync('docker-compose', ['--env-file', envFile, ...files, 'config'], {
     cwd: root,
@@ -74,12 +86,18 @@ function composeConfig(envFile: string, opts: { dev?: boolean } = {}): Resolved 
   const all = (parseYaml(result.stdout) as { services: Record<string, Service> }).services;
   const profiles = (readEnvFile(envFile).COMPOSE_PROFILES ?? '').split(',').filter((p) => p !== '');
   const services = Object.fromEntries(Object.entries(all).filter(([, s]) => s.profiles === undefined || s.profiles.some((p) => profiles.includes(p))));
+  resolved.set(key, { services, all });
   return { services, all };
 }
 
 /** A service's environment as its process would see it: every value a string. */
-function envOf(service: Service | undefined): Env {
+function envOf(service: Service | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(service?.environment ?? {}).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+}
+
+/** A service's volumes as `source:target`. */
+function mountsOf(service: Service | undefined): string[] {
+  return (service?.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':').slice(0, 2).join(':') : `${v.source}:${v.target}`));
 }
 
 /** Where each compose service listens, from the registry: what a URL in an environment may name. */
@@ -97,17 +115,12 @@ function listeningPorts(services: Record<string, Service>): Map<string, Set<numb
   return ports;
 }
 
-/** The TypeScript entry a compiled command runs, and whether the registry knows it. */
+/** The TypeScript entry a compiled command runs, when it is a service's of the registry (the gateway, a subgraph, a worker, the sandbox). */
 function registryEntryOf(command: readonly string[] | undefined): string | undefined {
   const [node, entry, ...rest] = command ?? [];
-  if (node !== 'node' || entry === undefined || rest.length > 0 || !/^dist\/.+\.js$/.test(entry)) return undefined;
-  const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
-  const known = [
-    gatewayEntry.entry,
-    'vendors/main.ts',
-    ...subgraphEntries.flatMap((s) => [subgraphPaths(s.name).entry, `${subgraphPaths(s.name).dir}/worker/main.ts`]),
-  ];
-  return known.includes(source) && existsSync(join(root, source)) ? source : undefined;
+  if (node !== 'node' || entry === undefined || rest.length > 0) return undefined;
+  const source = imageEntries(root).find((e) => e.kind !== 'healthcheck' && compiledEntry(e.source) === entry)?.source;
+  return source !== undefined && existsSync(join(root, source)) ? source : undefined;
 }
 
 let dir: string;
@@ -129,9 +142,12 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** An environment with the secrets mount at this test's folder: keys:env wrote the files there instead of deploy/compose/secrets/. */
+/** A path under the secrets mount, at this test's folder: keys:env wrote the files there instead of deploy/compose/secrets/. */
+const here = (path: string) => path.replace(COMPOSE_SECRETS_MOUNT, secretsDir);
+
+/** An environment with the secrets mount at this test's folder (see `here`). */
 function mounted(env: Env): Env {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v?.replace(COMPOSE_SECRETS_MOUNT, secretsDir)]));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === undefined ? v : here(v)]));
 }
 
 /**
@@ -210,8 +226,8 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     const images = Object.entries(all).filter(([, s]) => s.image === 'mobile-graph:local');
     expect(images.map(([name]) => name).sort()).toEqual(['sandbox', gatewayEntry.name, ...subgraphEntries.map((s) => s.name)].sort());
     for (const [name, service] of images) expect(registryEntryOf(service.command), `${name}: ${JSON.stringify(service.command)}`).toBeDefined();
-    expect(all.gateway?.command).toEqual(['node', `dist/${gatewayEntry.entry.replace(/\.ts$/, '.js')}`]);
-    for (const s of subgraphEntries) expect(all[s.name]?.command).toEqual(['node', `dist/${subgraphPaths(s.name).entry.replace(/\.ts$/, '.js')}`]);
+    expect(all.gateway?.command).toEqual(['node', compiledEntry(gatewayEntry.entry)]);
+    for (const s of subgraphEntries) expect(all[s.name]?.command).toEqual(['node', compiledEntry(subgraphPaths(s.name).entry)]);
     expect(all.sandbox?.command).toEqual(['node', 'dist/vendors/main.js']);
   }, 90_000);
 
@@ -240,17 +256,14 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     expect(notifications!.workers).toBeGreaterThan(0);
     expect(payments!.databaseUrl).toBeUndefined();
     for (const name of ['payments', 'notifications']) {
-      expect(services[name]?.volumes?.map((v) => (typeof v === 'string' ? v.split(':')[1] : v.target)), name).toContain('/app/.data');
+      expect(mountsOf(services[name]).map((m) => m.split(':')[1]), name).toContain('/app/.data');
     }
   }, 90_000);
 
   it("notifications starts with the generated push credentials as mounted (read and checked as at start-up)", async () => {
     const { services } = composeConfig(envFile);
-    const mounts = services.notifications?.volumes ?? [];
-    expect(mounts.map((v) => (typeof v === 'string' ? v.split(':').slice(0, 2).join(':') : `${v.source}:${v.target}`))).toContain(`${join(root, 'deploy/compose/secrets')}:${COMPOSE_SECRETS_MOUNT}`);
+    expect(mountsOf(services.notifications)).toContain(`${join(root, 'deploy/compose/secrets')}:${COMPOSE_SECRETS_MOUNT}`);
     const config = (await parseEveryService(services)).subgraphs.notifications as unknown as PushSenderConfig;
-    // This test wrote the files to its own folder instead of deploy/compose/secrets/.
-    const here = (path: string) => path.replace(COMPOSE_SECRETS_MOUNT, secretsDir);
     const sender = createPushSender(
       { ...config, fcmServiceAccountFile: here(config.fcmServiceAccountFile), apnsKeyFile: here(config.apnsKeyFile) },
       createLogger({ service: 'notifications', level: 'silent' }),
@@ -260,11 +273,9 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
 
   it("pushes: the sandbox's FCM and APNs vendors trust the credentials notifications holds (compose's settings, production mode); another set is refused", async () => {
     const { services } = composeConfig(envFile);
-    const mountOf = (name: string) => (services[name]?.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':').slice(0, 2).join(':') : `${v.source}:${v.target}`));
-    expect(mountOf('sandbox')).toContain(`${join(root, 'deploy/compose/secrets')}:${COMPOSE_SECRETS_MOUNT}`);
-    const mapped = mounted;
+    expect(mountsOf(services.sandbox)).toContain(`${join(root, 'deploy/compose/secrets')}:${COMPOSE_SECRETS_MOUNT}`);
     const vendors = await loadSandboxVendors();
-    const options = sandboxOptionsFrom(parseSandboxConfig(mapped(envOf(services.sandbox)), vendors), vendors);
+    const options = sandboxOptionsFrom(parseSandboxConfig(mounted(envOf(services.sandbox)), vendors), vendors);
     const startVendor = async (name: string) => {
       const { port: _port, apiKey, ...own } = options.vendors?.[name] ?? {};
       return vendors.find((v) => v.name === name)!.start({ host: '127.0.0.1', port: 0, apiKey: String(apiKey), latencyMs: 0 }, own);
@@ -275,7 +286,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     const notificationsWith = (env: Env) => {
       const module = subgraphModules.find((m) => m.name === 'notifications')!;
       // Only the vendors' addresses differ from compose's (http://sandbox:4105 and :4106 there).
-      const config = module.parseConfig({ ...mapped(env), NOTIFICATIONS_VENDOR_URL: fcm.url, NOTIFICATIONS_APNS_URL: apns.url }) as unknown as PushSenderConfig;
+      const config = module.parseConfig({ ...mounted(env), NOTIFICATIONS_VENDOR_URL: fcm.url, NOTIFICATIONS_APNS_URL: apns.url }) as unknown as PushSenderConfig;
       expect(config.nodeEnv).toBe('production');
       return createPushSender(config, logger);
     };
@@ -345,14 +356,10 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     expect(() => parseSandboxConfig(envOf(services.sandbox), vendors)).not.toThrow();
     const refusals: Record<string, readonly string[]> = {};
     const refuse = (name: string, parse: () => unknown) => {
-      try {
-        parse();
-      } catch (err) {
-        expect(err, name).toBeInstanceOf(ConfigError);
-        refusals[name] = (err as ConfigError).problems;
-        return;
-      }
-      throw new Error(`${name} accepted a production environment without secrets`);
+      const err = thrownBy(parse);
+      if (err === undefined) throw new Error(`${name} accepted a production environment without secrets`);
+      expect(err, name).toBeInstanceOf(ConfigError);
+      refusals[name] = (err as ConfigError).problems;
     };
     refuse('gateway', () => parseGatewayConfig(envOf(services.gateway)));
     for (const m of subgraphModules) refuse(m.name, () => m.parseConfig(envOf(services[m.name])));
@@ -369,8 +376,7 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     writeFileSync(empty, '');
     const { services } = composeConfig(empty);
     for (const [name, entry] of [[gatewayEntry.name, gatewayEntry.entry], ['payments', subgraphPaths('payments').entry]] as const) {
-      const env = { PATH: process.env.PATH ?? '', ...envOf(services[name]) };
-      const run = spawnSync(process.execPath, ['--import', 'tsx', entry], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+      const run = runEntry(entry, envOf(services[name]));
       expect(run.status, `${name}: ${run.stderr}`).toBe(1);
       expect(run.stderr).toMatch(new RegExp(`^Invalid configuration for ${name}:\\n  - `));
       expect(run.stderr).not.toMatch(/\n\s+at /);
