@@ -21,9 +21,8 @@ export function apnsKeyFileSetting(): Setting<string | undefined> {
       if (raw === undefined || raw.trim() === '') return { ok: true, value: undefined };
       const file = readSettingFile(raw.trim());
       if (!file.ok) return { ok: false, expected: expected(file.why) };
-      const text = file.text;
       try {
-        const key = createPrivateKey(text);
+        const key = createPrivateKey(file.text);
         if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
           return { ok: false, expected: expected('this key is not ES256 (P-256)') };
         }

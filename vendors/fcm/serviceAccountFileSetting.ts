@@ -3,8 +3,6 @@ import type { ParseResult, Setting } from '../../platform/config/setting.js';
 import { readSettingFile } from '../../platform/config/readSettingFile.js';
 import type { ServiceAccountJson } from './serviceAccount.js';
 
-export const SERVICE_ACCOUNT_FILE_ENV = 'SANDBOX_FCM_SERVICE_ACCOUNT_FILE';
-
 /** Why a key file cannot be trusted, or null when it can. Never quotes the file's content (it holds a private key). */
 function problemOf(json: unknown): string | null {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return 'its content is not a JSON object';
@@ -32,7 +30,7 @@ function problemOf(json: unknown): string | null {
 export function serviceAccountFileSetting(): Setting<ServiceAccountJson | undefined> {
   const expected = (why: string) => `the path of a Google service-account key file (JSON with type, project_id, private_key_id, an RSA private_key and client_email); ${why}`;
   return {
-    env: SERVICE_ACCOUNT_FILE_ENV,
+    env: 'SANDBOX_FCM_SERVICE_ACCOUNT_FILE',
     description:
       "Path of a Google service-account key file (JSON) the fcm sandbox vendor trusts instead of its committed fixture: its client_email, private_key_id and key (the public half of private_key) sign assertions, and its project_id is the project sends go to. Give it the file the notifications service uses (docker-compose: keys:env's, mounted into both). Relative to the working directory.",
     defaultText: '(unset: the committed fixture vendors/fcm/sandbox-service-account.json)',
@@ -41,10 +39,9 @@ export function serviceAccountFileSetting(): Setting<ServiceAccountJson | undefi
       if (raw === undefined || raw.trim() === '') return { ok: true, value: undefined };
       const file = readSettingFile(raw.trim());
       if (!file.ok) return { ok: false, expected: expected(file.why) };
-      const text = file.text;
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = JSON.parse(file.text);
       } catch {
         return { ok: false, expected: expected('this file is not JSON') };
       }
