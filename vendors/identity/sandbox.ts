@@ -29,7 +29,8 @@ function issuerSetting(): Setting<string | undefined> {
       } catch {
         return { ok: false, expected };
       }
-      const plain = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.username === '' && parsed.password === '' && parsed.search === '' && parsed.hash === '';
+      const plain = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.username === '' && parsed.password === '';
+      // On the text, not the parsed URL: `http://x?` has an empty search, yet is not the `iss` `http://x`.
       return plain && !value.endsWith('/') && !value.includes('?') && !value.includes('#') ? { ok: true, value } : { ok: false, expected };
     },
   };
