@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../platform/config/ConfigError.js';
 import { parseConfig } from '../../platform/config/parseConfig.js';
-import { thrownBy } from '../../test/harness/thrownBy.js';
 import { ApnsClient, APNS_SANDBOX_BUNDLE_ID, APNS_SANDBOX_TEAM_ID, signProviderToken } from './apnsClient.js';
 import type { RunningApnsVendor } from './createApnsVendor.js';
 import { sandboxVendor } from './sandbox.js';
@@ -70,10 +69,13 @@ describe('SANDBOX_APNS_KEY_FILE, SANDBOX_APNS_TEAM_ID, SANDBOX_APNS_TOPICS', () 
     writeFileSync(join(dir, 'text.p8'), 'SECRET-NOT-A-KEY');
     writeFileSync(join(dir, 'rsa.p8'), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     const problemsOf = (env: Record<string, string>): readonly string[] => {
-      const err = thrownBy(() => parse(env));
-      if (err === undefined) throw new Error('accepted');
-      expect(err).toBeInstanceOf(ConfigError);
-      return (err as ConfigError).problems;
+      try {
+        parse(env);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).problems;
+      }
+      throw new Error('accepted');
     };
     expect(problemsOf({ SANDBOX_APNS_KEY_FILE: join(dir, 'absent.p8') })).toEqual([expect.stringMatching(/^SANDBOX_APNS_KEY_FILE: expected the path of an APNs auth key .*there is no such file/)]);
     expect(problemsOf({ SANDBOX_APNS_KEY_FILE: join(dir, 'text.p8') })).toEqual([expect.stringMatching(/not a PEM private key/)]);

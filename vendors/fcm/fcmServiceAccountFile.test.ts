@@ -6,8 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../platform/config/ConfigError.js';
 import { parseConfig } from '../../platform/config/parseConfig.js';
 import { sandboxVendorEntry } from '../../platform/registry/services.js';
-import { runEntry } from '../../test/harness/runEntry.js';
-import { thrownBy } from '../../test/harness/thrownBy.js';
 import { parseSandboxConfig } from '../config.js';
 import { loadSandboxVendors } from '../loadSandboxVendors.js';
 import type { RunningFcmVendor } from './createFcmVendor.js';
@@ -76,11 +74,14 @@ describe('SANDBOX_FCM_SERVICE_ACCOUNT_FILE', () => {
     writeFileSync(join(dir, 'bad.p8'), 'SECRET-NOT-A-KEY');
     const vendors = await loadSandboxVendors();
     const problemsOf = (env: Record<string, string>): readonly string[] => {
-      const err = thrownBy(() => parseSandboxConfig(env, vendors));
-      if (err === undefined) throw new Error('accepted');
-      expect(err).toBeInstanceOf(ConfigError);
-      expect((err as Error).stack ?? '').not.toMatch(/SECRET-NOT-A-KEY/);
-      return (err as ConfigError).problems;
+      try {
+        parseSandboxConfig(env, vendors);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as Error).stack ?? '').not.toMatch(/SECRET-NOT-A-KEY/);
+        return (err as ConfigError).problems;
+      }
+      throw new Error('accepted');
     };
     const cases: [string, RegExp][] = [
       [join(dir, 'absent.json'), /there is no such file/],
@@ -104,8 +105,15 @@ describe('SANDBOX_FCM_SERVICE_ACCOUNT_FILE', () => {
     expect(all.map((p) => p.split(':')[0]).sort()).toEqual(['SANDBOX_APNS_KEY_FILE', 'SANDBOX_APNS_TEAM_ID', 'SANDBOX_FCM_SERVICE_ACCOUNT_FILE']);
   });
 
-  it('the sandbox process exits 1 with the list, not a stack trace', () => {
-    const run = runEntry('vendors/main.ts', { SANDBOX_FCM_SERVICE_ACCOUNT_FILE: join(dir, 'absent.json'), SANDBOX_APNS_KEY_FILE: join(dir, 'absent.p8') });
+  it('the sandbox process exits 1 with the list, not a stack trace', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const root = new URL('../..', import.meta.url);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'vendors/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', SANDBOX_FCM_SERVICE_ACCOUNT_FILE: join(dir, 'absent.json'), SANDBOX_APNS_KEY_FILE: join(dir, 'absent.p8') },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/^Invalid configuration for vendor sandbox:\n {2}- /);
     expect(run.stderr).toMatch(/SANDBOX_FCM_SERVICE_ACCOUNT_FILE: /);

@@ -1,7 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../platform/config/ConfigError.js';
-import { thrownBy } from '../../test/harness/thrownBy.js';
 import { parseSandboxConfig, sandboxOptionsFrom } from '../config.js';
 import { loadSandboxVendors } from '../loadSandboxVendors.js';
 import { startSandbox, type Sandbox } from '../startSandbox.js';
@@ -54,7 +53,12 @@ describe('SANDBOX_IDENTITY_ISSUER', () => {
   it('a malformed issuer is refused at config time, with every other problem', async () => {
     const vendors = await loadSandboxVendors();
     for (const bad of ['sandbox:4103', 'ftp://sandbox:4103', 'http://sandbox:4103/', 'http://sandbox:4103?x=1', 'http://sandbox:4103#a', 'http://user:pw@sandbox:4103']) {
-      const error = thrownBy(() => parseSandboxConfig({ SANDBOX_IDENTITY_ISSUER: bad, SANDBOX_LATENCY_MS: '-1' }, vendors));
+      let error: unknown;
+      try {
+        parseSandboxConfig({ SANDBOX_IDENTITY_ISSUER: bad, SANDBOX_LATENCY_MS: '-1' }, vendors);
+      } catch (err) {
+        error = err;
+      }
       expect(error, bad).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems;
       expect(problems, bad).toHaveLength(2);
