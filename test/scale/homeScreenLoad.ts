@@ -4,12 +4,9 @@ export type Outcome = 'full' | 'partial' | '5xx' | 'other' | 'transport';
 
 /** One operation as the client saw it; times are `performance.now()` of this process. */
 export interface LoadRecord {
-  readonly client: number;
   readonly startedAt: number;
   readonly endedAt: number;
   readonly outcome: Outcome;
-  /** HTTP status; 0 when no answer came. */
-  readonly status: number;
   /** Its first attempt was cut (connection reset) and it was sent once more, as a mobile client retries an idempotent query. */
   readonly retried: boolean;
   /** Error codes of a partial answer, or the transport error. */
@@ -69,20 +66,18 @@ export function startHomeScreenLoad(options: LoadOptions): Load {
     return { status: res.statusCode, text };
   };
 
-  const one = async (client: number) => {
+  const one = async () => {
     const n = ++address;
     const xff = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
     const startedAt = performance.now();
     let retried = false;
     let outcome: Outcome;
-    let status = 0;
     let errors: string[] = [];
     for (;;) {
       try {
         const res = await attempt(xff);
-        status = res.status;
-        if (status >= 500) outcome = '5xx';
-        else if (status !== 200) outcome = 'other';
+        if (res.status >= 500) outcome = '5xx';
+        else if (res.status !== 200) outcome = 'other';
         else {
           const json = JSON.parse(res.text) as { data?: unknown; errors?: { message?: string; path?: unknown[]; extensions?: { code?: string } }[] };
           errors = (json.errors ?? []).map((e) => `${e.extensions?.code ?? 'NO_CODE'} at ${(e.path ?? []).join('.')}: ${e.message ?? ''}`.slice(0, 160));
@@ -100,14 +95,14 @@ export function startHomeScreenLoad(options: LoadOptions): Load {
       }
       break;
     }
-    records.push({ client, startedAt, endedAt: performance.now(), outcome, status, retried, errors });
+    records.push({ startedAt, endedAt: performance.now(), outcome, retried, errors });
     notify();
   };
 
-  const running = Array.from({ length: options.clients }, async (_, client) => {
+  const running = Array.from({ length: options.clients }, async () => {
     while (!stopped && sent < options.maxRequests && performance.now() - t0 < options.maxMs) {
       sent++;
-      await one(client);
+      await one();
       await new Promise((r) => setTimeout(r, options.thinkMs));
     }
   });

@@ -15,8 +15,6 @@ export interface StopEvent {
   readonly openAtSignal: number;
   /** Requests its balancer handed to it between the signal and the exit (the kernel may still accept while the process dies). */
   readonly handedUntilExit: number;
-  /** Connects it refused from the signal on: sent to the other replica instead. */
-  readonly refusedAfter: number;
 }
 
 export interface StopFigures extends StopEvent {
@@ -32,7 +30,7 @@ export interface StopFigures extends StopEvent {
  * A request the stop may have caught: in flight at some moment between the signal and the
  * exit (a process takes a moment to die, during which its balancer may still hand it work).
  */
-export const caughtBy = (r: LoadRecord, e: StopEvent): boolean => r.startedAt <= e.exitedAt && r.endedAt >= e.at;
+const caughtBy = (r: LoadRecord, e: StopEvent): boolean => r.startedAt <= e.exitedAt && r.endedAt >= e.at;
 
 /** What each stop cost the clients: the degraded answers and the retries among the requests it caught in flight. */
 export function stopFigures(records: readonly LoadRecord[], events: readonly StopEvent[]): StopFigures[] {
@@ -49,8 +47,8 @@ export function stopFigures(records: readonly LoadRecord[], events: readonly Sto
 }
 
 /** Degraded or retried requests that no SIGKILL caught: none may exist. */
-export function unexplained(records: readonly LoadRecord[], events: readonly StopEvent[], signal: StopEvent['signal'] = 'SIGKILL'): LoadRecord[] {
-  const kills = events.filter((e) => e.signal === signal);
+export function unexplained(records: readonly LoadRecord[], events: readonly StopEvent[]): LoadRecord[] {
+  const kills = events.filter((e) => e.signal === 'SIGKILL');
   return records.filter((r) => (r.outcome === 'partial' || r.retried) && !kills.some((e) => caughtBy(r, e)));
 }
 

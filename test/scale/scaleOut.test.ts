@@ -198,7 +198,6 @@ describe.skipIf(skipped)(
           exit,
           openAtSignal: before.inFlight,
           handedUntilExit: after.requests - before.requests - (after.refused - before.refused),
-          refusedAfter: 0,
         };
         events.push(event);
         note(`${signal} ${id}: ${before.inFlight} open at the signal, exit ${exit.signal ?? `code ${exit.code}`}`);
@@ -227,10 +226,10 @@ describe.skipIf(skipped)(
         note('load stopped');
       }
 
-      for (const e of events) (e as { refusedAfter: number }).refusedAfter = balancers[cl.replica(e.target).service]!.stats(e.target).refused - refusedBefore.get(e.target)!;
       const records = load.records;
       const counts = countOutcomes(records);
-      const stops = stopFigures(records, events);
+      // refusedAfter: connects each stopped replica refused from its signal on (sent to the other replica instead).
+      const stops = stopFigures(records, events).map((s) => ({ ...s, refusedAfter: balancers[cl.replica(s.target).service]!.stats(s.target).refused - refusedBefore.get(s.target)! }));
 
       // The stateful services still serve through their remaining replica.
       const signUp = await gql(cl.url, { query: operation('SignUp'), variables: { input: { email: uniqueEmail('scale'), password: 'a long enough password', displayName: 'After' } } }, fromNewAddress());
