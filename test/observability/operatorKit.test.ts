@@ -344,6 +344,7 @@ describe.skipIf(!hasPromtool)(`promtool${skipNote}`, () => {
     expect(result.status, result.output).toBe(0);
     expect(result.output).toContain(`Checking deploy/prometheus/alerts.yml\n  SUCCESS: ${rules.length} rules found`);
   });
+
   it(`test rules deploy/prometheus/alerts.test.yml: each alert fires when it should, and only then${skipNote}`, () => {
     const result = runPromtool('test', 'rules', 'deploy/prometheus/alerts.test.yml');
     expect(result.status, result.output).toBe(0);
@@ -353,7 +354,6 @@ describe.skipIf(!hasPromtool)(`promtool${skipNote}`, () => {
     const cases = tests.tests.flatMap((t) => t.alert_rule_test);
     for (const name of ALERTS) expect(cases.some((c) => c.alertname === name && c.exp_alerts.length > 0), `no test where ${name} fires`).toBe(true);
   });
-
 
   it(`every dashboard query is valid PromQL${skipNote}`, () => {
     // As recording rules, so that promtool's parser reads each one (Grafana's variables filled in).
