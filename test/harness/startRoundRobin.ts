@@ -46,21 +46,8 @@ export interface RoundRobin {
   close(): Promise<void>;
 }
 
-interface Backend {
-  id: string;
-  origin: string;
-  host: string;
-  port: number;
-  ready: boolean;
-  removed: boolean;
-  requests: number;
-  answered: number;
-  refused: number;
-  lost: number;
-  inFlight: number;
-  probing: boolean;
-  probeFailures: number;
-}
+/** A backend's stats, kept up to date, and what the balancer needs to reach and probe it. */
+type Backend = { -readonly [K in keyof BackendStats]: BackendStats[K] } & { host: string; port: number; probing: boolean; probeFailures: number };
 
 /** Kubernetes' readiness probe: the path polled on every backend (2xx = ready), its timeoutSeconds (1) and failureThreshold (3; one success makes it ready). */
 const READY_PATH = '/readyz';
@@ -215,17 +202,7 @@ export async function startRoundRobin(options: RoundRobinOptions): Promise<Round
   });
   const { port } = server.address() as AddressInfo;
 
-  const snapshot = (b: Backend): BackendStats => ({
-    id: b.id,
-    origin: b.origin,
-    ready: b.ready,
-    removed: b.removed,
-    requests: b.requests,
-    answered: b.answered,
-    refused: b.refused,
-    lost: b.lost,
-    inFlight: b.inFlight,
-  });
+  const snapshot = ({ id, origin, ready, removed, requests, answered, refused, lost, inFlight }: Backend): BackendStats => ({ id, origin, ready, removed, requests, answered, refused, lost, inFlight });
 
   return {
     origin: `http://127.0.0.1:${port}`,
