@@ -1,9 +1,9 @@
 import { Kind, parse, type EnumTypeDefinitionNode } from 'graphql';
 import { parse as parseYaml } from 'yaml';
-import { SANDBOX_ENTRY } from '../platform/healthcheck/healthTargetOf.js';
 import {
   gatewayEntry,
   issuerVendorEntry,
+  SANDBOX_ENTRY,
   sandboxVendorEnv,
   sandboxVendorPaths,
   subgraphEnv,

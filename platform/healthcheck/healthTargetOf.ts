@@ -1,12 +1,4 @@
-import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, subgraphEntries, subgraphEnv, subgraphPaths } from '../registry/services.js';
-
-/** The sandbox's entry point: every sandbox vendor in one process. */
-export const SANDBOX_ENTRY = 'vendors/main.ts';
-
-/** A subgraph's workers alone (payments, notifications): `subgraphs/<name>/worker/main.ts`. */
-export function workerEntry(subgraph: string): string {
-  return `${subgraphPaths(subgraph).dir}/worker/main.ts`;
-}
+import { gatewayEntry, SANDBOX_ENTRY, sandboxVendorEntries, sandboxVendorEnv, subgraphEntries, subgraphEnv, subgraphPaths } from '../registry/services.js';
 
 /** What the health check of one running service asks, and of whom. */
 export interface HealthTarget {
@@ -50,7 +42,7 @@ function probes(): Probe[] {
       const env = subgraphEnv(s.name);
       return [
         { service: s.name, entry: subgraphPaths(s.name).entry, hostEnv: env.host, portEnv: env.port, defaultPort: s.port, path: '/readyz' },
-        { service: `${s.name}-worker`, entry: workerEntry(s.name), hostEnv: env.host, portEnv: 'METRICS_PORT', defaultPort: undefined, path: '/healthz' },
+        { service: `${s.name}-worker`, entry: subgraphPaths(s.name).worker, hostEnv: env.host, portEnv: 'METRICS_PORT', defaultPort: undefined, path: '/healthz' },
       ];
     }),
     ...(firstVendor === undefined

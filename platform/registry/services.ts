@@ -61,6 +61,9 @@ export interface SandboxVendorEntry {
 
 export const gatewayEntry = Object.freeze({ name: 'gateway', port: 4000, entry: 'gateway/src/main.ts', portEnv: 'GATEWAY_PORT' });
 
+/** The vendor sandbox's entry point: every sandbox vendor in one process. */
+export const SANDBOX_ENTRY = 'vendors/main.ts';
+
 /** Every subgraph the gateway composes, in composition order. */
 export const subgraphEntries: readonly SubgraphEntry[] = Object.freeze([
   { name: 'catalog', port: 4001, vendor: 'commerce', owns: 'Product (listing, search, lookup)' },
@@ -137,6 +140,8 @@ export function subgraphPaths(name: string) {
     dir,
     /** Runs it alone (reads the environment, listens). */
     entry: `${dir}/main.ts`,
+    /** Its workers alone, for a subgraph that has them (payments, notifications). */
+    worker: `${dir}/worker/main.ts`,
     /** Exports `subgraph`: its settings, config parser and factory (see the kit's SubgraphModule). */
     module: `${dir}/subgraph.ts`,
     /** The team's contract. */

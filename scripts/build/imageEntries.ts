@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SANDBOX_ENTRY, workerEntry } from '../../platform/healthcheck/healthTargetOf.js';
-import { gatewayEntry, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
+import { gatewayEntry, SANDBOX_ENTRY, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
 
 /** The image's HEALTHCHECK (see platform/healthcheck/main.ts). */
 export const HEALTHCHECK_ENTRY = 'platform/healthcheck/main.ts';
@@ -31,7 +30,7 @@ export function imageEntries(root: string): ImageEntry[] {
     { name: gatewayEntry.name, kind: 'gateway', source: gatewayEntry.entry },
     ...subgraphEntries.flatMap((s): ImageEntry[] => [
       { name: s.name, kind: 'subgraph', source: subgraphPaths(s.name).entry, subgraph: s.name },
-      ...(existsSync(join(root, workerEntry(s.name))) ? [{ name: `${s.name}-worker`, kind: 'worker' as const, source: workerEntry(s.name), subgraph: s.name }] : []),
+      ...(existsSync(join(root, subgraphPaths(s.name).worker)) ? [{ name: `${s.name}-worker`, kind: 'worker' as const, source: subgraphPaths(s.name).worker, subgraph: s.name }] : []),
     ]),
     { name: 'sandbox', kind: 'sandbox', source: SANDBOX_ENTRY },
     { name: 'healthcheck', kind: 'healthcheck', source: HEALTHCHECK_ENTRY },

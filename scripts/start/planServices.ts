@@ -1,6 +1,7 @@
 import {
   gatewayEntry,
   issuerVendorEntry,
+  SANDBOX_ENTRY,
   sandboxVendorEntries,
   sandboxVendorEnv,
   subgraphEntries,
@@ -61,7 +62,7 @@ export function planServices(ports: ServicePorts, host = '127.0.0.1'): ServicePl
   return {
     env,
     waves: [
-      [{ name: 'sandbox', entry: 'vendors/main.ts', health: `${vendorUrl(sandboxVendorEntries[0]!.name)}/__sandbox/health` }],
+      [{ name: 'sandbox', entry: SANDBOX_ENTRY, health: `${vendorUrl(sandboxVendorEntries[0]!.name)}/__sandbox/health` }],
       subgraphEntries.map((s) => ({ name: s.name, entry: subgraphPaths(s.name).entry, health: `${subgraphUrl(s.name)}/readyz` })),
       [{ name: 'gateway', entry: gatewayEntry.entry, health: `http://${host}:${ports.gateway}/readyz` }],
     ],

@@ -15,9 +15,9 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewaySettings } from '../../gateway/src/config.js';
-import { healthTargetOf, HealthTargetError, workerEntry } from '../../platform/healthcheck/healthTargetOf.js';
+import { healthTargetOf, HealthTargetError } from '../../platform/healthcheck/healthTargetOf.js';
 import { generateIdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
-import { gatewayEntry, sandboxVendorEntries, subgraphEntries } from '../../platform/registry/services.js';
+import { gatewayEntry, sandboxVendorEntries, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
 import { buildProduction } from '../../scripts/build/buildProduction.js';
 import { compiledEntry, HEALTHCHECK_ENTRY, imageEntries } from '../../scripts/build/imageEntries.js';
 import { moduleAssets, PROJECT_ROOT_ASSETS, RUNTIME_FOLDERS } from '../../scripts/build/runtimeAssets.js';
@@ -227,7 +227,7 @@ describe('production build (npm run build: dist/, run with plain node)', () => {
         const started = wave.map((service) => ({ process: startNode(service.name, imageDir, [compiledEntry(service.entry)], env), health: service.health }));
         if (wave.some((s) => s.name === 'payments')) {
           // A worker alone, as its Deployment runs it (its own store here): its only listener is METRICS_PORT.
-          const worker = startNode('payments-worker', imageDir, [compiledEntry(workerEntry('payments'))], { ...env, METRICS_PORT: String(workerMetricsPort) });
+          const worker = startNode('payments-worker', imageDir, [compiledEntry(subgraphPaths('payments').worker)], { ...env, METRICS_PORT: String(workerMetricsPort) });
           started.push({ process: worker, health: `http://127.0.0.1:${workerMetricsPort}/healthz` });
         }
         services.push(...started.map((s) => s.process));
