@@ -39,8 +39,6 @@ export interface ScaleCluster {
   readonly url: string;
   /** One balancer per service ('gateway' and each subgraph). */
   readonly balancers: Readonly<Record<ServiceName, RoundRobin>>;
-  /** Every vendor of the sandbox process by name: its base URL. */
-  readonly vendors: Readonly<Record<string, string>>;
   /** How long the start took (ms), every replica ready in its balancer. */
   readonly startMs: number;
   replica(id: string): Replica;
@@ -163,7 +161,6 @@ export async function startScaleCluster(options: ScaleClusterOptions): Promise<S
     return {
       url: `${balancers[gatewayEntry.name]!.origin}/graphql`,
       balancers,
-      vendors,
       startMs,
       replica(id) {
         const found = replicas.find((r) => r.id === id);
