@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Typed environment settings. Each setting knows its variable, default, unit and what
  * it expects, so that `parseConfig` can report every problem at once and the README's
@@ -127,4 +129,30 @@ export function url(env: string, opts: Common & { default: string | undefined; p
 export function optionalUrl(env: string, opts: Common & { protocols?: readonly string[] }): Setting<string | undefined> {
   const inner = url(env, { ...opts, default: '' });
   return make(env, { ...opts, defaultText: '(unset)', secret: true }, (raw) => (blank(raw) ? ok(undefined) : inner.parse(raw)));
+}
+
+/**
+ * The path of a file that may stay unset, read and checked when the config is parsed, so a
+ * wrong path or content is reported with every other problem. `read` turns the file's text into
+ * the value or says why it cannot be used (`expected` there is only the reason; never quote the
+ * text: such files hold keys). `what` names the file the message expects. Relative paths are
+ * from the working directory.
+ */
+export function optionalFile<T>(
+  env: string,
+  opts: Common & { defaultText: string; what: string; read: (text: string) => ParseResult<T> },
+): Setting<T | undefined> {
+  const expected = (why: string) => `the path of ${opts.what}; ${why}`;
+  return make(env, opts, (raw) => {
+    if (blank(raw)) return ok(undefined);
+    let text: string;
+    try {
+      text = readFileSync(raw.trim(), 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return fail(expected(code === 'ENOENT' ? 'there is no such file' : `it cannot be read (${code ?? 'error'})`));
+    }
+    const value = opts.read(text);
+    return value.ok ? value : fail(expected(value.expected));
+  });
 }

@@ -1,6 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { string, type ParseResult, type Setting } from '../../platform/config/setting.js';
-import { readSettingFile } from '../../platform/config/readSettingFile.js';
+import { optionalFile, string, type ParseResult, type Setting } from '../../platform/config/setting.js';
 import { APNS_SANDBOX_BUNDLE_ID, APNS_SANDBOX_TEAM_ID } from './apnsKeyFixture.js';
 
 /**
@@ -10,28 +9,21 @@ import { APNS_SANDBOX_BUNDLE_ID, APNS_SANDBOX_TEAM_ID } from './apnsKeyFixture.j
  * Read and checked when the config is parsed; the value is the SPKI PEM, never the private key.
  */
 export function apnsKeyFileSetting(): Setting<string | undefined> {
-  const expected = (why: string) => `the path of an APNs auth key (.p8: an ES256 / P-256 private key, PKCS#8 PEM); ${why}`;
-  return {
-    env: 'SANDBOX_APNS_KEY_FILE',
+  return optionalFile('SANDBOX_APNS_KEY_FILE', {
     description:
       'Path of an APNs auth key (.p8, as Apple hands it out) whose public half the apns sandbox vendor trusts instead of its committed fixture, under the key id SANDBOX_APNS_KEY and the team SANDBOX_APNS_TEAM_ID. Give it the key the notifications service signs with (docker-compose: keys:env\'s, mounted into both). Relative to the working directory.',
     defaultText: '(unset: the committed fixture vendors/apns/fixtures/AuthKey_sandbox-apns-key.p8)',
-    secret: false,
-    parse(raw): ParseResult<string | undefined> {
-      if (raw === undefined || raw.trim() === '') return { ok: true, value: undefined };
-      const file = readSettingFile(raw.trim());
-      if (!file.ok) return { ok: false, expected: expected(file.why) };
+    what: 'an APNs auth key (.p8: an ES256 / P-256 private key, PKCS#8 PEM)',
+    read(text): ParseResult<string> {
       try {
-        const key = createPrivateKey(file.text);
-        if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-          return { ok: false, expected: expected('this key is not ES256 (P-256)') };
-        }
+        const key = createPrivateKey(text);
+        if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') return { ok: false, expected: 'this key is not ES256 (P-256)' };
         return { ok: true, value: createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString() };
       } catch {
-        return { ok: false, expected: expected('this file is not a PEM private key') };
+        return { ok: false, expected: 'this file is not a PEM private key' };
       }
     },
-  };
+  });
 }
 
 export const apnsTeamIdSetting = () =>

@@ -1,6 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import type { ParseResult, Setting } from '../../platform/config/setting.js';
-import { readSettingFile } from '../../platform/config/readSettingFile.js';
+import { optionalFile, type ParseResult, type Setting } from '../../platform/config/setting.js';
 import type { ServiceAccountJson } from './serviceAccount.js';
 
 /** Why a key file cannot be trusted, or null when it can. Never quotes the file's content (it holds a private key). */
@@ -28,25 +27,20 @@ function problemOf(json: unknown): string | null {
  * problems, never with a stack trace. Relative paths are from the working directory.
  */
 export function serviceAccountFileSetting(): Setting<ServiceAccountJson | undefined> {
-  const expected = (why: string) => `the path of a Google service-account key file (JSON with type, project_id, private_key_id, an RSA private_key and client_email); ${why}`;
-  return {
-    env: 'SANDBOX_FCM_SERVICE_ACCOUNT_FILE',
+  return optionalFile('SANDBOX_FCM_SERVICE_ACCOUNT_FILE', {
     description:
       "Path of a Google service-account key file (JSON) the fcm sandbox vendor trusts instead of its committed fixture: its client_email, private_key_id and key (the public half of private_key) sign assertions, and its project_id is the project sends go to. Give it the file the notifications service uses (docker-compose: keys:env's, mounted into both). Relative to the working directory.",
     defaultText: '(unset: the committed fixture vendors/fcm/sandbox-service-account.json)',
-    secret: false,
-    parse(raw): ParseResult<ServiceAccountJson | undefined> {
-      if (raw === undefined || raw.trim() === '') return { ok: true, value: undefined };
-      const file = readSettingFile(raw.trim());
-      if (!file.ok) return { ok: false, expected: expected(file.why) };
+    what: 'a Google service-account key file (JSON with type, project_id, private_key_id, an RSA private_key and client_email)',
+    read(text): ParseResult<ServiceAccountJson> {
       let json: unknown;
       try {
-        json = JSON.parse(file.text);
+        json = JSON.parse(text);
       } catch {
-        return { ok: false, expected: expected('this file is not JSON') };
+        return { ok: false, expected: 'this file is not JSON' };
       }
       const problem = problemOf(json);
-      return problem === null ? { ok: true, value: Object.freeze(json as ServiceAccountJson) } : { ok: false, expected: expected(problem) };
+      return problem === null ? { ok: true, value: Object.freeze(json as ServiceAccountJson) } : { ok: false, expected: problem };
     },
-  };
+  });
 }
