@@ -16,7 +16,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { operation } from '../test/harness/operations.js';
+import { cpuSeconds } from './procStats.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -34,7 +35,6 @@ const LATENCY_MS = Number(process.env.BENCH_VENDOR_LATENCY_MS ?? 20);
 const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? 'fa4a56f';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const body = JSON.stringify({ query: operation('HomeScreen') });
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 const configs = ['baseline', 'metrics', 'traces 0%', 'traces 10%', 'traces 100%'] as const;
 /**
@@ -89,12 +89,6 @@ function checkoutBaseline(): { dir: string; remove: () => void } {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** User + system CPU of a process so far, in seconds. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 async function measure(config: Config, cwd: string, otlpUrl: string): Promise<Run> {
