@@ -12,6 +12,7 @@ import type { NodeEnv } from '../../../platform/config/serviceSettings.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import { createHttpHandler, type ExtraRoute, type HttpHandler } from '../../../platform/http/createHttpHandler.js';
 import { metricsRoute } from '../../../platform/metrics/metricsRoute.js';
+import { cacheControlPlugins } from './cacheControlPlugins.js';
 import { formatError } from './formatError.js';
 import { describeVendorError } from '../errors/describeVendorError.js';
 import { requestIdPlugin, type RequestScoped } from '../../../platform/http/requestIdPlugin.js';
@@ -98,7 +99,7 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     nodeEnv: options.nodeEnv ?? 'development',
     includeStacktraceInErrorResponses: false,
     formatError,
-    plugins: [requestIdPlugin<TContext>(describeVendorError), ...(options.plugins ?? [])],
+    plugins: [requestIdPlugin<TContext>(describeVendorError), ...cacheControlPlugins<TContext>(), ...(options.plugins ?? [])],
     logger: options.logger,
     // serveSubgraph owns the signals: it drains HTTP first, then stops Apollo. Apollo's own
     // handler would stop it under in-flight requests and make the kit see a second signal.
