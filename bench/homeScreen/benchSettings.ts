@@ -1,0 +1,30 @@
+import { parseConfig, type ConfigOf } from '../../platform/config/parseConfig.js';
+import { int } from '../../platform/config/setting.js';
+import type { Env } from '../../platform/config/setting.js';
+
+/** `npm run bench`'s settings, parsed once (every problem listed at once). */
+export const benchSettings = {
+  durationS: int('BENCH_DURATION_S', { default: 10, min: 1, max: 600, unit: 's', description: 'Load per configuration (naive, batched, full).' }),
+  connections: int('BENCH_CONNECTIONS', { default: 10, min: 1, max: 1_000, unit: 'connections', description: 'autocannon connections under load.' }),
+  vendorLatencyMs: int('BENCH_VENDOR_LATENCY_MS', {
+    default: 20,
+    min: 0,
+    max: 5_000,
+    unit: 'ms',
+    description: 'Every sandbox vendor answer waits this long in the load configurations.',
+  }),
+  coldLatencyMs: int('BENCH_COLD_LATENCY_MS', { default: 50, min: 1, max: 5_000, unit: 'ms', description: 'Vendor latency of the cold-latency configuration.' }),
+  coldRequests: int('BENCH_COLD_REQUESTS', {
+    default: 100,
+    min: 0,
+    max: 240,
+    unit: 'requests',
+    description: 'Sequential cold home screens after the first (0 = no cold-latency row). At most 240: the sandbox keeps the last 1,000 calls, 4 per home screen.',
+  }),
+};
+
+export type BenchConfig = ConfigOf<typeof benchSettings>;
+
+export function parseBenchConfig(env: Env): BenchConfig {
+  return parseConfig('npm run bench', benchSettings, env);
+}

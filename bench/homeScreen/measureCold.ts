@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'undici';
+import { classifyAnswer, type Outcome } from './classifyAnswer.js';
+import { machineLoad, type MachineLoad } from './machineLoad.js';
+import { percentile } from './percentile.js';
+import type { VendorCounters } from './vendorCounters.js';
+
+/** The vendors a home screen waits on, in the order it waits on them (the query plan: products, then their ratings and reviews, then the reviews' authors). */
+export const HOME_SCREEN_HOPS = ['commerce', 'reviews', 'identity'] as const;
+
+export interface ColdFigures {
+  /** The first home screen after the stack started (JIT, connections and keys all cold). */
+  readonly firstMs: number;
+  /** Sequential home screens after it. */
+  readonly requests: number;
+  readonly outcomes: Record<Outcome, number>;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  /** The floor the plan implies: one vendor round trip per hop. */
+  readonly floorMs: number;
+  /** Median time of each stretch of one home screen (ms), from the sandbox's arrival times; see `timeline`. */
+  readonly stretches: Record<string, number>;
+  /** Median vendor calls per home screen, per vendor. */
+  readonly callsPerQuery: Record<string, number>;
+  readonly loadStart: MachineLoad;
+  readonly loadEnd: MachineLoad;
+}
+
+interface Sent {
+  readonly id: string;
+  /** Epoch ms, sub-millisecond. */
+  readonly start: number;
+  readonly end: number;
+  readonly outcome: Outcome;
+}
+
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * Where the time of one home screen goes, from the client's send and receive times and the
+ * arrival time (at the sandbox) of each vendor call carrying its request id. A vendor's
+ * answer is taken to leave at its last call's arrival + `latencyMs`: the sandbox waits that
+ * long, then answers at once. Each stretch is our own time (gateway, subgraphs, loopback)
+ * except the vendors' waits, which are the floor.
+ */
+export function timeline(sent: Sent, calls: readonly { vendor: string; at: number }[], latencyMs: number): Record<string, number> | undefined {
+  const firstAt = (vendor: string) => Math.min(...calls.filter((c) => c.vendor === vendor).map((c) => c.at));
+  const lastAt = (vendor: string) => Math.max(...calls.filter((c) => c.vendor === vendor).map((c) => c.at));
+  if (HOME_SCREEN_HOPS.some((v) => !calls.some((c) => c.vendor === v))) return undefined;
+  const [products, reviews, authors] = HOME_SCREEN_HOPS;
+  return {
+    [`client → ${products} call`]: firstAt(products) - sent.start,
+    [`${products} answer → ${reviews} call`]: firstAt(reviews) - (lastAt(products) + latencyMs),
+    [`${reviews} answer → ${authors} call`]: firstAt(authors) - (lastAt(reviews) + latencyMs),
+    [`${authors} answer → client`]: sent.end - (lastAt(authors) + latencyMs),
+  };
+}
+
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+/**
+ * A cold home screen's latency: one request at a time (latency, not queueing), on a stack
+ * whose caches are off so that every request pays every vendor round trip.
+ */
+export async function measureCold(options: {
+  readonly gatewayUrl: string;
+  readonly body: string;
+  readonly counters: VendorCounters;
+  readonly latencyMs: number;
+  readonly requests: number;
+}): Promise<ColdFigures> {
+  const { gatewayUrl, body, counters, latencyMs } = options;
+  const agent = new Agent({ connections: 1, keepAliveTimeout: 60_000 });
+  const runId = randomBytes(4).toString('hex');
+  const send = async (id: string): Promise<Sent> => {
+    const start = epochNow();
+    try {
+      const res = await request(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body, dispatcher: agent });
+      const text = await res.body.text();
+      return { id, start, end: epochNow(), outcome: classifyAnswer(res.statusCode, text) };
+    } catch {
+      return { id, start, end: epochNow(), outcome: 'failed' };
+    }
+  };
+  try {
+    const first = await send(`bench-${runId}-first`);
+    await counters.reset();
+    const loadStart = machineLoad();
+    const sent: Sent[] = [];
+    for (let i = 0; i < options.requests; i++) sent.push(await send(`bench-${runId}-${i}`));
+    const loadEnd = machineLoad();
+
+    const byRequest = new Map<string, { vendor: string; at: number }[]>();
+    for (const [vendor, calls] of Object.entries(await counters.calls())) {
+      for (const call of calls) {
+        if (call.requestId === null) continue;
+        const list = byRequest.get(call.requestId) ?? [];
+        list.push({ vendor, at: call.at });
+        byRequest.set(call.requestId, list);
+      }
+    }
+    const full = sent.filter((s) => s.outcome === 'full');
+    const latencies = full.map((s) => s.end - s.start).sort((a, b) => a - b);
+    const lines = full.map((s) => timeline(s, byRequest.get(s.id) ?? [], latencyMs)).filter((t) => t !== undefined);
+    const stretches = Object.fromEntries(Object.keys(lines[0] ?? {}).map((k) => [k, median(lines.map((l) => l[k]!))]));
+    const vendors = [...new Set([...byRequest.values()].flat().map((c) => c.vendor))];
+    const callsPerQuery = Object.fromEntries(vendors.map((v) => [v, median(full.map((s) => (byRequest.get(s.id) ?? []).filter((c) => c.vendor === v).length))]));
+    const outcomes: Record<Outcome, number> = { full: 0, partial: 0, failed: 0 };
+    for (const s of sent) outcomes[s.outcome] += 1;
+    return {
+      firstMs: first.end - first.start,
+      requests: sent.length,
+      outcomes,
+      p50: percentile(latencies, 50),
+      p90: percentile(latencies, 90),
+      p99: percentile(latencies, 99),
+      floorMs: HOME_SCREEN_HOPS.length * latencyMs,
+      stretches,
+      callsPerQuery,
+      loadStart,
+      loadEnd,
+    };
+  } finally {
+    await agent.close();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`'s measuring parts, short: against a real stack (sandbox vendors, subgraphs
+ * and gateway on loopback), the load cell must count an answer with a vendor's error as
+ * partial and never as full or as throughput, and the cold cell must find the home screen's
+ * three vendor hops in the sandbox's own records. The full bench (one process per service,
+ * 10 s per cell) runs with `npm run bench`; no figure of speed is asserted here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modeEnv } from '../../bench/homeScreen/benchModes.js';
+import { classifyAnswer } from '../../bench/homeScreen/classifyAnswer.js';
+import { HOME_SCREEN_HOPS, measureCold } from '../../bench/homeScreen/measureCold.js';
+import { measureThroughput } from '../../bench/homeScreen/measureThroughput.js';
+import { vendorCounters, type VendorCounters } from '../../bench/homeScreen/vendorCounters.js';
+import { operation } from '../harness/operations.js';
+import { startStack, type Stack } from '../harness/startStack.js';
+
+const body = JSON.stringify({ query: operation('HomeScreen') });
+
+describe('classifyAnswer', () => {
+  it('full only with data and no errors key; partial for any error beside data; failed otherwise', () => {
+    expect(classifyAnswer(200, JSON.stringify({ data: { products: { edges: [] } } }))).toBe('full');
+    expect(classifyAnswer(200, JSON.stringify({ data: { products: { edges: [] } }, errors: [{ message: 'x', extensions: { code: 'VENDOR_TIMEOUT' } }] }))).toBe('partial');
+    expect(classifyAnswer(200, JSON.stringify({ data: { products: { edges: [] } }, errors: [] }))).toBe('partial');
+    expect(classifyAnswer(200, JSON.stringify({ data: null, errors: [{ message: 'x' }] }))).toBe('failed');
+    expect(classifyAnswer(200, JSON.stringify({ data: { products: null } }))).toBe('failed');
+    expect(classifyAnswer(200, '<html>502</html>')).toBe('failed');
+    expect(classifyAnswer(200, 'null')).toBe('failed');
+    expect(classifyAnswer(503, JSON.stringify({ data: { products: { edges: [] } } }))).toBe('failed');
+  });
+});
+
+describe('home-screen bench cells against a real stack', () => {
+  let stack: Stack;
+  let counters: VendorCounters;
+  const reviewsVendor = () => stack.sandbox.vendors.find((v) => v.name === 'reviews')!;
+
+  beforeAll(async () => {
+    // As the bench's batched cell: nothing cached, so every home screen reaches every vendor.
+    stack = await startStack({ env: { ...modeEnv('batched'), RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0' }, logLevel: 'silent' });
+    counters = vendorCounters(Object.fromEntries(stack.sandbox.vendors.map((v) => [v.name, v.url])));
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('counts answers with the reviews vendor down as partial: none full, no throughput', async () => {
+    reviewsVendor().control.setFaults({ outage: true });
+    try {
+      const figures = await measureThroughput({ gatewayUrl: stack.gatewayUrl, body, counters, connections: 2, durationS: 1, cachesOff: true });
+      expect(figures.coldOutcome).toBe('partial');
+      expect(figures.partial).toBeGreaterThan(0);
+      expect(figures.full).toBe(0);
+      expect(figures.fullPerSecond).toBe(0);
+      expect(figures.answersPerSecond).toBeGreaterThan(0);
+      // The vendor was asked: the partial answers are its outage, not a request that never left.
+      expect(reviewsVendor().control.stats().total).toBeGreaterThan(0);
+    } finally {
+      reviewsVendor().control.resetFaults();
+    }
+  });
+
+  it('counts healthy answers as full, with the cold query counted at the vendors', async () => {
+    const figures = await measureThroughput({ gatewayUrl: stack.gatewayUrl, body, counters, connections: 2, durationS: 1, cachesOff: true });
+    expect(figures.coldOutcome).toBe('full');
+    expect(figures.partial).toBe(0);
+    expect(figures.failed).toBe(0);
+    expect(figures.full).toBeGreaterThan(0);
+    expect(figures.coldCalls).toMatchObject({ commerce: 1, reviews: 2, identity: 1 });
+  });
+
+  it('cold cell: each home screen reaches the three hops in order, found by its request id', async () => {
+    const cold = await measureCold({ gatewayUrl: stack.gatewayUrl, body, counters, latencyMs: 0, requests: 3 });
+    expect(cold.outcomes).toEqual({ full: 3, partial: 0, failed: 0 });
+    expect(cold.callsPerQuery).toMatchObject({ commerce: 1, reviews: 2, identity: 1 });
+    expect(cold.floorMs).toBe(0);
+    expect(Object.keys(cold.stretches)).toHaveLength(HOME_SCREEN_HOPS.length + 1);
+    // Each stretch is a time between two events of the same request, in the order of the plan.
+    for (const ms of Object.values(cold.stretches)) expect(ms).toBeGreaterThanOrEqual(-1);
+  });
+});
