@@ -7,6 +7,7 @@ import { defaultSubgraphBreaker } from './datasources/SubgraphBreaker.js';
 import { logLevels, type LogLevel } from '../../platform/log/createLogger.js';
 import { authSettings, resolveAuthConfig, type AuthConfig } from './auth/authSettings.js';
 import { isHttpUrl } from './isHttpUrl.js';
+import { operationCacheSettings } from './caches/operationCacheSettings.js';
 import { limitSettings } from './limits/limitSettings.js';
 import { rateLimitSettings, SHARED_CEILING_FACTOR } from './rateLimit/rateLimitSettings.js';
 import { persistedQueryModes, type PersistedQueryMode } from './persistedQueries/createPersistedQueries.js';
@@ -160,6 +161,8 @@ export const gatewaySettings = {
   }),
   // Abuse: query limits and batching (limits/limitSettings.ts), persisted queries, rate limits (rateLimit/rateLimitSettings.ts); see gateway/README.md.
   ...limitSettings,
+  // Parsed documents and query plans, bounded by memory: caches/operationCacheSettings.ts.
+  ...operationCacheSettings,
   persistedQueries: oneOf('PERSISTED_QUERIES', persistedQueryModes, {
     default: 'apq',
     description: 'apq = automatic persisted queries; safelist = only the operations of PERSISTED_QUERY_MANIFEST run; off = none.',
@@ -234,6 +237,10 @@ export interface GatewayConfig extends AuthConfig {
   readonly limitMaxErrors: number;
   /** 0 = batching off */
   readonly maxBatchOperations: number;
+  /** MiB of parsed documents kept */
+  readonly documentCacheMiB: number;
+  /** MiB of query plans kept */
+  readonly queryPlanCacheMiB: number;
   readonly persistedQueries: PersistedQueryMode;
   readonly persistedQueryManifest: string;
   /** s */

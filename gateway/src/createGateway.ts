@@ -11,6 +11,7 @@ import { metricsRoute } from '../../platform/metrics/metricsRoute.js';
 import { createBearerAuthenticator } from './auth/createBearerAuthenticator.js';
 import { createGatewayIdentitySigner } from './auth/createGatewayIdentitySigner.js';
 import { createTokenVerifier } from './auth/createTokenVerifier.js';
+import { operationCaches, type OperationCacheStats } from './caches/operationCaches.js';
 import type { GatewayConfig } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { refuseMalformedBudget } from './deadline/requestBudget.js';
@@ -67,6 +68,8 @@ export interface Gateway {
   stop(): Promise<void>;
   /** Supergraph loaded and not draining. Drives `/readyz`. */
   isReady(): boolean;
+  /** Entries, bytes and hits of the parsed-document and query-plan caches (DOCUMENT_CACHE_MIB, QUERY_PLAN_CACHE_MIB). */
+  operationCaches(): OperationCacheStats;
 }
 
 /**
@@ -103,6 +106,8 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
   });
   const identity = createGatewayIdentitySigner(config.identityPrivateKey, logger);
 
+  // Bounded by the memory their entries keep, not by Apollo's JSON-size estimate (caches/operationCaches.ts).
+  const caches = operationCaches({ documentCacheMiB: config.documentCacheMiB, queryPlanCacheMiB: config.queryPlanCacheMiB });
   const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -110,6 +115,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     // Catch a broken supergraph at start-up, in every environment, not at the first query.
     validateSupergraph: true,
     __exposeQueryPlanExperimental: false,
+    queryPlannerConfig: { cache: caches.queryPlanCache },
     buildService({ name, url }) {
       const target = config.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`Subgraph "${name}" has no URL in the supergraph; set it with SUBGRAPH_URLS=${name}=http://…`);
@@ -169,6 +175,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     allowBatchedHttpRequests: config.maxBatchOperations > 0,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
+    documentStore: caches.documentStore,
     // Apollo's bounded LRU (30 MiB): holds automatic persisted queries unless Redis does.
     cache: 'bounded',
     persistedQueries: persisted.apollo,
@@ -219,6 +226,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     handler,
     metrics,
     isReady,
+    operationCaches: caches.stats,
     async start() {
       // A signing key that cannot be imported stops the start, not every request after it.
       await identity?.ready();

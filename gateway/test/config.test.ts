@@ -40,6 +40,8 @@ describe('parseGatewayConfig', () => {
       limitMaxMutationFields: 1,
       limitMaxErrors: 5,
       maxBatchOperations: 0,
+      documentCacheMiB: 16,
+      queryPlanCacheMiB: 16,
       persistedQueries: 'apq',
       persistedQueryManifest: 'schema/app-builds',
       apqTtlS: 86400,
