@@ -121,6 +121,11 @@ export const gatewaySettings = {
     unit: 'connections',
     description: 'Keep-alive connections kept open to each subgraph.',
   }),
+  subgraphDedupe: bool('SUBGRAPH_DEDUPE', {
+    default: true,
+    description:
+      "Identical query fetches to one subgraph in flight at the same time (same body and variables, same caller identity; anonymous callers share) are sent once and the answer shared; mutations never are. false = every fetch asks the subgraph.",
+  }),
   maxBodyBytes: int('MAX_BODY_BYTES', {
     default: 102_400,
     min: 1_024,
@@ -211,6 +216,8 @@ export interface GatewayConfig extends AuthConfig {
   /** ms */
   readonly subgraphBreakerResetMs: number;
   readonly subgraphConnections: number;
+  /** Identical query fetches in flight share one subgraph request. */
+  readonly subgraphDedupe: boolean;
   /** bytes */
   readonly maxBodyBytes: number;
   /** ms */

@@ -125,6 +125,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
         timeoutMs: config.subgraphTimeoutMs,
         breaker: { failureThreshold: config.subgraphBreakerFailures, windowMs: config.subgraphBreakerWindowMs, resetMs: config.subgraphBreakerResetMs },
         connections: config.subgraphConnections,
+        dedupe: config.subgraphDedupe,
         logger: logger.child({ subgraph: name }),
         identity,
         metrics,

@@ -6,7 +6,8 @@ import { closeAfterEach } from './closeAfterEach.js';
 const HELD = 8;
 // Budgets no held fetch outlives: they end when their connections are destroyed, never by a timeout.
 // The default threshold (3): the fetches held by a dying replica must not reach it on their own.
-const ENV = { REQUEST_BUDGET_MS: '60000', SUBGRAPH_TIMEOUT_MS: '60000', SUBGRAPH_BREAKER_RESET_MS: '600000' };
+// Dedupe off: the premise is ${HELD} distinct fetches in flight (identical ones would share one; inFlightDedupe.test.ts covers that).
+const ENV = { REQUEST_BUDGET_MS: '60000', SUBGRAPH_TIMEOUT_MS: '60000', SUBGRAPH_BREAKER_RESET_MS: '600000', SUBGRAPH_DEDUPE: 'false' };
 
 describe('the gateway breaker, across a real subgraph whose connections all drop at once', () => {
   const track = closeAfterEach();

@@ -138,7 +138,7 @@ export const metricCatalog = {
   gatewaySubgraphFetches: {
     name: 'gateway_subgraph_fetches_total',
     type: 'counter',
-    help: 'Fetches from the gateway to a subgraph by outcome: ok, timeout, unavailable (no connection, a non-2xx answer, an unreadable answer), breaker_open, no_budget (not started: the request budget was spent, the subgraph was never asked). A fetch whose client had gone is not counted.',
+    help: 'Fetches from the gateway to a subgraph by outcome: ok, timeout, unavailable (no connection, a non-2xx answer, an unreadable answer), breaker_open, no_budget (not started: the request budget was spent, the subgraph was never asked), deduplicated (not sent: it shared an identical query fetch in flight, whose own outcome is counted once). A fetch whose client had gone is not counted.',
     labels: ['subgraph', 'outcome'],
     exportedBy: 'gateway',
   },

@@ -9,8 +9,11 @@ import { remainingMs, REQUEST_DEADLINE_HEADER } from '../../../platform/http/req
 import type { GatewayContext } from '../context.js';
 import { isGraphQLError } from '../isGraphQLError.js';
 import { subgraphMetrics, type SubgraphFetchOutcome, type SubgraphMetrics } from '../metrics/subgraphMetrics.js';
-import { createSubgraphFetcher, type SubgraphFetcher } from './createSubgraphFetcher.js';
+import { createSubgraphFetcher, type Fetcher, type SubgraphFetcher } from './createSubgraphFetcher.js';
+import { InFlightFetches } from './InFlightFetches.js';
+import { isQueryFetch } from './isQueryFetch.js';
 import { defaultSubgraphBreaker, SubgraphBreaker, type FetchOutcome, type SubgraphBreakerSettings } from './SubgraphBreaker.js';
+import { SubgraphResponse } from './SubgraphResponse.js';
 import { SubgraphUnavailableError, type SubgraphFailure } from './SubgraphUnavailableError.js';
 
 type FetchResponse = Parameters<RemoteGraphQLDataSource['didEncounterError']>[2];
@@ -33,6 +36,14 @@ export interface SubgraphDataSourceOptions {
   readonly identity: IdentitySigner | null;
   /** Where its fetches (by outcome, with their duration) and its breaker's state are exported. */
   readonly metrics?: Registry;
+  /** Identical query fetches in flight at once (same body, same caller identity) share one subgraph request; default true. */
+  readonly dedupe?: boolean;
+}
+
+/** What one client fetch learnt on its way through Apollo's `process`. */
+interface FetchCall {
+  /** It shared another caller's fetch in flight instead of asking the subgraph itself. */
+  follower: boolean;
 }
 
 const BODY_EXCERPT = 512;
@@ -44,7 +55,8 @@ const IDENTITY_REUSE_MS = (GATEWAY_IDENTITY_TTL_S * 1000) / 2;
 /**
  * How the gateway talks to one subgraph: a keep-alive pool, the request id, the signed
  * caller identity and the request budget left (`x-request-deadline-ms`) forwarded, the
- * fetch aborted when that budget runs out (through `fetcher`, capped at `timeoutMs`), and
+ * fetch failed when that budget runs out (through `fetcher`, capped at `timeoutMs`) or
+ * aborted when its client goes, identical query fetches in flight merged into one, and
  * every transport failure turned into SERVICE_UNAVAILABLE with the details (URL, status,
  * body) logged, never returned. A fetch does not start when its request has no budget left
  * or its client has gone, or while this subgraph's breaker is open (consecutive timeouts,
@@ -60,13 +72,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly identityTokens = new BoundedMap<string, { token: Promise<string>; signedAt: number }>(10_000);
   readonly breaker: SubgraphBreaker;
   private readonly metrics: SubgraphMetrics | undefined;
+  /** Undefined: every fetch asks the subgraph (SUBGRAPH_DEDUPE=false). */
+  private readonly inFlight: InFlightFetches | undefined;
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
     this.name = options.name;
     this.baseLogger = options.logger;
     this.identity = options.identity;
-    this.pool = createSubgraphFetcher({ timeoutMs: options.timeoutMs, connections: options.connections });
+    this.pool = createSubgraphFetcher({ url: options.url, timeoutMs: options.timeoutMs, connections: options.connections });
+    this.inFlight = options.dedupe === false ? undefined : new InFlightFetches();
     this.fetcher = this.pool.fetcher;
     this.breaker = new SubgraphBreaker({
       ...(options.breaker ?? defaultSubgraphBreaker),
@@ -92,8 +107,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     let outcome: FetchOutcome = 'neutral';
     // Anything else thrown on the way (signing the identity, say) left the client without this subgraph too.
     let fetched: SubgraphFetchOutcome | undefined = 'unavailable';
+    const call: FetchCall = { follower: false };
     try {
-      const response = await super.process(options);
+      // Apollo's own process, on a view of this source whose `fetcher` knows this fetch: its
+      // client's signal, whether it may be shared, and where to say that it was.
+      const view = Object.create(this) as this;
+      view.fetcher = this.fetcherFor(context, this.inFlight !== undefined && isQueryFetch(options), call);
+      const response = await RemoteGraphQLDataSource.prototype.process.call(view, options);
       outcome = 'success';
       fetched = 'ok';
       return response;
@@ -104,9 +124,39 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       }
       throw err;
     } finally {
-      this.breaker.record(permit, outcome);
-      if (fetched) this.metrics?.fetched(fetched, (performance.now() - startedAt) / 1000);
+      if (call.follower) {
+        // The subgraph was asked once, by the leader: its fetch alone tells the breaker and the metrics how the subgraph did.
+        this.breaker.record(permit, 'neutral');
+      } else {
+        this.breaker.record(permit, outcome);
+        if (fetched) this.metrics?.fetched(fetched, (performance.now() - startedAt) / 1000);
+      }
     }
+  }
+
+  /**
+   * The fetcher of one client fetch. Unshared, it goes when its client goes. Shared, it is
+   * keyed by everything that can change the answer: this subgraph (this source, its URL), the
+   * exact body (query, operation name, variables) and the caller's signed identity (anonymous
+   * callers share one); no client's leaving cancels it, since others may be waiting on it.
+   */
+  private fetcherFor(context: Partial<GatewayContext>, shared: boolean, call: FetchCall): Fetcher {
+    const pool = this.pool;
+    const inFlight = this.inFlight;
+    const metrics = this.metrics;
+    return async (url, init) => {
+      const limitMs = pool.limitOf(init?.headers);
+      const body = init?.body;
+      if (!shared || !inFlight || typeof body !== 'string') return new SubgraphResponse(await pool.send(url, init, limitMs, context.signal));
+      const identity = init?.headers?.[GATEWAY_IDENTITY_HEADER] ?? '';
+      const joined = inFlight.join(`${url}\n${identity}\n${body}`, Date.now() + limitMs, () => pool.send(url, init, limitMs));
+      if (!joined.leader) {
+        call.follower = true;
+        // Counted when it joins, whatever the shared fetch's outcome (that is counted once, for the leader).
+        metrics?.deduplicated();
+      }
+      return new SubgraphResponse(await joined.answer);
+    };
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
@@ -150,11 +200,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override didEncounterError(error: Error, _fetchRequest: unknown, fetchResponse?: FetchResponse, context?: GatewayContext): never {
     const status = fetchResponse?.status;
+    // Aborted because its client went: says nothing about the subgraph, and nobody waits for it.
+    if (context?.signal?.aborted && (error === context.signal.reason || isAbort(error))) {
+      context.logger.debug({ subgraph: this.name, reason: 'cancelled' }, 'subgraph fetch abandoned: its client went');
+      throw new SubgraphUnavailableError(this.name, 'cancelled');
+    }
     const responseExt = isGraphQLError(error) ? (error.extensions.response as { body?: unknown } | undefined) : undefined;
     this.fail(classify(error, status), context, {
       status,
       cause: error.message,
-      code: causeCode(error),
+      code: errorCode(error),
       body: responseExt?.body === undefined ? undefined : excerpt(responseExt.body),
     });
   }
@@ -208,16 +263,29 @@ function fetchOutcome(reason: SubgraphFailure): SubgraphFetchOutcome | undefined
   }
 }
 
+/** undici's codes for "no answer in time" (headers, then each pause in the body); a connect that timed out is `connection`. */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 function classify(error: Error, status: number | undefined): SubgraphFailure {
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timeout';
+  const code = errorCode(error);
+  if (error.name === 'TimeoutError' || isAbort(error) || (code !== undefined && TIMEOUT_CODES.has(code))) return 'timeout';
   if (status !== undefined && (status < 200 || status > 299)) return 'status';
-  if (causeCode(error) !== undefined || error.message === 'fetch failed') return 'connection';
+  if (code !== undefined || error.message === 'fetch failed') return 'connection';
   return 'bad_response';
 }
 
-/** undici reports socket failures as `TypeError('fetch failed')` with the system error as cause. */
-function causeCode(error: Error): string | undefined {
-  const cause = (error as { cause?: { code?: unknown; name?: unknown } }).cause;
+function isAbort(error: Error): boolean {
+  return error.name === 'AbortError' || errorCode(error) === 'UND_ERR_ABORTED';
+}
+
+/**
+ * The failure's code: undici's `request` throws its own errors (UND_ERR_*) and the socket's
+ * (ECONNREFUSED, …) as they are; `fetch` wrapped them in `TypeError('fetch failed')` as cause.
+ */
+function errorCode(error: Error): string | undefined {
+  const own = (error as { code?: unknown }).code;
+  if (typeof own === 'string') return own;
+  const cause = (error as { cause?: { code?: unknown } }).cause;
   if (cause && typeof cause.code === 'string') return cause.code;
   return undefined;
 }

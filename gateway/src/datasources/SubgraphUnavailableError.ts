@@ -8,7 +8,7 @@ export type SubgraphFailure =
   | 'bad_response'
   | 'no_budget' // not started: the request budget was already spent
   | 'breaker_open' // not started: the subgraph's breaker is open
-  | 'cancelled'; // not started: the client has gone
+  | 'cancelled'; // not started, or aborted in flight: the client has gone
 
 /**
  * A subgraph could not be reached, was too slow, or answered something that is not a

@@ -1,46 +1,78 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { Agent, fetch } from 'undici';
+import type { FetcherRequestInit } from '@apollo/utils.fetcher';
+import { Pool } from 'undici';
 import { parseBudgetMs, REQUEST_DEADLINE_HEADER } from '../../../platform/http/requestDeadline.js';
+import { SubgraphResponse, type SubgraphAnswer } from './SubgraphResponse.js';
 
 export type Fetcher = RemoteGraphQLDataSource['fetcher'];
 
 export interface SubgraphFetcher {
+  /** RemoteGraphQLDataSource's `fetcher`: `send` with the limit `limitOf` its headers, no client signal. */
   readonly fetcher: Fetcher;
+  /**
+   * Longest one fetch may wait (ms): the budget the data source put in `x-request-deadline-ms`
+   * (its own header, so always well-formed), capped at `timeoutMs`; the cap alone for fetches
+   * outside a client request, which carry no budget. Never 0 (undici reads 0 as "no limit").
+   */
+  limitOf(headers: FetcherRequestInit['headers']): number;
+  /**
+   * One POST to the subgraph, its answer read in full. `limitMs` is undici's headers timeout
+   * (from when the request is on a socket to the status line) and body timeout (the longest
+   * pause between two chunks of the answer): a subgraph that does not answer in time fails with
+   * UND_ERR_HEADERS_TIMEOUT or UND_ERR_BODY_TIMEOUT, without an AbortSignal per fetch. `signal`
+   * (the client's, when it has one that can still fire) aborts it when the client goes.
+   */
+  send(url: string, init: FetcherRequestInit | undefined, limitMs: number, signal?: AbortSignal): Promise<SubgraphAnswer>;
   /** Closes the connection pool (after in-flight requests). */
   close(): Promise<void>;
 }
 
+/** Below the subgraphs' own keep-alive timeout (5 s), so we never reuse a socket they are closing. */
+const KEEP_ALIVE_MS = 4_000;
+
 /**
- * The HTTP side of one subgraph: a keep-alive pool of `connections` sockets and a deadline
- * per fetch that aborts the request (connect, headers and body): the request budget left,
- * as sent to the subgraph in `x-request-deadline-ms`, capped at `timeoutMs` (the cap alone
- * for fetches outside a client request, which carry no budget).
+ * The HTTP side of one subgraph: an undici Pool of `connections` keep-alive sockets to the
+ * subgraph's origin, and `request` rather than `fetch` (no WHATWG Request, Response, Headers
+ * or AbortSignal per fetch). Connecting is bounded by `timeoutMs`.
  */
-export function createSubgraphFetcher(options: { timeoutMs: number; connections: number }): SubgraphFetcher {
-  const agent = new Agent({
+export function createSubgraphFetcher(options: { url: string; timeoutMs: number; connections: number }): SubgraphFetcher {
+  const base = new URL(options.url);
+  const pool = new Pool(base.origin, {
     connections: options.connections,
-    // Below the subgraphs' own keep-alive timeout (5 s), so we never reuse a socket they are closing.
-    keepAliveTimeout: 4_000,
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    keepAliveMaxTimeout: KEEP_ALIVE_MS,
     connect: { timeout: options.timeoutMs },
   });
-  const fetcher: Fetcher = async (url, init) => {
-    const deadline = AbortSignal.timeout(Math.min(options.timeoutMs, budgetOf(init?.headers) ?? options.timeoutMs));
-    const signal = init?.signal instanceof AbortSignal ? AbortSignal.any([init.signal, deadline]) : deadline;
-    return fetch(url, {
-      method: init?.method ?? 'POST',
+  const basePath = `${base.pathname}${base.search}`;
+
+  const limitOf = (headers: FetcherRequestInit['headers']): number => {
+    const raw = headers?.[REQUEST_DEADLINE_HEADER];
+    const budget = typeof raw === 'string' ? parseBudgetMs(raw) : undefined;
+    return Math.max(1, typeof budget === 'number' ? Math.min(options.timeoutMs, budget) : options.timeoutMs);
+  };
+
+  const send = async (url: string, init: FetcherRequestInit | undefined, limitMs: number, signal?: AbortSignal): Promise<SubgraphAnswer> => {
+    const { statusCode, headers, body } = await pool.request({
+      path: url === options.url ? basePath : pathOn(base.origin, url),
+      method: (init?.method ?? 'POST') as 'POST',
       headers: init?.headers,
       body: init?.body,
-      signal,
-      dispatcher: agent,
+      headersTimeout: limitMs,
+      bodyTimeout: limitMs,
+      // Only a signal that can still fire is worth a listener.
+      signal: signal && !signal.aborted ? signal : undefined,
     });
+    // One copy of the bytes, one UTF-8 decode; each caller parses the string (SubgraphResponse).
+    return { url, status: statusCode, headers, text: await body.text() };
   };
-  return { fetcher, close: () => agent.close() };
+
+  const fetcher: Fetcher = async (url, init) => new SubgraphResponse(await send(url, init, limitOf(init?.headers)));
+  return { fetcher, limitOf, send, close: () => pool.close() };
 }
 
-/** The budget the data source put on this fetch (its own header, so always well-formed), if any. */
-function budgetOf(headers: unknown): number | undefined {
-  if (typeof headers !== 'object' || headers === null) return undefined;
-  const raw = (headers as Record<string, unknown>)[REQUEST_DEADLINE_HEADER];
-  const ms = typeof raw === 'string' ? parseBudgetMs(raw) : undefined;
-  return typeof ms === 'number' ? ms : undefined;
+/** The path of `url` on the pool's origin: a pool talks to one origin only. */
+function pathOn(origin: string, url: string): string {
+  const target = new URL(url);
+  if (target.origin !== origin) throw new Error(`subgraph fetch to ${target.origin}, not to its pool's origin ${origin}`);
+  return `${target.pathname}${target.search}`;
 }

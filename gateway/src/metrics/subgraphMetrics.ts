@@ -7,18 +7,21 @@ import type { SubgraphBreakerState } from '../datasources/SubgraphBreaker.js';
  * ok: the subgraph answered GraphQL; timeout: the budget ran out during the fetch;
  * unavailable: no connection, a non-2xx or unreadable answer; breaker_open: not started, the
  * breaker is open; no_budget: not started, the request had no budget left (the subgraph was
- * never asked, so it is not the subgraph's timeout).
+ * never asked, so it is not the subgraph's timeout); deduplicated: not sent, it shared an
+ * identical fetch in flight (whose own outcome is counted once, under that fetch).
  */
-export type SubgraphFetchOutcome = 'ok' | 'timeout' | 'unavailable' | 'breaker_open' | 'no_budget';
+export type SubgraphFetchOutcome = 'ok' | 'timeout' | 'unavailable' | 'breaker_open' | 'no_budget' | 'deduplicated';
 
 export interface SubgraphMetrics {
   /** A fetch that started and ended with `outcome` after `seconds`. */
   fetched(outcome: SubgraphFetchOutcome, seconds: number): void;
   /** A fetch that never started (breaker open, no budget left): counted, no duration. */
   refused(outcome: SubgraphFetchOutcome): void;
+  /** A fetch answered (or failed) by an identical one in flight: counted, no duration (the subgraph was asked once). */
+  deduplicated(): void;
 }
 
-const OUTCOMES: readonly SubgraphFetchOutcome[] = ['ok', 'timeout', 'unavailable', 'breaker_open', 'no_budget'];
+const OUTCOMES: readonly SubgraphFetchOutcome[] = ['ok', 'timeout', 'unavailable', 'breaker_open', 'no_budget', 'deduplicated'];
 
 /** Per registry: each subgraph's breaker, read when the registry is scraped. */
 const breakerStates = new WeakMap<Registry, Map<string, () => SubgraphBreakerState>>();
@@ -70,6 +73,9 @@ export function subgraphMetrics(registry: Registry, subgraph: string, breakerSta
     },
     refused(outcome) {
       byOutcome.get(outcome)?.inc();
+    },
+    deduplicated() {
+      byOutcome.get('deduplicated')?.inc();
     },
   };
 }
