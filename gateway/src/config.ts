@@ -11,6 +11,7 @@ import { operationCacheSettings } from './caches/operationCacheSettings.js';
 import { limitSettings } from './limits/limitSettings.js';
 import { rateLimitSettings, SHARED_CEILING_FACTOR } from './rateLimit/rateLimitSettings.js';
 import { persistedQueryModes, type PersistedQueryMode } from './persistedQueries/createPersistedQueries.js';
+import { responseCacheModes, type ResponseCacheMode } from './cacheControl/createResponseCache.js';
 import { metricsPortSetting } from '../../platform/metrics/metricsPortSetting.js';
 import { traceContextModes, type TraceContextMode } from '../../platform/tracing/serverRequestTracer.js';
 
@@ -185,6 +186,11 @@ export const gatewaySettings = {
     description: 'How long an automatic persisted query stays registered (in memory, or in Redis with REDIS_URL).',
   }),
   ...rateLimitSettings,
+  responseCache: oneOf('RESPONSE_CACHE', responseCacheModes, {
+    default: 'off',
+    description:
+      'Shared cache of whole answers: full, public answers to anonymous queries, kept for their max-age (see "Caching" in gateway/README.md). off; memory = per process (32 MB); redis = shared by every replica (needs REDIS_URL). A request with a token never reads or writes it.',
+  }),
   redisUrl: optionalUrl('REDIS_URL', {
     protocols: ['redis:', 'rediss:'],
     description: 'Shared store of all replicas (subgraph caches; gateway rate-limit counters and APQ). Unset = in memory per process.',
@@ -261,6 +267,8 @@ export interface GatewayConfig extends AuthConfig {
   /** s */
   readonly rateLimitWindowS: number;
   readonly trustProxyHops: number;
+  /** Shared cache of public answers to anonymous queries. */
+  readonly responseCache: ResponseCacheMode;
   readonly redisUrl: string | undefined;
   readonly redisPrefix: string;
 }
@@ -273,6 +281,9 @@ export function parseGatewayConfig(env: Env): GatewayConfig {
   const explorer = parsed.explorer ?? (introspection && parsed.nodeEnv !== 'production');
   if (explorer && !introspection) {
     throw new ConfigError('gateway', ['EXPLORER: expected false (or unset) when INTROSPECTION=false, since the explorer reads the schema by introspection, got true']);
+  }
+  if (parsed.responseCache === 'redis' && parsed.redisUrl === undefined) {
+    throw new ConfigError('gateway', ['RESPONSE_CACHE: expected off or memory when REDIS_URL is unset (redis keeps answers in the Redis of REDIS_URL), got redis']);
   }
   return Object.freeze({
     ...parsed,

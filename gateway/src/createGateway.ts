@@ -11,6 +11,8 @@ import { metricsRoute } from '../../platform/metrics/metricsRoute.js';
 import { createBearerAuthenticator } from './auth/createBearerAuthenticator.js';
 import { createGatewayIdentitySigner } from './auth/createGatewayIdentitySigner.js';
 import { createTokenVerifier } from './auth/createTokenVerifier.js';
+import { cacheControlPlugins } from './cacheControl/cacheControlPlugins.js';
+import { createResponseCache } from './cacheControl/createResponseCache.js';
 import { operationCaches, type OperationCacheStats } from './caches/operationCaches.js';
 import type { GatewayConfig } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
@@ -163,6 +165,9 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
     logger,
   });
 
+  // Whole public answers to anonymous queries (RESPONSE_CACHE; off by default).
+  const responseCache = createResponseCache({ mode: config.responseCache, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger });
+
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger,
@@ -197,6 +202,10 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
       metricsPlugin({ registry: metrics, operationLabel: operationLabels }),
       ...persisted.plugins,
       noStorePlugin<GatewayContext>(),
+      // The answer's Cache-Control from the subgraphs' (noStore's no-store stays); then the
+      // response cache, which sees every refusal above first and writes only what is public.
+      ...cacheControlPlugins<GatewayContext>(),
+      ...responseCache.plugins,
     ],
   });
 
@@ -244,7 +253,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
         try {
           if (started) await apollo.stop();
         } finally {
-          await Promise.allSettled([...dataSources.map((source) => source.close()), persisted.close(), rateLimiter.close()]);
+          await Promise.allSettled([...dataSources.map((source) => source.close()), persisted.close(), rateLimiter.close(), responseCache.close()]);
         }
       })();
       return stopping;
