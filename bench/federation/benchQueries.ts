@@ -14,12 +14,8 @@ export const HEAVY_QUERY = readQuery('./heavyQuery.graphql');
 /** The same with `$nonce` passed to one field of each subgraph (see variedQuery.graphql). */
 export const VARIED_QUERY = readQuery('./variedQuery.graphql');
 
-/** What autocannon replaces by a fresh id in each request when `idReplacement` is on. */
-export const AUTOCANNON_ID = '[<id>]';
-
 /**
- * The request body of a variant. `nonce` fills the varied variant's variable: one value for
- * a single request, or AUTOCANNON_ID for a load where every request gets its own.
+ * The request body of a variant; `nonce` fills the varied variant's variable.
  */
 export function benchBody(variant: BenchVariant, nonce = 'check'): string {
   return variant === 'identical'
