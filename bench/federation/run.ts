@@ -200,9 +200,9 @@ for (const { variant, apollo, ours } of summary) {
 mkdirSync(join(root, '.test-output/bench'), { recursive: true });
 writeFileSync(
   OUT_FILE,
-  `${JSON.stringify({ date: new Date().toISOString(), commit, uncommitted, node: process.version, cpu: cpus()[0]?.model, load, variants, runs: cells, medians: summary }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), commit, ref: flags.ref ?? null, uncommitted, node: process.version, cpu: cpus()[0]?.model, load, variants, overrides: BENCH_OVERRIDES, runs: cells, medians: summary }, null, 2)}\n`,
 );
-console.log(`\nwrote ${OUT_FILE}`);
+console.log(`\nours at commit ${commit}${uncommitted.length > 0 ? ' plus uncommitted changes' : ''}; wrote ${OUT_FILE}`);
 const failed = cells.flat().filter((f) => f.non2xx + f.graphqlErrors + f.socketErrors > 0);
 if (failed.length > 0) {
   console.error(`\n${failed.length} cell(s) had failed requests (non-2xx, GraphQL errors or socket errors): their figures are not comparable`);
