@@ -30,25 +30,28 @@ interface InFlight {
  * follower's. The entry goes as soon as the fetch settles: this dedupes, it does not cache.
  */
 export class InFlightFetches {
-  private readonly inFlight = new Map<string, InFlight>();
+  /**
+   * By scope (the caller's identity), then by body. Two levels rather than one key made of
+   * both: a joined key would copy every body once more just to be looked up.
+   */
+  private readonly inFlight = new Map<string, Map<string, InFlight>>();
 
-  /** Fetches in flight now (for tests and diagnostics). */
-  get size(): number {
-    return this.inFlight.size;
-  }
-
-  /** Joins the fetch of `key` in flight, or starts it with `start`; `deadlineAt` (epoch ms) is this caller's. */
-  join(key: string, deadlineAt: number, start: () => Promise<SubgraphAnswer>): Joined {
-    const current = this.inFlight.get(key);
+  /** Joins the fetch of (`scope`, `key`) in flight, or starts it with `start`; `deadlineAt` (epoch ms) is this caller's. */
+  join(scope: string, key: string, deadlineAt: number, start: () => Promise<SubgraphAnswer>): Joined {
+    let fetches = this.inFlight.get(scope);
+    const current = fetches?.get(key);
     const now = Date.now();
     if (current && (current.deadlineAt - now) * JOIN_RATIO >= deadlineAt - now) {
       return { leader: false, answer: current.deadlineAt > deadlineAt ? cutAt(current.answer, deadlineAt) : current.answer };
     }
     const entry: InFlight = { answer: start(), deadlineAt };
+    if (!fetches) this.inFlight.set(scope, (fetches = new Map()));
     // A later caller with more time replaces an earlier leader here; that leader's followers keep theirs.
-    this.inFlight.set(key, entry);
+    fetches.set(key, entry);
     const settled = () => {
-      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+      if (fetches.get(key) !== entry) return;
+      fetches.delete(key);
+      if (fetches.size === 0 && this.inFlight.get(scope) === fetches) this.inFlight.delete(scope);
     };
     entry.answer.then(settled, settled);
     return { leader: true, answer: entry.answer };

@@ -136,9 +136,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   /**
    * The fetcher of one client fetch. Unshared, it goes when its client goes. Shared, it is
-   * keyed by everything that can change the answer: this subgraph (this source, its URL), the
-   * exact body (query, operation name, variables) and the caller's signed identity (anonymous
-   * callers share one); no client's leaving cancels it, since others may be waiting on it.
+   * keyed by everything that can change the answer: this subgraph (this source's own map and
+   * URL), the exact body (query, operation name, variables) and the caller's signed identity
+   * (anonymous callers share one); no client's leaving cancels it, since others may be waiting on it.
    */
   private fetcherFor(context: Partial<GatewayContext>, shared: boolean, call: FetchCall): Fetcher {
     const pool = this.pool;
@@ -149,7 +149,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       const body = init?.body;
       if (!shared || !inFlight || typeof body !== 'string') return new SubgraphResponse(await pool.send(url, init, limitMs, context.signal));
       const identity = init?.headers?.[GATEWAY_IDENTITY_HEADER] ?? '';
-      const joined = inFlight.join(`${url}\n${identity}\n${body}`, Date.now() + limitMs, () => pool.send(url, init, limitMs));
+      // The URL is this source's own (one pool, one origin); a different one (never from Apollo) is never shared.
+      if (url !== this.url) return new SubgraphResponse(await pool.send(url, init, limitMs, context.signal));
+      const joined = inFlight.join(identity, body, Date.now() + limitMs, () => pool.send(url, init, limitMs));
       if (!joined.leader) {
         call.follower = true;
         // Counted when it joins, whatever the shared fetch's outcome (that is counted once, for the leader).
