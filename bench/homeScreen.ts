@@ -7,7 +7,8 @@
  *   full     batching and caching on (the defaults)
  * under BENCH_CONNECTIONS autocannon connections, vendors at BENCH_VENDOR_LATENCY_MS; and
  *   cold     caches off, vendors at BENCH_COLD_LATENCY_MS, one request at a time,
- * against the floor of three sequential vendor round trips.
+ * against the floor of three sequential vendor round trips; and
+ *   warm     the defaults plus the gateway's response cache, one request at a time.
  * Every answer is read and classified (full, partial = HTTP 200 with any error, failed):
  * throughput is full answers only. The machine's load average is printed for each cell,
  * as are the ratios to naive and the issue's goals.
@@ -17,10 +18,11 @@ import { operation } from '../test/harness/operations.js';
 import type { ProcessStack } from './chaos/startProcesses.js';
 import { loadModes, type BenchMode, type LoadMode } from './homeScreen/benchModes.js';
 import { parseBenchConfig } from './homeScreen/benchSettings.js';
-import { formatCold, formatThroughput } from './homeScreen/formatReport.js';
+import { formatCold, formatThroughput, formatWarm } from './homeScreen/formatReport.js';
 import { machineLoad } from './homeScreen/machineLoad.js';
 import { measureCold, type ColdFigures } from './homeScreen/measureCold.js';
 import { measureThroughput, type ThroughputFigures } from './homeScreen/measureThroughput.js';
+import { measureWarm, type WarmFigures } from './homeScreen/measureWarm.js';
 import { startBenchStack } from './homeScreen/startBenchStack.js';
 import { vendorCounters } from './homeScreen/vendorCounters.js';
 
@@ -64,8 +66,16 @@ if (config.coldRequests > 0) {
     measureCold({ gatewayUrl: stack.gatewayUrl, body, counters: vendorCounters(stack.vendors), latencyMs: config.coldLatencyMs, requests: config.coldRequests }),
   );
 }
+let warm: WarmFigures | undefined;
+if (config.warmRequests > 0) {
+  process.stdout.write('measuring warm answers from the response cache…\n');
+  warm = await withStack('warm', config.vendorLatencyMs, (stack) =>
+    measureWarm({ gatewayUrl: stack.gatewayUrl, body, counters: vendorCounters(stack.vendors), requests: config.warmRequests }),
+  );
+}
 
 console.log(`\n${formatThroughput(figures).join('\n')}`);
 if (cold !== undefined) console.log(`\n${formatCold(cold, config.coldLatencyMs).join('\n')}`);
+if (warm !== undefined) console.log(`\n${formatWarm(warm).join('\n')}`);
 const end = machineLoad();
 console.log(`\nmachine load average at the end: ${end.load1.toFixed(2)} (1 min) ${end.load5.toFixed(2)} (5 min) on ${end.cores} cores`);

@@ -21,6 +21,13 @@ export const benchSettings = {
     unit: 'requests',
     description: 'Sequential cold home screens after the first (0 = no cold-latency row). At most 240: the sandbox keeps the last 1,000 calls, 4 per home screen.',
   }),
+  warmRequests: int('BENCH_WARM_REQUESTS', {
+    default: 200,
+    min: 0,
+    max: 100_000,
+    unit: 'requests',
+    description: "Sequential warm home screens with the gateway's response cache on (RESPONSE_CACHE=memory); 0 = no warm row.",
+  }),
 };
 
 export type BenchConfig = ConfigOf<typeof benchSettings>;

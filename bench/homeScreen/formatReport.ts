@@ -2,6 +2,7 @@ import { loadModes, type LoadMode } from './benchModes.js';
 import { formatLoad } from './machineLoad.js';
 import { HOME_SCREEN_HOPS, type ColdFigures } from './measureCold.js';
 import type { ThroughputFigures } from './measureThroughput.js';
+import type { WarmFigures } from './measureWarm.js';
 import { sum } from './vendorCounters.js';
 
 /** The issue's goals (issue 12), printed beside the figures. */
@@ -64,9 +65,25 @@ export function formatCold(cold: ColdFigures, latencyMs: number): string[] {
     `  answers full / partial / failed  ${cold.outcomes.full}/${cold.outcomes.partial}/${cold.outcomes.failed}`,
     `  vendor calls per answer      ${Object.entries(cold.callsPerQuery).map(([v, n]) => `${v} ${n}`).join(', ')}`,
     `  load average 1 min           ${formatLoad(cold.loadStart, cold.loadEnd)} cores`,
-    '  where the time above the floor goes (median ms; vendor waits excluded):',
+    "  where the time above the floor goes (median ms between the sandbox's arrival times; each vendor's wait excluded, its own work after the wait included):",
   ];
   for (const [stretch, ms] of Object.entries(cold.stretches)) lines.push(`    ${stretch.padEnd(36)}${ms.toFixed(1).padStart(7)}`);
   lines.push('', `goal: cold p50 ≤ ${goalMs.toFixed(0)} ms (${GOALS.coldOverFloor}× the floor): ${cold.p50.toFixed(0)} ms (${met(cold.p50 <= goalMs)})`);
   return lines;
+}
+
+/** The warm home screen from the gateway's response cache, when the gateway has one. */
+export function formatWarm(warm: WarmFigures): string[] {
+  if (warm.hits === 0) {
+    return [`warm home screen from the response cache: no answer of ${warm.requests} came from it (no RESPONSE_CACHE in this gateway, or the answer is not cacheable): row skipped`];
+  }
+  return [
+    `warm home screen from the gateway's response cache (RESPONSE_CACHE=memory, one request at a time)`,
+    `  answers served by it         ${warm.hits} of ${warm.requests}`,
+    `  p50 / p99                    ${warm.p50.toFixed(1)} / ${warm.p99.toFixed(1)} ms`,
+    `  vendor calls                 ${warm.vendorCalls}`,
+    `  load average 1 min           ${formatLoad(warm.loadStart, warm.loadEnd)} cores`,
+    '',
+    `goal: a warm answer from the response cache in the low milliseconds: p50 ${warm.p50.toFixed(1)} ms`,
+  ];
 }

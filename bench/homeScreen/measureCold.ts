@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'undici';
-import { classifyAnswer, type Outcome } from './classifyAnswer.js';
+import { Agent } from 'undici';
+import type { Outcome } from './classifyAnswer.js';
 import { machineLoad, type MachineLoad } from './machineLoad.js';
 import { percentile } from './percentile.js';
+import { sendHomeScreen, type Sent } from './sendHomeScreen.js';
 import type { VendorCounters } from './vendorCounters.js';
 
 /** The vendors a home screen waits on, in the order it waits on them (the query plan: products, then their ratings and reviews, then the reviews' authors). */
@@ -26,16 +27,6 @@ export interface ColdFigures {
   readonly loadStart: MachineLoad;
   readonly loadEnd: MachineLoad;
 }
-
-interface Sent {
-  readonly id: string;
-  /** Epoch ms, sub-millisecond. */
-  readonly start: number;
-  readonly end: number;
-  readonly outcome: Outcome;
-}
-
-const epochNow = () => performance.timeOrigin + performance.now();
 
 /**
  * Where the time of one home screen goes, from the client's send and receive times and the
@@ -73,16 +64,7 @@ export async function measureCold(options: {
   const { gatewayUrl, body, counters, latencyMs } = options;
   const agent = new Agent({ connections: 1, keepAliveTimeout: 60_000 });
   const runId = randomBytes(4).toString('hex');
-  const send = async (id: string): Promise<Sent> => {
-    const start = epochNow();
-    try {
-      const res = await request(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body, dispatcher: agent });
-      const text = await res.body.text();
-      return { id, start, end: epochNow(), outcome: classifyAnswer(res.statusCode, text) };
-    } catch {
-      return { id, start, end: epochNow(), outcome: 'failed' };
-    }
-  };
+  const send = (id: string) => sendHomeScreen(gatewayUrl, body, agent, id);
   try {
     const first = await send(`bench-${runId}-first`);
     await counters.reset();
