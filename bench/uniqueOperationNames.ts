@@ -1,0 +1,185 @@
+/**
+ * `npm run bench:memory`: the gateway's memory under a client that sends a new operation
+ * name with every request (issue 12's goal: RSS under 400 MB after 60 s of it). The sandbox
+ * vendors, every subgraph and the gateway each run in a process of their own, as `npm start`
+ * runs them; this process only sends load. For BENCH_MEMORY_SECONDS (60) at
+ * BENCH_MEMORY_RATE (200) requests a second, at most BENCH_MEMORY_IN_FLIGHT (64) at once (a
+ * tick with that many still out is skipped, and counted), the home-screen query is sent
+ * renamed (`query HomeScreen_<n>`): a new document and a new query plan every time. The
+ * gateway's RSS (/proc/<pid>/status VmRSS) is sampled every second. Printed: start, peak
+ * and end RSS beside the goal, the answers by outcome, and the operation caches' entries and
+ * bytes against their budgets (DOCUMENT_CACHE_MIB, QUERY_PLAN_CACHE_MIB pass through).
+ */
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { gatewayEntry, sandboxVendorEntries, subgraphEntries } from '../platform/registry/services.js';
+import { planServices } from '../scripts/start/planServices.js';
+import { waitReady } from '../scripts/start/probeReady.js';
+import { inMemoryStores } from '../test/harness/inMemoryStores.js';
+import { operation } from '../test/harness/operations.js';
+import { spawnEntry, type SpawnedEntry } from '../test/harness/spawnEntry.js';
+import type { GatewaySample } from './uniqueOperationNames/gatewayProcess.js';
+
+const GOAL_MB = 400;
+const HOST = '127.0.0.1';
+/** Generous: a busy machine starts slowly, and the wait ends as soon as a service is ready. */
+const READY_TIMEOUT_MS = 120_000;
+const MB = 1024 * 1024;
+
+function setting(name: string, fallback: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    process.stderr.write(`${name}: expected an integer from 1 to ${max}, got "${raw}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+const seconds = setting('BENCH_MEMORY_SECONDS', 60, 600);
+const rate = setting('BENCH_MEMORY_RATE', 200, 2_000);
+const maxInFlight = setting('BENCH_MEMORY_IN_FLIGHT', 64, 1_000);
+
+const homeScreen = operation('HomeScreen');
+const NAME = /query\s+HomeScreen\b/;
+if (!NAME.test(homeScreen)) throw new Error('test/operations/HomeScreen.graphql no longer names its operation HomeScreen');
+const renamed = (n: number) => homeScreen.replace(NAME, `query HomeScreen_${n}`);
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, HOST);
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const freePorts = async (names: readonly string[]) => Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+
+/** VmRSS of a process, bytes (Linux). */
+function rssOf(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+/** The gateway process's latest sample line (it writes one a second). */
+function lastSample(gateway: SpawnedEntry): GatewaySample | undefined {
+  for (const line of gateway.output().trim().split('\n').reverse()) {
+    if (line.includes('"memory"')) return JSON.parse(line) as GatewaySample;
+  }
+  return undefined;
+}
+
+const children: SpawnedEntry[] = [];
+const stopAll = async () => {
+  await Promise.all(children.splice(0).map((child) => child.stop(5_000)));
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll().then(() => process.exit(130)));
+
+/** The sandbox and every subgraph, then the gateway in a process of its own; resolves with the gateway's URL. */
+async function startServices(): Promise<{ gateway: SpawnedEntry; url: string }> {
+  const plan = planServices(
+    { gateway: await freePort(), vendors: await freePorts(sandboxVendorEntries.map((v) => v.name)), subgraphs: await freePorts(subgraphEntries.map((s) => s.name)) },
+    HOST,
+  );
+  const env: Record<string, string> = {
+    LOG_LEVEL: 'fatal',
+    NODE_ENV: 'development',
+    ...plan.env,
+    // All the load comes from one address; the reviews sandbox's quota would make answers partial.
+    RATE_LIMIT_PER_IP: '0',
+    RATE_LIMIT_PER_USER: '0',
+    SANDBOX_REVIEWS_RATE_LIMIT: '0',
+    ...inMemoryStores(),
+  };
+  for (const wave of plan.waves.slice(0, -1)) {
+    for (const service of wave) children.push(spawnEntry(service.entry, env, [], { exitWithParent: true }));
+    await Promise.all(wave.map((s) => waitReady(s.name, s.health, READY_TIMEOUT_MS)));
+  }
+  // The gateway's own settings pass through (the cache budgets, EXPLORER=false).
+  const gatewayEnv = { ...env };
+  for (const name of ['DOCUMENT_CACHE_MIB', 'QUERY_PLAN_CACHE_MIB', 'EXPLORER']) {
+    const value = process.env[name];
+    if (value !== undefined) gatewayEnv[name] = value;
+  }
+  const gateway = spawnEntry('bench/uniqueOperationNames/gatewayProcess.ts', gatewayEnv, [], { exitWithParent: true });
+  children.push(gateway);
+  const [, url] = await gateway.waitFor(/\{"url":"([^"]+)"\}/, READY_TIMEOUT_MS);
+  await waitReady(gatewayEntry.name, url!.replace(/\/graphql$/, '/readyz'), READY_TIMEOUT_MS);
+  return { gateway, url: url! };
+}
+
+type Outcome = 'full' | 'partial' | 'failed';
+
+async function send(url: string, query: string): Promise<Outcome> {
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const json = (await res.json()) as { data?: unknown; errors?: unknown[] };
+    if (res.status !== 200 || !json.data) return 'failed';
+    return json.errors?.length ? 'partial' : 'full';
+  } catch {
+    return 'failed';
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
+
+try {
+  const { gateway, url } = await startServices();
+  // One request of the real name first: the subgraphs' caches warm, as in a running system.
+  await send(url, homeScreen);
+  await new Promise((r) => setTimeout(r, 1_000));
+  const startRss = rssOf(gateway.pid);
+  const rss: number[] = [startRss];
+  const outcomes: Record<Outcome | 'skipped', number> = { full: 0, partial: 0, failed: 0, skipped: 0 };
+  let inFlight = 0;
+  let sent = 0;
+  const pending = new Set<Promise<void>>();
+  const startedAt = performance.now();
+  const sampler = setInterval(() => rss.push(rssOf(gateway.pid)), 1_000);
+  // A steady rate, not as fast as it goes: ticks every 1000/rate ms, past ticks caught up at once.
+  while (performance.now() - startedAt < seconds * 1_000) {
+    const due = Math.floor(((performance.now() - startedAt) / 1_000) * rate);
+    while (sent < due) {
+      sent += 1;
+      if (inFlight >= maxInFlight) {
+        outcomes.skipped += 1;
+        continue;
+      }
+      inFlight += 1;
+      const p: Promise<void> = send(url, renamed(sent)).then((outcome) => {
+        outcomes[outcome] += 1;
+        inFlight -= 1;
+        pending.delete(p);
+      });
+      pending.add(p);
+    }
+    await new Promise((r) => setTimeout(r, Math.max(1, 1_000 / rate)));
+  }
+  const endRss = rssOf(gateway.pid);
+  clearInterval(sampler);
+  rss.push(endRss);
+  await Promise.all(pending);
+  await new Promise((r) => setTimeout(r, 1_100));
+  const sample = lastSample(gateway);
+
+  const answered = outcomes.full + outcomes.partial + outcomes.failed;
+  console.log(`Memory benchmark: the home-screen query under a new operation name per request, ${seconds} s at ${rate}/s (≤ ${maxInFlight} in flight), gateway alone in its process.`);
+  console.log(`requests: ${answered} answered (${(answered / seconds).toFixed(0)}/s): ${outcomes.full} full, ${outcomes.partial} partial, ${outcomes.failed} failed; ${outcomes.skipped} ticks skipped (in-flight cap)`);
+  console.log(`gateway RSS: start ${mb(startRss)}, peak ${mb(Math.max(...rss))}, end ${mb(endRss)}   goal: under ${GOAL_MB} MB after ${seconds} s → ${endRss < GOAL_MB * MB ? 'met' : 'NOT met'}${Math.max(...rss) < GOAL_MB * MB ? ' (peak too)' : ''}`);
+  const memory = sample?.memory;
+  console.log(
+    memory
+      ? `gateway at the end: V8 heap ${mb(memory.heapUsed)} used of ${mb(memory.heapTotal)}, external ${mb(memory.external)} (array buffers ${mb(memory.arrayBuffers)})`
+      : 'gateway memory: not reported',
+  );
+  const caches = sample?.caches as Record<string, { entries: number; bytes: number; maxBytes: number; hits: number; misses: number; evictions: number }> | undefined;
+  if (!caches) console.log('operation caches: not reported by this gateway (Apollo defaults: 30 MiB each, counted in JSON bytes)');
+  for (const [name, c] of Object.entries(caches ?? {})) {
+    console.log(`${name.padEnd(10)} cache: ${c.entries} entries, ${(c.bytes / MB).toFixed(1)} of ${(c.maxBytes / MB).toFixed(0)} MiB, ${c.hits} hits, ${c.misses} misses, ${c.evictions} evictions`);
+  }
+  console.log(`RSS each second (MB): ${rss.map((b) => (b / MB).toFixed(0)).join(' ')}`);
+} finally {
+  await stopAll();
+}

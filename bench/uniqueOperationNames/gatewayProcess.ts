@@ -1,0 +1,51 @@
+/**
+ * The gateway as `gateway/src/main.ts` starts it (same config, supergraph, explorer
+ * examples and operation names), in a process of its own so that its RSS is the gateway's
+ * alone, plus one JSON line a second on stdout with its operation caches and heap, which
+ * the memory bench reads. Runs until SIGTERM.
+ */
+import { exitOnConfigError } from '../../platform/config/exitOnConfigError.js';
+import { createLogger } from '../../platform/log/createLogger.js';
+import { startHttpServer } from '../../platform/http/startHttpServer.js';
+import { createMetricsRegistry } from '../../platform/metrics/createMetricsRegistry.js';
+import { parseGatewayConfig } from '../../gateway/src/config.js';
+import { createGateway } from '../../gateway/src/createGateway.js';
+import { loadExplorerExamples } from '../../gateway/src/explorer/loadExplorerExamples.js';
+import { loadSupergraph } from '../../gateway/src/loadSupergraph.js';
+import { manifestOperationNames } from '../../gateway/src/persistedQueries/manifestOperationNames.js';
+import { disableApolloTelemetry } from '../../gateway/src/plugins/telemetryOff.js';
+
+/** One line of this process's stdout after the first (`{"url": …}`). */
+export interface GatewaySample {
+  /** What `Gateway.operationCaches()` returns; absent on a gateway that has none (before issue 12). */
+  readonly caches?: unknown;
+  /** process.memoryUsage(), bytes: where the RSS goes (V8 heap, buffers outside it). */
+  readonly memory: NodeJS.MemoryUsage;
+}
+
+disableApolloTelemetry(process.env);
+const config = exitOnConfigError(() => parseGatewayConfig(process.env));
+const logger = createLogger({ service: 'gateway', level: config.logLevel });
+const supergraphSdl = loadSupergraph(config.supergraphPath, process.cwd());
+const examples = config.explorer ? loadExplorerExamples(config.persistedQueryManifest, process.cwd()) : [];
+const knownOperations = config.explorer ? [] : manifestOperationNames(config.persistedQueryManifest, process.cwd());
+const gateway = createGateway({ config, supergraphSdl, logger, examples, knownOperations, metrics: createMetricsRegistry({ service: 'gateway' }) });
+await gateway.start();
+const http = await startHttpServer(gateway.handler, { host: config.host, port: config.port });
+process.stdout.write(`${JSON.stringify({ url: `${http.origin}/graphql` })}\n`);
+
+const sample = (): GatewaySample => ({
+  // Read this way so that the bench also runs on a checkout from before the caches existed.
+  caches: (gateway as { operationCaches?: () => unknown }).operationCaches?.(),
+  memory: process.memoryUsage(),
+});
+const timer = setInterval(() => process.stdout.write(`${JSON.stringify(sample())}\n`), 1_000);
+
+process.on('SIGTERM', () => {
+  clearInterval(timer);
+  gateway.drain();
+  void http
+    .close(1_000)
+    .then(() => gateway.stop())
+    .then(() => process.exit(0));
+});
