@@ -166,7 +166,7 @@ export function createGateway({ config, supergraphSdl, logger, persistedQueryMan
   });
 
   // Whole public answers to anonymous queries (RESPONSE_CACHE; off by default).
-  const responseCache = createResponseCache({ mode: config.responseCache, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger });
+  const responseCache = createResponseCache({ mode: config.responseCache, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger, metrics });
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,

@@ -40,6 +40,8 @@ interface CountedGateway {
   query(query: string, headers?: Record<string, string>): Promise<Answer>;
   /** Requests the subgraphs received from this gateway since it started. */
   subgraphRequests(): number;
+  /** gateway_response_cache_total{result} of this gateway. */
+  responseCacheLookups(result: 'hit' | 'miss'): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,10 @@ async function startCountedGateway(stack: Stack, env: Record<string, string>, lo
         return { status: res.status, headers: res.headers, json: await res.json() };
       },
       subgraphRequests: () => requests,
+      async responseCacheLookups(result) {
+        const values = (await gateway.metrics.getSingleMetric('gateway_response_cache_total')?.get())?.values ?? [];
+        return values.find((v) => v.labels.result === result)?.value ?? 0;
+      },
       async close() {
         await running.close(1_000);
         await gateway.stop();
@@ -245,6 +251,8 @@ describe('Cache-Control and the response cache', () => {
         expect(again.headers.get('cache-control')).toBe('no-store');
         expect(again.headers.get('age')).toBeNull();
         expect(gateway.subgraphRequests()).toBe(3 * perHome);
+        // Only the anonymous requests looked it up: one miss, then one hit.
+        expect([await gateway.responseCacheLookups('miss'), await gateway.responseCacheLookups('hit')]).toEqual([1, 1]);
       } finally {
         await gateway.close();
       }

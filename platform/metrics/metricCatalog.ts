@@ -135,6 +135,13 @@ export const metricCatalog = {
     labels: ['operation', 'result'],
     exportedBy: 'gateway',
   },
+  gatewayResponseCache: {
+    name: 'gateway_response_cache_total',
+    type: 'counter',
+    help: 'Lookups in the shared response cache (RESPONSE_CACHE, off by default) by result: hit (answered from the cache, no subgraph fetch) or miss (asked the subgraphs). Only anonymous queries look it up; signed-in requests and mutations are not counted.',
+    labels: ['result'],
+    exportedBy: 'gateway',
+  },
   gatewaySubgraphFetches: {
     name: 'gateway_subgraph_fetches_total',
     type: 'counter',

@@ -1,7 +1,9 @@
-import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequest, GraphQLRequestContext } from '@apollo/server';
 import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
+import type { Registry } from 'prom-client';
 import type { RequestScoped } from '../../../platform/http/requestIdPlugin.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
+import { responseCacheMetrics } from '../metrics/responseCacheMetrics.js';
 import { memoryResponseStore } from './memoryResponseStore.js';
 import { redisResponseStore } from './redisResponseStore.js';
 import type { ResponseStore } from './ResponseStore.js';
@@ -24,6 +26,8 @@ export interface ResponseCacheOptions {
   readonly redisUrl: string | undefined;
   readonly redisPrefix: string;
   readonly logger: Logger;
+  /** Where lookups are counted by result (gateway_response_cache_total). */
+  readonly metrics?: Registry;
   /** Tests: a store of their own (a broken one, say). Default: as `mode` says. */
   readonly store?: ResponseStore;
 }
@@ -46,6 +50,8 @@ export interface ResponseCache {
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   if (options.mode === 'off') return { plugins: [], close: async () => undefined };
   const store = options.store ?? storeFor(options);
+  // The requests that looked the cache up (anonymous queries): only those count as a hit or a miss.
+  const lookedUp = new WeakSet<GraphQLRequest>();
   const plugin = ApolloServerPluginResponseCache<RequestScoped>({
     cache: {
       get: (key) => store.get(key),
@@ -58,10 +64,24 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     },
     // No sessions: private answers are never kept (see shouldWriteToCache).
     sessionId: async () => null,
-    shouldReadFromCache: async (request) => isAnonymous(request),
+    async shouldReadFromCache(request) {
+      if (!isAnonymous(request)) return false;
+      lookedUp.add(request.request);
+      return true;
+    },
     shouldWriteToCache: async (request) => isAnonymous(request) && request.overallCachePolicy.policyIfCacheable()?.scope === 'PUBLIC',
   });
-  return { plugins: [plugin], close: () => store.close() };
+  const lookups = options.metrics && responseCacheMetrics(options.metrics);
+  const counting: ApolloServerPlugin<RequestScoped> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ request, metrics }) {
+          if (lookedUp.has(request)) lookups?.counted(metrics.responseCacheHit === true ? 'hit' : 'miss');
+        },
+      };
+    },
+  };
+  return { plugins: [plugin, counting], close: () => store.close() };
 }
 
 function storeFor(options: ResponseCacheOptions): ResponseStore {
