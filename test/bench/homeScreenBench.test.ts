@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modeEnv } from '../../bench/homeScreen/benchModes.js';
 import { classifyAnswer } from '../../bench/homeScreen/classifyAnswer.js';
-import { HOME_SCREEN_HOPS, measureCold } from '../../bench/homeScreen/measureCold.js';
+import { HOME_SCREEN_HOPS, measureCold, timeline } from '../../bench/homeScreen/measureCold.js';
 import { measureThroughput } from '../../bench/homeScreen/measureThroughput.js';
 import { vendorCounters, type VendorCounters } from '../../bench/homeScreen/vendorCounters.js';
 import { operation } from '../harness/operations.js';
@@ -26,6 +26,26 @@ describe('classifyAnswer', () => {
     expect(classifyAnswer(200, '<html>502</html>')).toBe('failed');
     expect(classifyAnswer(200, 'null')).toBe('failed');
     expect(classifyAnswer(503, JSON.stringify({ data: { products: { edges: [] } } }))).toBe('failed');
+  });
+});
+
+describe('timeline', () => {
+  it("splits a home screen at the sandbox's arrival times, each vendor's wait taken out", () => {
+    const sent = { id: 'r', start: 1_000, end: 1_190, outcome: 'full' as const, age: undefined };
+    const calls = [
+      { vendor: 'commerce', at: 1_004 },
+      { vendor: 'reviews', at: 1_060 },
+      { vendor: 'reviews', at: 1_061 },
+      { vendor: 'identity', at: 1_120 },
+    ];
+    expect(timeline(sent, calls, 50)).toEqual({
+      'client → commerce call': 4,
+      'commerce answer → reviews call': 6,
+      'reviews answer → identity call': 9,
+      'identity answer → client': 20,
+    });
+    // A home screen that never reached a hop (a partial answer) has no timeline.
+    expect(timeline(sent, calls.slice(0, 3), 50)).toBeUndefined();
   });
 });
 
