@@ -2,6 +2,7 @@ import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { FetcherRequestInit } from '@apollo/utils.fetcher';
 import { Pool } from 'undici';
 import { parseBudgetMs, REQUEST_DEADLINE_HEADER } from '../../../platform/http/requestDeadline.js';
+import { AnswerCollector } from './AnswerCollector.js';
 import { SubgraphResponse, type SubgraphAnswer } from './SubgraphResponse.js';
 
 export type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -16,7 +17,8 @@ export interface SubgraphFetcher {
    */
   limitOf(headers: FetcherRequestInit['headers']): number;
   /**
-   * One POST to the subgraph, its answer read in full. `limitMs` is undici's headers timeout
+   * One POST to the subgraph, its answer read in full (`pool.dispatch` with AnswerCollector:
+   * what `pool.request` does, minus a Readable stream per answer). `limitMs` is undici's headers timeout
    * (from when the request is on a socket to the status line) and body timeout (the longest
    * pause between two chunks of the answer): a subgraph that does not answer in time fails with
    * UND_ERR_HEADERS_TIMEOUT or UND_ERR_BODY_TIMEOUT, without an AbortSignal per fetch. `signal`
@@ -32,8 +34,8 @@ const KEEP_ALIVE_MS = 4_000;
 
 /**
  * The HTTP side of one subgraph: an undici Pool of `connections` keep-alive sockets to the
- * subgraph's origin, and `request` rather than `fetch` (no WHATWG Request, Response, Headers
- * or AbortSignal per fetch). Connecting is bounded by `timeoutMs`.
+ * subgraph's origin, dispatched to directly rather than through `fetch` (no WHATWG Request,
+ * Response, Headers or AbortSignal per fetch). Connecting is bounded by `timeoutMs`.
  */
 export function createSubgraphFetcher(options: { url: string; timeoutMs: number; connections: number }): SubgraphFetcher {
   const base = new URL(options.url);
@@ -51,20 +53,22 @@ export function createSubgraphFetcher(options: { url: string; timeoutMs: number;
     return Math.max(1, typeof budget === 'number' ? Math.min(options.timeoutMs, budget) : options.timeoutMs);
   };
 
-  const send = async (url: string, init: FetcherRequestInit | undefined, limitMs: number, signal?: AbortSignal): Promise<SubgraphAnswer> => {
-    const { statusCode, headers, body } = await pool.request({
-      path: url === options.url ? basePath : pathOn(base.origin, url),
-      method: (init?.method ?? 'POST') as 'POST',
-      headers: init?.headers,
-      body: init?.body,
-      headersTimeout: limitMs,
-      bodyTimeout: limitMs,
-      // Only a signal that can still fire is worth a listener.
-      signal: signal && !signal.aborted ? signal : undefined,
+  const send = (url: string, init: FetcherRequestInit | undefined, limitMs: number, signal?: AbortSignal): Promise<SubgraphAnswer> =>
+    new Promise((resolve, reject) => {
+      const path = url === options.url ? basePath : pathOn(base.origin, url);
+      pool.dispatch(
+        {
+          path,
+          method: (init?.method ?? 'POST') as 'POST',
+          headers: init?.headers,
+          body: init?.body,
+          headersTimeout: limitMs,
+          bodyTimeout: limitMs,
+        },
+        // One copy of the bytes, one UTF-8 decode; each caller parses the string (SubgraphResponse).
+        new AnswerCollector(url, resolve, reject, signal),
+      );
     });
-    // One copy of the bytes, one UTF-8 decode; each caller parses the string (SubgraphResponse).
-    return { url, status: statusCode, headers, text: await body.text() };
-  };
 
   const fetcher: Fetcher = async (url, init) => new SubgraphResponse(await send(url, init, limitOf(init?.headers)));
   return { fetcher, limitOf, send, close: () => pool.close() };

@@ -1,0 +1,84 @@
+import type { Dispatcher } from 'undici';
+import type { SubgraphAnswer } from './SubgraphResponse.js';
+
+/**
+ * An undici dispatch handler that reads a subgraph's answer whole: status, headers, and the
+ * body as one string (the chunks joined once, decoded once). What `pool.request` would do
+ * through a Readable stream per answer (its buffering, events and ticks), without the stream.
+ * The client's `signal`, when there is one that can still fire, aborts it.
+ */
+export class AnswerCollector implements Dispatcher.DispatchHandler {
+  private readonly url: string;
+  private readonly resolve: (answer: SubgraphAnswer) => void;
+  private readonly reject: (err: Error) => void;
+  private readonly signal: AbortSignal | undefined;
+  private abort: ((err?: Error) => void) | undefined;
+  /** Why the client's signal fired before the request was on a socket (undici hands over `abort` then). */
+  private cancelled: Error | undefined;
+  private status = 0;
+  private headers: Record<string, string> = {};
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+
+  constructor(url: string, resolve: (answer: SubgraphAnswer) => void, reject: (err: Error) => void, signal: AbortSignal | undefined) {
+    this.url = url;
+    this.resolve = resolve;
+    this.reject = reject;
+    this.signal = signal && !signal.aborted ? signal : undefined;
+    this.signal?.addEventListener('abort', this.onAbort);
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+    if (this.cancelled) abort(this.cancelled);
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null): boolean {
+    // 1xx: informational, the answer's own status follows.
+    if (statusCode < 200) return true;
+    this.status = statusCode;
+    this.headers = headerRecord(rawHeaders ?? []);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.done();
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes);
+    this.resolve({ url: this.url, status: this.status, headers: this.headers, text: body.toString('utf8') });
+  }
+
+  onError(err: Error): void {
+    this.done();
+    this.reject(err);
+  }
+
+  private readonly onAbort = (): void => {
+    const reason = this.signal?.reason as unknown;
+    const err = reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError');
+    // Before undici calls onConnect there is nothing to abort yet: it is aborted there.
+    if (this.abort) this.abort(err);
+    else this.cancelled = err;
+  };
+
+  private done(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/** undici's raw headers ([name, value, name, value, …]) as names in lower case, repeated values joined. */
+function headerRecord(raw: readonly (Buffer | string)[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1').toLowerCase();
+    const value = raw[i + 1]!.toString('latin1');
+    const seen = record[name];
+    record[name] = seen === undefined ? value : `${seen}, ${value}`;
+  }
+  return record;
+}
