@@ -9,8 +9,8 @@ import type { RequestScoped } from '../../../platform/http/requestIdPlugin.js';
  * default; a subgraph that sends none makes the answer uncacheable), so an answer is never
  * more cacheable than the least cacheable subgraph it came from. Then:
  * - a full answer to a query whose policy is cacheable: `public, max-age=N` (a CDN may keep
- *   it, e.g. a persisted-query GET) with `Vary: authorization`, so that a CDN never hands the
- *   anonymous copy to a signed-in request; or `private, max-age=N` (the phone's own cache);
+ *   it, e.g. a persisted-query GET) or `private, max-age=N` (the phone's own cache), with
+ *   `Vary: authorization`, so that no cache hands the anonymous copy to a signed-in request;
  * - anything else (errors, a partial answer, a mutation, nothing cacheable): `no-store`.
  * An existing `no-store` is kept: `noStorePlugin` sets it for every signed-in request, so a
  * shared cache never keeps one user's answer for another, whatever the subgraphs said (and
@@ -34,7 +34,7 @@ export function cacheControlPlugins<TContext extends RequestScoped>(): ApolloSer
               return;
             }
             headers.set('cache-control', `${policy.scope === 'PUBLIC' ? 'public' : 'private'}, max-age=${policy.maxAge}`);
-            if (policy.scope === 'PUBLIC') headers.set('vary', varyOn(headers.get('vary'), 'authorization'));
+            headers.set('vary', varyOn(headers.get('vary'), 'authorization'));
           },
         };
       },
