@@ -1,24 +1,20 @@
 /**
- * The system under test, in its own process so the load generator does not share its
- * event loop: sandbox vendors at a fixed latency, every subgraph and the gateway.
+ * The system under test in one process of its own (npm run bench:observability), so the
+ * load generator does not share its event loop: sandbox vendors at a fixed latency, every
+ * subgraph and the gateway. `npm run bench` runs each service as its own process instead.
  * Prints one JSON line with the URLs, then runs until SIGTERM.
  */
-import { envPrefix, subgraphEntries } from '../platform/registry/services.js';
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { startTracing } from '../platform/tracing/startTracing.js';
 import { startStack } from '../test/harness/startStack.js';
+import { loadModes, modeEnv, type LoadMode } from './homeScreen/benchModes.js';
 
-const mode = process.env.BENCH_MODE ?? 'full';
+const mode = (process.env.BENCH_MODE ?? 'full') as LoadMode;
+if (!loadModes.includes(mode)) throw new Error(`BENCH_MODE: expected one of ${loadModes.join(', ')}, got ${JSON.stringify(process.env.BENCH_MODE)}`);
 const latencyMs = Number(process.env.BENCH_VENDOR_LATENCY_MS ?? 20);
 
-const env: Record<string, string> = {};
-for (const { name } of subgraphEntries) {
-  const prefix = envPrefix(name);
-  // naive: no cache, no batching; batched: no cache; full: the defaults.
-  if (mode !== 'full') Object.assign(env, { [`${prefix}_CACHE_TTL_MS`]: '0', [`${prefix}_BATCHING`]: String(mode === 'batched') });
-  // The benchmark measures our code, not a vendor's quota: breakers and rate limits stay out of the way.
-  env[`${prefix}_BREAKER_VOLUME`] = '100000';
-}
+// The same configurations as npm run bench (naive, batched, full), breakers out of the way.
+const env: Record<string, string> = modeEnv(mode);
 // All the load comes from one address: the gateway's own rate limits would measure themselves.
 Object.assign(env, { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0' });
 
