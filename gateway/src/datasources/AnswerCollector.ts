@@ -61,9 +61,14 @@ export class AnswerCollector implements Dispatcher.DispatchHandler {
   private readonly onAbort = (): void => {
     const reason = this.signal?.reason as unknown;
     const err = reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError');
-    // Before undici calls onConnect there is nothing to abort yet: it is aborted there.
-    if (this.abort) this.abort(err);
-    else this.cancelled = err;
+    if (this.abort) {
+      this.abort(err);
+      return;
+    }
+    // Still queued for a socket: undici hands over `abort` only when it is about to write it.
+    // The caller is told now; the request is dropped, unsent, when its turn comes.
+    this.cancelled = err;
+    this.onError(err);
   };
 
   private done(): void {

@@ -41,21 +41,18 @@ export class SubgraphResponse implements FetcherResponse {
     return this.used;
   }
 
-  text(): Promise<string> {
-    return Promise.resolve(this.consume());
+  // Failures are rejections, as with fetch's Response, never synchronous throws.
+  async text(): Promise<string> {
+    return this.consume();
   }
 
-  json(): Promise<unknown> {
-    try {
-      return Promise.resolve(JSON.parse(this.consume()) as unknown);
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+  async json(): Promise<unknown> {
+    return JSON.parse(this.consume()) as unknown;
   }
 
-  arrayBuffer(): Promise<ArrayBuffer> {
+  async arrayBuffer(): Promise<ArrayBuffer> {
     const bytes = Buffer.from(this.consume(), 'utf8');
-    return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
   clone(): SubgraphResponse {

@@ -1,0 +1,83 @@
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it, vi } from 'vitest';
+import { startHttpServer } from '../../platform/http/startHttpServer.js';
+import { createSubgraphFetcher } from '../src/datasources/createSubgraphFetcher.js';
+import { closeAfterEach } from './closeAfterEach.js';
+
+/** A server on 127.0.0.1 that hands each request to the test, and counts them. */
+async function startServer(onRequest: (res: ServerResponse) => void) {
+  let requests = 0;
+  const http = await startHttpServer((req, res) => {
+    requests += 1;
+    req.resume();
+    req.on('end', () => onRequest(res));
+  }, { host: '127.0.0.1', port: 0 });
+  return { url: `${http.origin}/graphql`, requests: () => requests, close: () => http.close(0) };
+}
+
+const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ a }"}' };
+
+describe('the subgraph fetcher (undici Pool, dispatched to directly)', () => {
+  const track = closeAfterEach();
+
+  it('reads an answer sent in pieces whole, a character split between two chunks included', async () => {
+    const text = JSON.stringify({ data: { name: 'Crème brûlée ☕'.repeat(2_000) } });
+    const bytes = Buffer.from(text, 'utf8');
+    const split = bytes.indexOf(Buffer.from('☕')) + 1;
+    const server = await track(
+      startServer((res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=60, public' });
+        res.write(bytes.subarray(0, split));
+        setImmediate(() => res.end(bytes.subarray(split)));
+      }),
+    );
+    const fetcher = await track(createSubgraphFetcher({ url: server.url, timeoutMs: 5_000, connections: 1 }));
+    const response = await fetcher.fetcher(server.url, init);
+    expect(response.status).toBe(200);
+    expect(response.ok).toBe(true);
+    expect(response.headers.get('Cache-Control')).toBe('max-age=60, public');
+    expect(await response.json()).toEqual(JSON.parse(text));
+    // One body per response, as with fetch.
+    await expect(response.text()).rejects.toThrow(/already used/);
+  });
+
+  it('a subgraph that does not answer within the budget fails with undici headers timeout, at the budget in x-request-deadline-ms', async () => {
+    const held: ServerResponse[] = [];
+    const server = await track(startServer((res) => held.push(res)));
+    const fetcher = await track(createSubgraphFetcher({ url: server.url, timeoutMs: 60_000, connections: 1 }));
+    await track({ close: async () => held.forEach((res) => res.destroy()) });
+    expect(fetcher.limitOf({ 'x-request-deadline-ms': '50' })).toBe(50);
+    expect(fetcher.limitOf({ 'x-request-deadline-ms': '0' })).toBe(1);
+    expect(fetcher.limitOf({})).toBe(60_000);
+    await expect(fetcher.fetcher(server.url, { ...init, headers: { ...init.headers, 'x-request-deadline-ms': '50' } })).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    expect(server.requests()).toBe(1);
+  });
+
+  it('a refused connection fails with the socket error code', async () => {
+    const server = await startServer(() => undefined);
+    await server.close();
+    const fetcher = await track(createSubgraphFetcher({ url: server.url, timeoutMs: 5_000, connections: 1 }));
+    await expect(fetcher.fetcher(server.url, init)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('a client that leaves while its fetch waits for a free socket: the fetch fails with its reason and is never sent', async () => {
+    const held: ServerResponse[] = [];
+    const server = await track(startServer((res) => held.push(res)));
+    const fetcher = await track(createSubgraphFetcher({ url: server.url, timeoutMs: 60_000, connections: 1 }));
+    const first = fetcher.send(server.url, init, 60_000);
+    await vi.waitFor(() => expect(server.requests()).toBe(1), { timeout: 15_000, interval: 10 });
+    const client = new AbortController();
+    const queued = fetcher.send(server.url, init, 60_000, client.signal);
+    const reason = new Error('the client closed the connection before the answer was sent');
+    client.abort(reason);
+    await expect(queued).rejects.toBe(reason);
+    held[0]!.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":1}}');
+    expect((await first).text).toBe('{"data":{"a":1}}');
+    // One socket, first in first out: had the aborted fetch gone out, it would be the server's second request, before this one.
+    const third = fetcher.send(server.url, init, 60_000);
+    await vi.waitFor(() => expect(held).toHaveLength(2), { timeout: 15_000, interval: 10 });
+    held[1]!.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":3}}');
+    expect((await third).text).toBe('{"data":{"a":3}}');
+    expect(server.requests()).toBe(2);
+  });
+});
