@@ -51,6 +51,7 @@ describe('parseGatewayConfig', () => {
       rateLimitPerUser: 300,
       rateLimitWindowS: 60,
       trustProxyHops: 0,
+      responseCache: 'off',
       redisUrl: undefined,
       redisPrefix: 'mobile-graph',
       authIssuer: 'http://127.0.0.1:4103',
