@@ -1,9 +1,12 @@
 /**
  * The gateway as `gateway/src/main.ts` starts it (same config, supergraph, explorer
  * examples and operation names), in a process of its own so that its RSS is the gateway's
- * alone, plus one JSON line a second on stdout with its operation caches and heap, which
- * the memory bench reads. Runs until SIGTERM.
+ * alone, plus one JSON line a second on stdout with its operation caches and memory, which
+ * the memory bench reads; on SIGUSR2, a full garbage collection first and a line marked
+ * `afterGc` (what is really kept, to check the caches' estimates). Runs until SIGTERM.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { exitOnConfigError } from '../../platform/config/exitOnConfigError.js';
 import { createLogger } from '../../platform/log/createLogger.js';
 import { startHttpServer } from '../../platform/http/startHttpServer.js';
@@ -21,6 +24,8 @@ export interface GatewaySample {
   readonly caches?: unknown;
   /** process.memoryUsage(), bytes: where the RSS goes (V8 heap, buffers outside it). */
   readonly memory: NodeJS.MemoryUsage;
+  /** Taken right after a full garbage collection (asked for with SIGUSR2). */
+  readonly afterGc?: true;
 }
 
 disableApolloTelemetry(process.env);
@@ -40,6 +45,13 @@ const sample = (): GatewaySample => ({
   memory: process.memoryUsage(),
 });
 const timer = setInterval(() => process.stdout.write(`${JSON.stringify(sample())}\n`), 1_000);
+// A bench-only process may expose the collector (a real gateway never calls it).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+process.on('SIGUSR2', () => {
+  collectGarbage();
+  process.stdout.write(`${JSON.stringify({ ...sample(), afterGc: true })}\n`);
+});
 
 process.on('SIGTERM', () => {
   clearInterval(timer);
