@@ -123,13 +123,19 @@ async function startServices(): Promise<{ gateway: SpawnedEntry; url: string }> 
 
 type Outcome = 'full' | 'partial' | 'failed';
 
+/** Error codes of the partial and failed answers, to say why they were not full. */
+const errorCodes = new Map<string, number>();
+const countCode = (code: string) => errorCodes.set(code, (errorCodes.get(code) ?? 0) + 1);
+
 async function send(url: string, query: string): Promise<Outcome> {
   try {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    const json = (await res.json()) as { data?: unknown; errors?: unknown[] };
+    const json = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: unknown } }[] };
+    for (const error of json.errors ?? []) countCode(String(error.extensions?.code ?? 'no code'));
     if (res.status !== 200 || !json.data) return 'failed';
     return json.errors?.length ? 'partial' : 'full';
-  } catch {
+  } catch (err) {
+    countCode((err as Error).name);
     return 'failed';
   }
 }
@@ -179,6 +185,7 @@ try {
   const answered = outcomes.full + outcomes.partial + outcomes.failed;
   console.log(`Memory benchmark: the home-screen query under a new operation name per request, ${seconds} s at ${rate}/s (≤ ${maxInFlight} in flight), gateway alone in its process.`);
   console.log(`requests: ${answered} answered (${(answered / seconds).toFixed(0)}/s): ${outcomes.full} full, ${outcomes.partial} partial, ${outcomes.failed} failed; ${outcomes.skipped} ticks skipped (in-flight cap)`);
+  if (errorCodes.size > 0) console.log(`errors in those answers: ${[...errorCodes].map(([code, n]) => `${code} ×${n}`).join(', ')}`);
   console.log(`gateway RSS: start ${mb(startRss)}, peak ${mb(Math.max(...rss))}, end ${mb(endRss)}   goal: under ${GOAL_MB} MB after ${seconds} s → ${endRss < GOAL_MB * MB ? 'met' : 'NOT met'}${Math.max(...rss) < GOAL_MB * MB ? ' (peak too)' : ''}`);
   const { memory } = sample;
   console.log(
