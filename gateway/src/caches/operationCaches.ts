@@ -1,7 +1,7 @@
 import type { GatewayConfig as ApolloGatewayConfig } from '@apollo/gateway';
 import type { DocumentStore } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
-import { ByteBudgetCache, type ByteBudgetCacheStats } from './ByteBudgetCache.js';
+import { ByteBudgetCache, type ByteBudgetCacheStats } from '../../../platform/store/ByteBudgetCache.js';
 
 type QueryPlanCache = NonNullable<NonNullable<ApolloGatewayConfig['queryPlannerConfig']>['cache']>;
 type QueryPlan = QueryPlanCache extends { get(key: string): Promise<infer P | undefined> } ? P : never;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteBudgetCache } from '../../src/caches/ByteBudgetCache.js';
+import { ByteBudgetCache } from './ByteBudgetCache.js';
 
 /** Entries charged their string length, plus what the cache adds per entry (key ×2 + 128). */
 const cacheOf = (maxBytes: number) => new ByteBudgetCache<string>({ maxBytes, sizeOf: (value) => value.length });

@@ -24,8 +24,9 @@ const ENTRY_OVERHEAD_BYTES = 128;
 
 /**
  * An in-memory LRU cache bounded by estimated bytes, not by entry count, with Apollo's
- * `KeyValueCache` shape (Apollo Server's `documentStore`, Apollo Gateway's query plan
- * cache). A count bound cannot hold memory down when entries differ in size; and one
+ * `KeyValueCache` shape: an Apollo Server's `documentStore`, Apollo Gateway's query plan
+ * cache (the gateway's are in gateway/src/caches/operationCaches.ts, with how their sizes
+ * are measured). A count bound cannot hold memory down when entries differ in size; and one
  * client sending a new document per request only churns it, however long it keeps going.
  * TTLs are ignored: its users key entries by content hash, so an entry never goes stale.
  */
