@@ -7,8 +7,10 @@
  * tick with that many still out is skipped, and counted), the home-screen query is sent
  * renamed (`query HomeScreen_<n>`): a new document and a new query plan every time. The
  * gateway's RSS (/proc/<pid>/status VmRSS) is sampled every second. Printed: start, peak
- * and end RSS beside the goal, the answers by outcome, and the operation caches' entries and
- * bytes against their budgets (DOCUMENT_CACHE_MIB, QUERY_PLAN_CACHE_MIB pass through).
+ * and end RSS beside the goal, the answers by outcome, the gateway's heap after a full GC
+ * at the start and the end beside the operation caches' entries and estimated bytes against
+ * their budgets (DOCUMENT_CACHE_MIB, QUERY_PLAN_CACHE_MIB and EXPLORER pass through to the
+ * gateway), and each subgraph's RSS at the start and the end.
  */
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -89,6 +91,9 @@ const stopAll = async () => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll().then(() => process.exit(130)));
 
 /** The sandbox and every subgraph, then the gateway in a process of its own; resolves with the gateway's URL. */
+/** The subgraph processes by name: their RSS is printed too (each has a document cache of its own). */
+const subgraphs = new Map<string, SpawnedEntry>();
+
 async function startServices(): Promise<{ gateway: SpawnedEntry; url: string }> {
   const plan = planServices(
     { gateway: await freePort(), vendors: await freePorts(sandboxVendorEntries.map((v) => v.name)), subgraphs: await freePorts(subgraphEntries.map((s) => s.name)) },
@@ -105,7 +110,11 @@ async function startServices(): Promise<{ gateway: SpawnedEntry; url: string }> 
     ...inMemoryStores(),
   };
   for (const wave of plan.waves.slice(0, -1)) {
-    for (const service of wave) children.push(spawnEntry(service.entry, env, [], { exitWithParent: true }));
+    for (const service of wave) {
+      const child = spawnEntry(service.entry, env, [], { exitWithParent: true });
+      children.push(child);
+      if (subgraphEntries.some((s) => s.name === service.name)) subgraphs.set(service.name, child);
+    }
     await Promise.all(wave.map((s) => waitReady(s.name, s.health, READY_TIMEOUT_MS)));
   }
   // The gateway's own settings pass through (the cache budgets, EXPLORER=false).
@@ -148,6 +157,7 @@ try {
   await send(url, homeScreen);
   await new Promise((r) => setTimeout(r, 1_000));
   const startRss = rssOf(gateway.pid);
+  const subgraphStartRss = new Map([...subgraphs].map(([name, child]) => [name, rssOf(child.pid)]));
   const startHeap = (await afterGc(gateway)).memory.heapUsed;
   const rss: number[] = [startRss];
   const outcomes: Record<Outcome | 'skipped', number> = { full: 0, partial: 0, failed: 0, skipped: 0 };
@@ -176,6 +186,7 @@ try {
     await new Promise((r) => setTimeout(r, Math.max(1, 1_000 / rate)));
   }
   const endRss = rssOf(gateway.pid);
+  const subgraphEndRss = new Map([...subgraphs].map(([name, child]) => [name, rssOf(child.pid)]));
   clearInterval(sampler);
   rss.push(endRss);
   await Promise.all(pending);
@@ -200,7 +211,12 @@ try {
     console.log(`${name.padEnd(10)} cache: ${c.entries} entries, ${(c.bytes / MB).toFixed(1)} of ${(c.maxBytes / MB).toFixed(0)} MiB, ${c.hits} hits, ${c.misses} misses, ${c.evictions} evictions`);
   }
   if (caches) console.log(`the caches' estimate: ${mb(accounted)} against ${mb(memory.heapUsed - startHeap)} of heap kept since the start (the estimate should not be below it)`);
-  console.log(`RSS each second (MB): ${rss.map((b) => (b / MB).toFixed(0)).join(' ')}`);
+  console.log(
+    `subgraph RSS, start → end (the gateway forwards the new names, so each subgraph parses a new document too): ${[...subgraphs.keys()]
+      .map((name) => `${name} ${mb(subgraphStartRss.get(name)!)} → ${mb(subgraphEndRss.get(name)!)}`)
+      .join(', ')}`,
+  );
+  console.log(`gateway RSS each second (MB): ${rss.map((b) => (b / MB).toFixed(0)).join(' ')}`);
 } finally {
   await stopAll();
 }
