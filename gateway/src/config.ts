@@ -193,13 +193,13 @@ export const gatewaySettings = {
   }),
   redisUrl: optionalUrl('REDIS_URL', {
     protocols: ['redis:', 'rediss:'],
-    description: 'Shared store of all replicas (subgraph caches; gateway rate-limit counters and APQ). Unset = in memory per process.',
+    description: 'Shared store of all replicas (subgraph caches; gateway rate-limit counters, APQ and RESPONSE_CACHE=redis). Unset = in memory per process.',
   }),
   redisPrefix: string('REDIS_PREFIX', {
     default: 'mobile-graph',
     pattern: /^[A-Za-z0-9._:-]{1,64}$/,
     patternText: 'up to 64 of A-Za-z0-9._:-',
-    description: "Key prefix of this deployment in Redis (rate limits, APQ), so that deployments sharing a Redis never share keys.",
+    description: "Key prefix of this deployment in Redis (rate limits, APQ, response cache), so that deployments sharing a Redis never share keys.",
   }),
   // AUTH_* (access tokens of mobile clients) and GATEWAY_IDENTITY_PRIVATE_KEY (what subgraphs are told): see auth/authSettings.ts.
   ...authSettings,
