@@ -28,8 +28,6 @@ export interface ResponseCacheOptions {
   readonly logger: Logger;
   /** Where lookups are counted by result (gateway_response_cache_total). */
   readonly metrics?: Registry;
-  /** Tests: a store of their own (a broken one, say). Default: as `mode` says. */
-  readonly store?: ResponseStore;
 }
 
 export interface ResponseCache {
@@ -49,7 +47,7 @@ export interface ResponseCache {
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   if (options.mode === 'off') return { plugins: [], close: async () => undefined };
-  const store = options.store ?? storeFor(options);
+  const store = storeFor(options);
   // The requests that looked the cache up (anonymous queries): only those count as a hit or a miss.
   const lookedUp = new WeakSet<GraphQLRequest>();
   const plugin = ApolloServerPluginResponseCache<RequestScoped>({
