@@ -198,13 +198,16 @@ describe('identical subgraph fetches in flight (SUBGRAPH_DEDUPE)', () => {
     const alpha = await track(startHeldSubgraph());
     const gw = await track(startGateway(alpha.url));
     await track({ close: () => alpha.close() });
-    const leader = gw.query(THINGS);
+    const leader = gw.query(THINGS, { 'x-request-id': 'dedupe-leader' });
     await alpha.arrived(1);
-    const follower = await gw.query(THINGS, { 'x-request-budget-ms': '300' });
+    const follower = await gw.query(THINGS, { 'x-request-budget-ms': '300', 'x-request-id': 'dedupe-follower' });
     // Answered while the subgraph still holds the only request: the follower's own deadline ended its wait.
     expect(follower.json.data).toBeNull();
     expect(follower.json.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
     expect(failureReasons(gw.lines)).toEqual(['timeout']);
+    // Only the leader's request id reached the subgraph: the follower's log line says which it was.
+    const shared = gw.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'subgraph fetch shared with an identical one in flight');
+    expect(shared).toEqual([expect.objectContaining({ requestId: 'dedupe-follower', sharedWith: 'dedupe-leader', subgraph: 'alpha' })]);
     alpha.releaseAll();
     expectFull(await leader);
     expect(alpha.received).toHaveLength(1);

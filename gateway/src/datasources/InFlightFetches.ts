@@ -14,11 +14,14 @@ export interface Joined {
   readonly leader: boolean;
   /** The answer, or the fetch's failure; a follower's ends at its own deadline if that comes first. */
   readonly answer: Promise<SubgraphAnswer>;
+  /** A follower: the request id of the leader, the only one the subgraph saw (for the logs). */
+  readonly sharedWith?: string;
 }
 
 interface InFlight {
   readonly answer: Promise<SubgraphAnswer>;
   readonly deadlineAt: number;
+  readonly requestId: string;
 }
 
 /**
@@ -36,15 +39,16 @@ export class InFlightFetches {
    */
   private readonly inFlight = new Map<string, Map<string, InFlight>>();
 
-  /** Joins the fetch of (`scope`, `key`) in flight, or starts it with `start`; `deadlineAt` (epoch ms) is this caller's. */
-  join(scope: string, key: string, deadlineAt: number, start: () => Promise<SubgraphAnswer>): Joined {
+  /** Joins the fetch of (`scope`, `key`) in flight, or starts it with `start`; `deadlineAt` (epoch ms) and `requestId` are this caller's. */
+  join(scope: string, key: string, caller: { deadlineAt: number; requestId: string }, start: () => Promise<SubgraphAnswer>): Joined {
+    const { deadlineAt, requestId } = caller;
     let fetches = this.inFlight.get(scope);
     const current = fetches?.get(key);
     const now = Date.now();
     if (current && (current.deadlineAt - now) * JOIN_RATIO >= deadlineAt - now) {
-      return { leader: false, answer: current.deadlineAt > deadlineAt ? cutAt(current.answer, deadlineAt) : current.answer };
+      return { leader: false, answer: current.deadlineAt > deadlineAt ? cutAt(current.answer, deadlineAt) : current.answer, sharedWith: current.requestId };
     }
-    const entry: InFlight = { answer: start(), deadlineAt };
+    const entry: InFlight = { answer: start(), deadlineAt, requestId };
     if (!fetches) this.inFlight.set(scope, (fetches = new Map()));
     // A later caller with more time replaces an earlier leader here; that leader's followers keep theirs.
     fetches.set(key, entry);

@@ -151,9 +151,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       const identity = init?.headers?.[GATEWAY_IDENTITY_HEADER] ?? '';
       // The URL is this source's own (one pool, one origin); a different one (never from Apollo) is never shared.
       if (url !== this.url) return new SubgraphResponse(await pool.send(url, init, limitMs, context.signal));
-      const joined = inFlight.join(identity, body, Date.now() + limitMs, () => pool.send(url, init, limitMs));
+      const requestId = context.requestId ?? '';
+      const joined = inFlight.join(identity, body, { deadlineAt: Date.now() + limitMs, requestId }, () => pool.send(url, init, limitMs));
       if (!joined.leader) {
         call.follower = true;
+        // This request's id never reaches the subgraph: the leader's is the one in its logs.
+        context.logger?.debug({ subgraph: this.name, sharedWith: joined.sharedWith }, 'subgraph fetch shared with an identical one in flight');
         // Counted when it joins, whatever the shared fetch's outcome (that is counted once, for the leader).
         metrics?.deduplicated();
       }
