@@ -16,9 +16,9 @@ export type ResponseCacheMode = (typeof responseCacheModes)[number];
  * past this is rare, costly to hold, and in Redis (shared with caches and rate limits) it
  * would be unbounded by anything else.
  */
-export const MAX_CACHED_ANSWER_CHARS = 512 * 1024;
+const MAX_CACHED_ANSWER_CHARS = 512 * 1024;
 /** What the in-process store may hold in all (characters of JSON, about as many bytes). */
-export const MEMORY_RESPONSE_CACHE_CHARS = 32 * 1024 * 1024;
+const MEMORY_RESPONSE_CACHE_CHARS = 32 * 1024 * 1024;
 
 export interface ResponseCacheOptions {
   readonly mode: ResponseCacheMode;
