@@ -22,6 +22,7 @@ const rows: readonly Row[] = [
   { label: 'answers with GraphQL errors', value: (f) => f.graphqlErrors, digits: 0, ratio: false },
   { label: 'socket errors and timeouts', value: (f) => f.socketErrors, digits: 0, ratio: false },
   { label: 'load side CPU % (other core)', value: (f) => f.loadSideCpuPercent, digits: 0, ratio: false },
+  { label: 'machine load average at start', value: (f) => f.loadAverage, digits: 2, ratio: false },
 ];
 
 const fetches = (f: CellFigures) =>
