@@ -62,6 +62,7 @@ export function formatCold(cold: ColdFigures, latencyMs: number): string[] {
     `  floor: ${cold.floorMs} ms = ${HOME_SCREEN_HOPS.length} sequential vendor round trips (${HOME_SCREEN_HOPS.join(' → ')}: products, their ratings and reviews, the reviews' authors)`,
     `  first answer after start     ${cold.firstMs.toFixed(0)} ms`,
     `  p50 / p90 / p99              ${cold.p50.toFixed(0)} / ${cold.p90.toFixed(0)} / ${cold.p99.toFixed(0)} ms  (p50 ${(cold.p50 / cold.floorMs).toFixed(2)}× the floor)`,
+    `  the same, vendors at 0 ms    p50 ${cold.ownP50.toFixed(1)} ms: our own time (gateway, subgraphs, loopback, the sandbox's work)`,
     `  answers full / partial / failed  ${cold.outcomes.full}/${cold.outcomes.partial}/${cold.outcomes.failed}`,
     `  vendor calls per answer      ${Object.entries(cold.callsPerQuery).map(([v, n]) => `${v} ${n}`).join(', ')}`,
     `  load average 1 min           ${formatLoad(cold.loadStart, cold.loadEnd)} cores`,

@@ -22,6 +22,11 @@ export interface ColdFigures {
   readonly floorMs: number;
   /** Median time of each stretch of one home screen (ms), from the sandbox's arrival times; see `timeline`. */
   readonly stretches: Record<string, number>;
+  /**
+   * p50 of the same home screens with the vendors at 0 ms (same stack, right after): the
+   * time that is not the vendors' wait, measured directly.
+   */
+  readonly ownP50: number;
   /** Median vendor calls per home screen, per vendor. */
   readonly callsPerQuery: Record<string, number>;
   readonly loadStart: MachineLoad;
@@ -82,6 +87,13 @@ export async function measureCold(options: {
         byRequest.set(call.requestId, list);
       }
     }
+    await counters.setLatency(0);
+    const own: number[] = [];
+    for (let i = 0; i < options.requests; i++) {
+      const s = await send(`bench-${runId}-own-${i}`);
+      if (s.outcome === 'full') own.push(s.end - s.start);
+    }
+    await counters.setLatency(latencyMs);
     const full = sent.filter((s) => s.outcome === 'full');
     const latencies = full.map((s) => s.end - s.start).sort((a, b) => a - b);
     const lines = full.map((s) => timeline(s, byRequest.get(s.id) ?? [], latencyMs)).filter((t) => t !== undefined);
@@ -98,6 +110,7 @@ export async function measureCold(options: {
       p90: percentile(latencies, 90),
       p99: percentile(latencies, 99),
       floorMs: HOME_SCREEN_HOPS.length * latencyMs,
+      ownP50: median(own),
       stretches,
       callsPerQuery,
       loadStart,
