@@ -117,9 +117,9 @@ async function startServices(): Promise<{ gateway: SpawnedEntry; url: string }> 
     }
     await Promise.all(wave.map((s) => waitReady(s.name, s.health, READY_TIMEOUT_MS)));
   }
-  // The gateway's own settings pass through (the cache budgets, EXPLORER=false).
+  // The gateway's own settings pass through (the cache budgets, EXPLORER=false), and NODE_OPTIONS (e.g. a V8 heap limit).
   const gatewayEnv = { ...env };
-  for (const name of ['DOCUMENT_CACHE_MIB', 'QUERY_PLAN_CACHE_MIB', 'EXPLORER']) {
+  for (const name of ['DOCUMENT_CACHE_MIB', 'QUERY_PLAN_CACHE_MIB', 'EXPLORER', 'NODE_OPTIONS']) {
     const value = process.env[name];
     if (value !== undefined) gatewayEnv[name] = value;
   }
