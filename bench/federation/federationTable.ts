@@ -41,7 +41,10 @@ export function federationTable(apollo: CellFigures, ours: CellFigures): string 
   return markdownTable(['metric', 'apollo-gateway', 'ours', 'ours/apollo'], body);
 }
 
-/** The median of each figure over runs (the check's fetches and the labels from the first run). */
+/** Failure counts: summed over runs, never a median (which would hide a failing run). */
+const SUMMED = new Set<string>(['non2xx', 'graphqlErrors', 'socketErrors']);
+
+/** The median of each figure over runs, failures summed (the check's fetches and the labels from the first run). */
 export function medianFigures(runs: readonly CellFigures[]): CellFigures {
   const median = (pick: (f: CellFigures) => number) => {
     const sorted = runs.map(pick).sort((a, b) => a - b);
@@ -52,7 +55,10 @@ export function medianFigures(runs: readonly CellFigures[]): CellFigures {
   const numeric = Object.fromEntries(
     Object.entries(first)
       .filter(([, value]) => typeof value === 'number')
-      .map(([key]) => [key, median((f) => (f as unknown as Record<string, number>)[key]!)]),
+      .map(([key]) => {
+        const pick = (f: CellFigures) => (f as unknown as Record<string, number>)[key]!;
+        return [key, SUMMED.has(key) ? runs.reduce((sum, f) => sum + pick(f), 0) : median(pick)];
+      }),
   );
   return { ...first, ...numeric };
 }

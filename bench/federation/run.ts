@@ -185,7 +185,7 @@ const summary = variants.map((variant) => {
   return { variant, apollo: median('apollo-gateway'), ours: median('ours') };
 });
 if (runs > 1) {
-  for (const { variant, apollo, ours } of summary) console.log(`\nmedian of ${runs} runs, ${variant}:\n${federationTable(apollo, ours)}\n`);
+  for (const { variant, apollo, ours } of summary) console.log(`\nmedian of ${runs} runs (failure counts summed), ${variant}:\n${federationTable(apollo, ours)}\n`);
 }
 const GOALS: Record<BenchVariant, number> = { identical: 2, varied: 1.5 };
 console.log('Against the goals of issue 12 (medians):');
