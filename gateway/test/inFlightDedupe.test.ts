@@ -253,8 +253,30 @@ describe('identical subgraph fetches in flight (SUBGRAPH_DEDUPE)', () => {
     expect(failureReasons(gw.lines)).toEqual([]);
   });
 
+  it("a lost connection fails the leader only: its followers, with budget left, ask once more, together", async () => {
+    const alpha = await track(startHeldSubgraph());
+    const gw = await track(startGateway(alpha.url));
+    await track({ close: () => alpha.close() });
+    const answers = Array.from({ length: 3 }, () => gw.query(THINGS));
+    await alpha.arrived(1);
+    await joined(gw, 2);
+    // As a replica killed while it held the fetch: the socket goes, the answer never comes.
+    alpha.failAll('reset');
+    await alpha.arrived(2);
+    alpha.releaseAll();
+    const settled = await Promise.all(answers);
+    expect(settled.filter((a) => a.json.errors?.[0]?.extensions.code === 'SERVICE_UNAVAILABLE')).toHaveLength(1);
+    for (const a of settled.filter((x) => x.json.errors === undefined)) expectFull(a);
+    expect(settled.filter((x) => x.json.errors === undefined)).toHaveLength(2);
+    expect(failureReasons(gw.lines)).toEqual(['connection']);
+    expect(alpha.received).toHaveLength(2);
+    const e = await gw.metrics();
+    // The leader's fetch, then the retry that one follower led (ok); each follower counted once as deduplicated, when it first joined.
+    expect([fetches(e, 'unavailable'), fetches(e, 'ok'), fetches(e, 'deduplicated')]).toEqual([1, 1, 2]);
+    expect(e.value('gateway_subgraph_breaker_state', { subgraph: 'alpha' })).toBe(0);
+  });
+
   for (const [how, reason] of [
-    ['reset', 'connection'],
     ['503', 'status'],
     ['garbage', 'bad_response'],
   ] as const) {

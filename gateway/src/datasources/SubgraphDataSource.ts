@@ -139,6 +139,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * keyed by everything that can change the answer: this subgraph (this source's own map and
    * URL), the exact body (query, operation name, variables) and the caller's signed identity
    * (anonymous callers share one); no client's leaving cancels it, since others may be waiting on it.
+   * A follower shares the leader's failure, except a lost connection: that belongs to the
+   * leader's socket (the replica behind a balancer that died holding it), not to the answer,
+   * so a follower with budget left asks once more (shared again among those that do): a dead
+   * replica fails only the requests it held itself.
    */
   private fetcherFor(context: Partial<GatewayContext>, shared: boolean, call: FetchCall): Fetcher {
     const pool = this.pool;
@@ -152,7 +156,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       // The URL is this source's own (one pool, one origin); a different one (never from Apollo) is never shared.
       if (url !== this.url) return new SubgraphResponse(await pool.send(url, init, limitMs, context.signal));
       const requestId = context.requestId ?? '';
-      const joined = inFlight.join(identity, body, { deadlineAt: Date.now() + limitMs, requestId }, () => pool.send(url, init, limitMs));
+      const deadlineAt = Date.now() + limitMs;
+      const joined = inFlight.join(identity, body, { deadlineAt, requestId }, () => pool.send(url, init, limitMs));
       if (!joined.leader) {
         call.follower = true;
         // This request's id never reaches the subgraph: the leader's is the one in its logs.
@@ -160,7 +165,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         // Counted when it joins, whatever the shared fetch's outcome (that is counted once, for the leader).
         metrics?.deduplicated();
       }
-      return new SubgraphResponse(await joined.answer);
+      try {
+        return new SubgraphResponse(await joined.answer);
+      } catch (err) {
+        const leftMs = remainingMs(deadlineAt);
+        if (joined.leader || !isConnectionLoss(err) || leftMs < 1) throw err;
+        // Asked again with the budget now left; counted as a fetch of its own if it leads this one.
+        const again = { ...init, headers: { ...init?.headers, [REQUEST_DEADLINE_HEADER]: String(leftMs) } };
+        const retried = inFlight.join(identity, body, { deadlineAt: Date.now() + leftMs, requestId }, () => pool.send(url, again, leftMs));
+        call.follower = !retried.leader;
+        return new SubgraphResponse(await retried.answer);
+      }
     };
   }
 
@@ -266,6 +281,14 @@ function fetchOutcome(reason: SubgraphFailure): SubgraphFetchOutcome | undefined
     case 'cancelled':
       return undefined;
   }
+}
+
+/** A connection refused, reset or closed under a fetch: its socket's fate, not the answer's. */
+const CONNECTION_LOSS_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']);
+
+function isConnectionLoss(err: unknown): boolean {
+  const code = err instanceof Error ? errorCode(err) : undefined;
+  return code !== undefined && CONNECTION_LOSS_CODES.has(code);
 }
 
 /** undici's codes for "no answer in time" (headers, then each pause in the body); a connect that timed out is `connection`. */
