@@ -80,4 +80,22 @@ describe('the subgraph fetcher (undici Pool, dispatched to directly)', () => {
     expect((await third).text).toBe('{"data":{"a":3}}');
     expect(server.requests()).toBe(2);
   });
+  it('a fetch waiting for a free socket is held to its limit too: it times out in the queue, never sent', async () => {
+    const held: ServerResponse[] = [];
+    const server = await track(startServer((res) => held.push(res)));
+    const fetcher = await track(createSubgraphFetcher({ url: server.url, timeoutMs: 60_000, connections: 1 }));
+    await track({ close: async () => held.forEach((res) => res.destroy()) });
+    const first = fetcher.send(server.url, init, 60_000);
+    await vi.waitFor(() => expect(server.requests()).toBe(1), { timeout: 15_000, interval: 10 });
+    // The one socket is busy until the test answers the first: undici's own timeouts never start for this one.
+    await expect(fetcher.send(server.url, init, 50)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    expect(held).toHaveLength(1);
+    held[0]!.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":1}}');
+    expect((await first).text).toBe('{"data":{"a":1}}');
+    const third = fetcher.send(server.url, init, 60_000);
+    await vi.waitFor(() => expect(held).toHaveLength(2), { timeout: 15_000, interval: 10 });
+    held[1]!.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":3}}');
+    expect((await third).text).toBe('{"data":{"a":3}}');
+    expect(server.requests()).toBe(2);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici';
+import { errors, type Dispatcher } from 'undici';
 import type { SubgraphAnswer } from './SubgraphResponse.js';
 
 /**
@@ -13,6 +13,7 @@ export class AnswerCollector implements Dispatcher.DispatchHandler {
   private readonly reject: (err: Error) => void;
   private readonly signal: AbortSignal | undefined;
   private abort: ((err?: Error) => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
   /** Why the client's signal fired before the request was on a socket (undici hands over `abort` then). */
   private cancelled: Error | undefined;
   private status = 0;
@@ -58,9 +59,21 @@ export class AnswerCollector implements Dispatcher.DispatchHandler {
     this.reject(err);
   }
 
+  /**
+   * Holds the whole fetch, a wait in the pool's queue included, to `limitMs`: undici's
+   * headers and body timeouts only start once the request is on a socket. For fetches that
+   * find every socket busy; a fetch that gets a socket at once needs no timer of its own.
+   */
+  limitTotal(limitMs: number): void {
+    this.timer = setTimeout(() => this.stop(new errors.HeadersTimeoutError()), limitMs);
+  }
+
   private readonly onAbort = (): void => {
     const reason = this.signal?.reason as unknown;
-    const err = reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError');
+    this.stop(reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError'));
+  };
+
+  private stop(err: Error): void {
     if (this.abort) {
       this.abort(err);
       return;
@@ -69,9 +82,10 @@ export class AnswerCollector implements Dispatcher.DispatchHandler {
     // The caller is told now; the request is dropped, unsent, when its turn comes.
     this.cancelled = err;
     this.onError(err);
-  };
+  }
 
   private done(): void {
+    clearTimeout(this.timer);
     this.signal?.removeEventListener('abort', this.onAbort);
   }
 }

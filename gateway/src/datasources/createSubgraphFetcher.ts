@@ -21,7 +21,8 @@ export interface SubgraphFetcher {
    * what `pool.request` does, minus a Readable stream per answer). `limitMs` is undici's headers timeout
    * (from when the request is on a socket to the status line) and body timeout (the longest
    * pause between two chunks of the answer): a subgraph that does not answer in time fails with
-   * UND_ERR_HEADERS_TIMEOUT or UND_ERR_BODY_TIMEOUT, without an AbortSignal per fetch. `signal`
+   * UND_ERR_HEADERS_TIMEOUT or UND_ERR_BODY_TIMEOUT, without an AbortSignal per fetch; one that
+   * finds no free socket gets a timer that holds its wait in the queue to `limitMs` too. `signal`
    * (the client's, when it has one that can still fire) aborts it when the client goes.
    */
   send(url: string, init: FetcherRequestInit | undefined, limitMs: number, signal?: AbortSignal): Promise<SubgraphAnswer>;
@@ -56,6 +57,10 @@ export function createSubgraphFetcher(options: { url: string; timeoutMs: number;
   const send = (url: string, init: FetcherRequestInit | undefined, limitMs: number, signal?: AbortSignal): Promise<SubgraphAnswer> =>
     new Promise((resolve, reject) => {
       const path = url === options.url ? basePath : pathOn(base.origin, url);
+      // One copy of the bytes, one UTF-8 decode; each caller parses the string (SubgraphResponse).
+      const collector = new AnswerCollector(url, resolve, reject, signal);
+      // No free socket: it waits for one (or for a new connection) outside undici's timeouts.
+      if (pool.stats.free === 0) collector.limitTotal(limitMs);
       pool.dispatch(
         {
           path,
@@ -65,8 +70,7 @@ export function createSubgraphFetcher(options: { url: string; timeoutMs: number;
           headersTimeout: limitMs,
           bodyTimeout: limitMs,
         },
-        // One copy of the bytes, one UTF-8 decode; each caller parses the string (SubgraphResponse).
-        new AnswerCollector(url, resolve, reject, signal),
+        collector,
       );
     });
 
