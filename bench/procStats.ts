@@ -17,7 +17,17 @@ export function cpuSeconds(pid: number): number {
 
 /** The most resident memory a process has had since it started (VmHWM of /proc/<pid>/status), in bytes. */
 export function peakRssBytes(pid: number): number {
-  const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (match === null) throw new Error(`/proc/${pid}/status has no VmHWM line`);
-  return Number(match[1]) * 1024;
+  return statusKb(pid, 'VmHWM') * 1024;
+}
+
+/** The resident memory of a process now (VmRSS of /proc/<pid>/status), in bytes. */
+export function rssBytes(pid: number): number {
+  return statusKb(pid, 'VmRSS') * 1024;
+}
+
+/** One `<field>:   <n> kB` line of /proc/<pid>/status. */
+function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (match === null) throw new Error(`/proc/${pid}/status has no ${field} line`);
+  return Number(match[1]);
 }

@@ -12,15 +12,14 @@
  * their budgets (DOCUMENT_CACHE_MIB, QUERY_PLAN_CACHE_MIB and EXPLORER pass through to the
  * gateway), and each subgraph's RSS at the start and the end.
  */
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { gatewayEntry, sandboxVendorEntries, subgraphEntries } from '../platform/registry/services.js';
 import { planServices } from '../scripts/start/planServices.js';
 import { waitReady } from '../scripts/start/probeReady.js';
 import { inMemoryStores } from '../test/harness/inMemoryStores.js';
 import { operation } from '../test/harness/operations.js';
 import { spawnEntry, type SpawnedEntry } from '../test/harness/spawnEntry.js';
+import { freePort, freePorts } from './chaos/startProcesses.js';
+import { rssBytes } from './procStats.js';
 import type { GatewaySample } from './uniqueOperationNames/gatewayProcess.js';
 
 const GOAL_MB = 400;
@@ -47,23 +46,6 @@ const homeScreen = operation('HomeScreen');
 const NAME = /query\s+HomeScreen\b/;
 if (!NAME.test(homeScreen)) throw new Error('test/operations/HomeScreen.graphql no longer names its operation HomeScreen');
 const renamed = (n: number) => homeScreen.replace(NAME, `query HomeScreen_${n}`);
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, HOST);
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const freePorts = async (names: readonly string[]) => Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
-
-/** VmRSS of a process, bytes (Linux). */
-function rssOf(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(match[1]) * 1024;
-}
 
 const samplesOf = (gateway: SpawnedEntry): GatewaySample[] =>
   gateway
@@ -156,8 +138,8 @@ try {
   // One request of the real name first: the subgraphs' caches warm, as in a running system.
   await send(url, homeScreen);
   await new Promise((r) => setTimeout(r, 1_000));
-  const startRss = rssOf(gateway.pid);
-  const subgraphStartRss = new Map([...subgraphs].map(([name, child]) => [name, rssOf(child.pid)]));
+  const startRss = rssBytes(gateway.pid);
+  const subgraphStartRss = new Map([...subgraphs].map(([name, child]) => [name, rssBytes(child.pid)]));
   const startHeap = (await afterGc(gateway)).memory.heapUsed;
   const rss: number[] = [startRss];
   const outcomes: Record<Outcome | 'skipped', number> = { full: 0, partial: 0, failed: 0, skipped: 0 };
@@ -165,7 +147,7 @@ try {
   let sent = 0;
   const pending = new Set<Promise<void>>();
   const startedAt = performance.now();
-  const sampler = setInterval(() => rss.push(rssOf(gateway.pid)), 1_000);
+  const sampler = setInterval(() => rss.push(rssBytes(gateway.pid)), 1_000);
   // A steady rate, not as fast as it goes: ticks every 1000/rate ms, past ticks caught up at once.
   while (performance.now() - startedAt < seconds * 1_000) {
     const due = Math.floor(((performance.now() - startedAt) / 1_000) * rate);
@@ -185,8 +167,8 @@ try {
     }
     await new Promise((r) => setTimeout(r, Math.max(1, 1_000 / rate)));
   }
-  const endRss = rssOf(gateway.pid);
-  const subgraphEndRss = new Map([...subgraphs].map(([name, child]) => [name, rssOf(child.pid)]));
+  const endRss = rssBytes(gateway.pid);
+  const subgraphEndRss = new Map([...subgraphs].map(([name, child]) => [name, rssBytes(child.pid)]));
   clearInterval(sampler);
   rss.push(endRss);
   await Promise.all(pending);

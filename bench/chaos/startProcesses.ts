@@ -29,7 +29,7 @@ export interface ProcessStack {
 }
 
 /** A port free right now on 127.0.0.1 (the OS picks it). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer().listen(0, HOST);
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
@@ -37,7 +37,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const freePorts = async (names: readonly string[]) => Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+/** A free port for each name, by name. */
+export const freePorts = async (names: readonly string[]): Promise<Record<string, number>> => Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
 
 /**
  * The whole system as one process per service, as `npm start` runs it (so a subgraph can
