@@ -126,13 +126,19 @@ const failureReasons = (lines: string[]) =>
 describe('identical subgraph fetches in flight (SUBGRAPH_DEDUPE)', () => {
   const track = closeAfterEach();
 
+  /** A held subgraph and a gateway in front of it; the subgraph closed first after the test (the gateway's pool waits for held requests), then again with the rest. */
+  const heldStack = async (env: Record<string, string> = {}) => {
+    const alpha = await track(startHeldSubgraph());
+    const gw = await track(startGateway(alpha.url, env));
+    await track({ close: () => alpha.close() });
+    return { alpha, gw };
+  };
+
   /** Waits until `n` callers have joined a fetch in flight (counted as they join). */
   const joined = (gw: TestGw, n: number) => vi.waitFor(async () => expect(fetches(await gw.metrics(), 'deduplicated')).toBe(n), { timeout: 15_000, interval: 10 });
 
   it('N identical anonymous queries in flight: one subgraph request, every caller answered in full', async () => {
-    const alpha = await track(startHeldSubgraph());
-    const gw = await track(startGateway(alpha.url));
-    await track({ close: () => alpha.close() });
+    const { alpha, gw } = await heldStack();
     const answers = Array.from({ length: 4 }, () => gw.query(THINGS));
     await alpha.arrived(1);
     await joined(gw, 3);
@@ -151,9 +157,7 @@ describe('identical subgraph fetches in flight (SUBGRAPH_DEDUPE)', () => {
 
   it('callers with different identity tokens never share; the same caller and anonymous callers do', async () => {
     const issuer = await track(startLocalIssuer());
-    const alpha = await track(startHeldSubgraph());
-    const gw = await track(startGateway(alpha.url, { AUTH_ISSUER: issuer.issuer }));
-    await track({ close: () => alpha.close() });
+    const { alpha, gw } = await heldStack({ AUTH_ISSUER: issuer.issuer });
     const as = async (sub: string) => ({ authorization: `Bearer ${await issuer.sign({ sub })}` });
     const [ann, bob] = [await as('usr_ann'), await as('usr_bob')];
     const answers = [gw.query(THINGS, ann), gw.query(THINGS, ann), gw.query(THINGS, bob), gw.query(THINGS), gw.query(THINGS)];
@@ -166,9 +170,7 @@ describe('identical subgraph fetches in flight (SUBGRAPH_DEDUPE)', () => {
   });
 
   it('mutations are never merged', async () => {
-    const alpha = await track(startHeldSubgraph());
-    const gw = await track(startGateway(alpha.url));
-    await track({ close: () => alpha.close() });
+    const { alpha, gw } = await heldStack();
     const answers = Array.from({ length: 3 }, () => gw.query(BUMP));
     await alpha.arrived(3);
     alpha.releaseAll();
@@ -181,9 +183,7 @@ describe('identical subgraph fetches in flight (SUBGRAPH_DEDUPE)', () => {
   });
 
   it('SUBGRAPH_DEDUPE=false: every identical query asks the subgraph', async () => {
-    const alpha = await track(startHeldSubgraph());
-    const gw = await track(startGateway(alpha.url, { SUBGRAPH_DEDUPE: 'false' }));
-    await track({ close: () => alpha.close() });
+    const { alpha, gw } = await heldStack({ SUBGRAPH_DEDUPE: 'false' });
     const answers = Array.from({ length: 3 }, () => gw.query(THINGS));
     await alpha.arrived(3);
     alpha.releaseAll();
@@ -195,9 +195,7 @@ describe('identical subgraph fetches in flight (SUBGRAPH_DEDUPE)', () => {
   });
 
   it("a follower with a shorter budget is cut at its own deadline (timeout); the leader's fetch goes on", async () => {
-    const alpha = await track(startHeldSubgraph());
-    const gw = await track(startGateway(alpha.url));
-    await track({ close: () => alpha.close() });
+    const { alpha, gw } = await heldStack();
     const leader = gw.query(THINGS, { 'x-request-id': 'dedupe-leader' });
     await alpha.arrived(1);
     const follower = await gw.query(THINGS, { 'x-request-budget-ms': '300', 'x-request-id': 'dedupe-follower' });
@@ -216,9 +214,7 @@ describe('identical subgraph fetches in flight (SUBGRAPH_DEDUPE)', () => {
   });
 
   it("neither the leader's client nor a follower's leaving cancels the fetch for the others", async () => {
-    const alpha = await track(startHeldSubgraph());
-    const gw = await track(startGateway(alpha.url));
-    await track({ close: () => alpha.close() });
+    const { alpha, gw } = await heldStack();
     const leaving = [new AbortController(), new AbortController()];
     const leader = gw.query(THINGS, {}, leaving[0]!.signal).catch(() => 'left');
     await alpha.arrived(1);
@@ -236,9 +232,7 @@ describe('identical subgraph fetches in flight (SUBGRAPH_DEDUPE)', () => {
   });
 
   it('an unshared fetch whose client leaves is aborted, and counted as nothing the subgraph did', async () => {
-    const alpha = await track(startHeldSubgraph());
-    const gw = await track(startGateway(alpha.url, { SUBGRAPH_DEDUPE: 'false' }));
-    await track({ close: () => alpha.close() });
+    const { alpha, gw } = await heldStack({ SUBGRAPH_DEDUPE: 'false' });
     const leaving = new AbortController();
     const left = gw.query(THINGS, {}, leaving.signal).catch(() => 'left');
     await alpha.arrived(1);
@@ -254,9 +248,7 @@ describe('identical subgraph fetches in flight (SUBGRAPH_DEDUPE)', () => {
   });
 
   it("a lost connection fails the leader only: its followers, with budget left, ask once more, together", async () => {
-    const alpha = await track(startHeldSubgraph());
-    const gw = await track(startGateway(alpha.url));
-    await track({ close: () => alpha.close() });
+    const { alpha, gw } = await heldStack();
     const answers = Array.from({ length: 3 }, () => gw.query(THINGS));
     await alpha.arrived(1);
     await joined(gw, 2);
@@ -281,9 +273,7 @@ describe('identical subgraph fetches in flight (SUBGRAPH_DEDUPE)', () => {
     ['garbage', 'bad_response'],
   ] as const) {
     it(`the leader's failure (${how}) is every follower's, classified ${reason}, and counted once by the breaker and the metrics`, async () => {
-      const alpha = await track(startHeldSubgraph());
-      const gw = await track(startGateway(alpha.url));
-    await track({ close: () => alpha.close() });
+      const { alpha, gw } = await heldStack();
       const answers = Array.from({ length: 3 }, () => gw.query(THINGS));
       await alpha.arrived(1);
       await joined(gw, 2);
@@ -316,7 +306,7 @@ describe('the answer of a shared fetch', () => {
       } as unknown as Parameters<typeof source.process>[0]);
     const both = [fetchThings(), fetchThings()];
     await alpha.arrived(1);
-    await vi.waitFor(async () => expect(parsePrometheusText(await registry.metrics()).value('gateway_subgraph_fetches_total', { subgraph: 'alpha', outcome: 'deduplicated' })).toBe(1));
+    await vi.waitFor(async () => expect(parsePrometheusText(await registry.metrics()).value('gateway_subgraph_fetches_total', { subgraph: 'alpha', outcome: 'deduplicated' })).toBe(1), { timeout: 15_000, interval: 10 });
     alpha.releaseAll();
     const [a, b] = await Promise.all(both);
     expect(a!.data).toEqual(ANSWER);

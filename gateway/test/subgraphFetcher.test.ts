@@ -20,6 +20,28 @@ const init = { method: 'POST', headers: { 'content-type': 'application/json' }, 
 describe('the subgraph fetcher (undici Pool, dispatched to directly)', () => {
   const track = closeAfterEach();
 
+  /** One socket, held by a first fetch the server has received and not answered; anything still held is destroyed after the test. */
+  const oneBusySocket = async () => {
+    const held: ServerResponse[] = [];
+    const server = await track(startServer((res) => held.push(res)));
+    const fetcher = await track(createSubgraphFetcher({ url: server.url, timeoutMs: 60_000, connections: 1 }));
+    await track({ close: async () => held.forEach((res) => res.destroy()) });
+    const first = fetcher.send(server.url, init, 60_000);
+    await vi.waitFor(() => expect(server.requests()).toBe(1), { timeout: 15_000, interval: 10 });
+    return { held, server, fetcher, first };
+  };
+
+  /** Answers the first fetch, then checks that the next one sent is the server's second request: nothing queued in between went out. */
+  const expectNextIsSecond = async ({ held, server, fetcher, first }: Awaited<ReturnType<typeof oneBusySocket>>) => {
+    held[0]!.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":1}}');
+    expect((await first).text).toBe('{"data":{"a":1}}');
+    const next = fetcher.send(server.url, init, 60_000);
+    await vi.waitFor(() => expect(held).toHaveLength(2), { timeout: 15_000, interval: 10 });
+    held[1]!.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":3}}');
+    expect((await next).text).toBe('{"data":{"a":3}}');
+    expect(server.requests()).toBe(2);
+  };
+
   it('reads an answer sent in pieces whole, a character split between two chunks included', async () => {
     const text = JSON.stringify({ data: { name: 'Crème brûlée ☕'.repeat(2_000) } });
     const bytes = Buffer.from(text, 'utf8');
@@ -61,41 +83,23 @@ describe('the subgraph fetcher (undici Pool, dispatched to directly)', () => {
   });
 
   it('a client that leaves while its fetch waits for a free socket: the fetch fails with its reason and is never sent', async () => {
-    const held: ServerResponse[] = [];
-    const server = await track(startServer((res) => held.push(res)));
-    const fetcher = await track(createSubgraphFetcher({ url: server.url, timeoutMs: 60_000, connections: 1 }));
-    const first = fetcher.send(server.url, init, 60_000);
-    await vi.waitFor(() => expect(server.requests()).toBe(1), { timeout: 15_000, interval: 10 });
+    const busy = await oneBusySocket();
+    const { fetcher, server } = busy;
     const client = new AbortController();
     const queued = fetcher.send(server.url, init, 60_000, client.signal);
     const reason = new Error('the client closed the connection before the answer was sent');
     client.abort(reason);
     await expect(queued).rejects.toBe(reason);
-    held[0]!.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":1}}');
-    expect((await first).text).toBe('{"data":{"a":1}}');
-    // One socket, first in first out: had the aborted fetch gone out, it would be the server's second request, before this one.
-    const third = fetcher.send(server.url, init, 60_000);
-    await vi.waitFor(() => expect(held).toHaveLength(2), { timeout: 15_000, interval: 10 });
-    held[1]!.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":3}}');
-    expect((await third).text).toBe('{"data":{"a":3}}');
-    expect(server.requests()).toBe(2);
+    // One socket, first in first out: had the aborted fetch gone out, it would be the server's second request.
+    await expectNextIsSecond(busy);
   });
+
   it('a fetch waiting for a free socket is held to its limit too: it times out in the queue, never sent', async () => {
-    const held: ServerResponse[] = [];
-    const server = await track(startServer((res) => held.push(res)));
-    const fetcher = await track(createSubgraphFetcher({ url: server.url, timeoutMs: 60_000, connections: 1 }));
-    await track({ close: async () => held.forEach((res) => res.destroy()) });
-    const first = fetcher.send(server.url, init, 60_000);
-    await vi.waitFor(() => expect(server.requests()).toBe(1), { timeout: 15_000, interval: 10 });
+    const busy = await oneBusySocket();
+    const { fetcher, server, held } = busy;
     // The one socket is busy until the test answers the first: undici's own timeouts never start for this one.
     await expect(fetcher.send(server.url, init, 50)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
     expect(held).toHaveLength(1);
-    held[0]!.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":1}}');
-    expect((await first).text).toBe('{"data":{"a":1}}');
-    const third = fetcher.send(server.url, init, 60_000);
-    await vi.waitFor(() => expect(held).toHaveLength(2), { timeout: 15_000, interval: 10 });
-    held[1]!.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":3}}');
-    expect((await third).text).toBe('{"data":{"a":3}}');
-    expect(server.requests()).toBe(2);
+    await expectNextIsSecond(busy);
   });
 });
