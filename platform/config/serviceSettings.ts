@@ -21,6 +21,14 @@ export function serviceSettings(prefix: string, defaultPort: number) {
       unit: 'ms',
       description: 'On SIGTERM, how long in-flight requests may take before connections are dropped.',
     }),
+    documentCacheMiB: int(`${prefix}_DOCUMENT_CACHE_MIB`, {
+      default: 8,
+      min: 0,
+      max: 1024,
+      unit: 'MiB',
+      description:
+        'Memory for parsed and validated query documents, charged at what they keep on the heap (about 5× their JSON); the least recently used go first. Each operation name the gateway forwards is a new document. 0 = none kept.',
+    }),
     logLevel: oneOf('LOG_LEVEL', logLevels, { default: 'info', description: 'Log level of every service.' }),
     redisUrl: optionalUrl('REDIS_URL', {
       protocols: ['redis:', 'rediss:'],

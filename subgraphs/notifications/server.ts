@@ -49,6 +49,7 @@ export function createNotificationsSubgraph(deps: SubgraphDeps<NotificationsConf
     introspection: config.introspection,
     nodeEnv: config.nodeEnv,
     identityJwks: config.identityJwks,
+    documentCacheMiB: config.documentCacheMiB,
     createContext,
     routes: [createEventRoute({ path: EVENTS_PATH, maxBodyBytes: config.eventsMaxBodyBytes, secrets: config.eventsSecrets, record: () => runtime.recorder(), isReady: () => isReady(), logger })],
     lifecycle: runtime,

@@ -1,19 +1,12 @@
 import type { GatewayConfig as ApolloGatewayConfig } from '@apollo/gateway';
 import type { DocumentStore } from '@apollo/server';
-import type { DocumentNode } from 'graphql';
 import { ByteBudgetCache, type ByteBudgetCacheStats } from '../../../platform/store/ByteBudgetCache.js';
+import { documentStore, jsonBytes } from '../../../platform/store/documentStore.js';
 
 type QueryPlanCache = NonNullable<NonNullable<ApolloGatewayConfig['queryPlannerConfig']>['cache']>;
 type QueryPlan = QueryPlanCache extends { get(key: string): Promise<infer P | undefined> } ? P : never;
 
 const MIB = 1024 * 1024;
-
-/**
- * Heap bytes per byte of a document's JSON. A parsed document keeps every token as an
- * object (its `loc` links them), which its JSON does not show: measured on Node 20, the
- * app's 17 operations keep 4.0–4.75× their JSON (HomeScreen: 19 KB for 4.5 KB of JSON).
- */
-export const DOCUMENT_HEAP_PER_JSON_BYTE = 5;
 
 /**
  * Heap bytes per byte of a query plan's JSON. The planner builds each fetch's operation text
@@ -51,21 +44,15 @@ export interface OperationCaches {
  * the budgets hold; the app's few operations stay cached and skip parsing and planning.
  */
 export function operationCaches(options: OperationCachesOptions): OperationCaches {
-  const documents = new ByteBudgetCache<DocumentNode>({
-    maxBytes: options.documentCacheMiB * MIB,
-    sizeOf: (document) => jsonBytes(document) * DOCUMENT_HEAP_PER_JSON_BYTE,
-  });
+  // Shared with every subgraph's Apollo Server, with how a document is charged (platform/store/documentStore.ts).
+  const documents = documentStore({ maxMiB: options.documentCacheMiB });
   const queryPlans = new ByteBudgetCache<QueryPlan>({
     maxBytes: options.queryPlanCacheMiB * MIB,
     sizeOf: (plan) => jsonBytes(plan) * PLAN_HEAP_PER_JSON_BYTE,
   });
   return {
-    documentStore: documents,
+    documentStore: documents.store,
     queryPlanCache: queryPlans,
     stats: () => ({ documents: documents.stats(), queryPlans: queryPlans.stats() }),
   };
-}
-
-function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }

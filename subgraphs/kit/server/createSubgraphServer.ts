@@ -12,6 +12,8 @@ import type { NodeEnv } from '../../../platform/config/serviceSettings.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import { createHttpHandler, type ExtraRoute, type HttpHandler } from '../../../platform/http/createHttpHandler.js';
 import { metricsRoute } from '../../../platform/metrics/metricsRoute.js';
+import type { ByteBudgetCacheStats } from '../../../platform/store/ByteBudgetCache.js';
+import { documentStore } from '../../../platform/store/documentStore.js';
 import { cacheControlPlugins } from './cacheControlPlugins.js';
 import { formatError } from './formatError.js';
 import { describeVendorError } from '../errors/describeVendorError.js';
@@ -39,6 +41,8 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   /** Passed to Apollo so that it never reads NODE_ENV itself (production: no landing page). Default 'development'. */
   readonly nodeEnv?: NodeEnv;
   readonly maxBodyBytes?: number;
+  /** MiB of parsed documents Apollo keeps (`<PREFIX>_DOCUMENT_CACHE_MIB`); 0 = none kept. Default 8. */
+  readonly documentCacheMiB?: number;
   readonly plugins?: readonly ApolloServerPlugin<TContext>[];
   /**
    * The gateway's public JWKS (`GATEWAY_IDENTITY_JWKS`). Set: every GraphQL request must
@@ -77,6 +81,8 @@ export interface SubgraphServer<TContext extends SubgraphContext> {
   readonly handler: HttpHandler;
   /** What GET /metrics serves. */
   readonly metrics: Registry;
+  /** What Apollo's document store holds and has done (its budget is `documentCacheMiB`). */
+  documentStore(): ByteBudgetCacheStats;
   start(): Promise<void>;
   /** Marks the subgraph not ready (readiness fails) and stops Apollo. */
   stop(): Promise<void>;
@@ -90,6 +96,8 @@ export interface SubgraphServer<TContext extends SubgraphContext> {
  * request id and a child logger, masked errors, health endpoints and /metrics. Pure: no ports.
  */
 export function createSubgraphServer<TContext extends SubgraphContext>(options: SubgraphServerOptions<TContext>): SubgraphServer<TContext> {
+  // Apollo's default store holds 30 MiB of JSON, ~150 MB of heap: bounded by what documents keep instead.
+  const documents = documentStore({ maxMiB: options.documentCacheMiB ?? 8 });
   const apollo = new ApolloServer<TContext>({
     schema: applyPermissions(
       buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
@@ -98,6 +106,7 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     introspection: options.introspection ?? true,
     nodeEnv: options.nodeEnv ?? 'development',
     includeStacktraceInErrorResponses: false,
+    documentStore: documents.store,
     formatError,
     plugins: [requestIdPlugin<TContext>(describeVendorError), ...cacheControlPlugins<TContext>(), ...(options.plugins ?? [])],
     logger: options.logger,
@@ -134,6 +143,7 @@ export function createSubgraphServer<TContext extends SubgraphContext>(options: 
     apollo,
     handler,
     metrics,
+    documentStore: documents.stats,
     async start() {
       await options.lifecycle?.start();
       try {

@@ -46,6 +46,7 @@ export interface VendorSubgraphOptions<TApi, TContext extends VendorSubgraphCont
     readonly introspection: boolean;
     readonly nodeEnv: NodeEnv;
     readonly identityJwks?: string | undefined;
+    readonly documentCacheMiB: number;
   };
   readonly logger: Logger;
   /** Shared across requests (and replicas, with Redis); made by main.ts or the test harness. */
@@ -102,6 +103,7 @@ export function createVendorSubgraph<TApi, TContext extends VendorSubgraphContex
     introspection: config.introspection,
     nodeEnv: config.nodeEnv,
     identityJwks: config.identityJwks,
+    documentCacheMiB: config.documentCacheMiB,
     createContext,
     routes: options.routes?.(() => isReady()),
     lifecycle: options.lifecycle,
