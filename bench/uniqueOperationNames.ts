@@ -12,6 +12,9 @@
  * their budgets (DOCUMENT_CACHE_MIB, QUERY_PLAN_CACHE_MIB and EXPLORER pass through to the
  * gateway), and each subgraph's RSS at the start and the end.
  */
+import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
+import { parseConfig } from '../platform/config/parseConfig.js';
+import { int } from '../platform/config/setting.js';
 import { gatewayEntry, sandboxVendorEntries, subgraphEntries } from '../platform/registry/services.js';
 import { planServices } from '../scripts/start/planServices.js';
 import { waitReady } from '../scripts/start/probeReady.js';
@@ -28,19 +31,18 @@ const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 120_000;
 const MB = 1024 * 1024;
 
-function setting(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    process.stderr.write(`${name}: expected an integer from 1 to ${max}, got "${raw}"\n`);
-    process.exit(2);
-  }
-  return n;
-}
-const seconds = setting('BENCH_MEMORY_SECONDS', 60, 600);
-const rate = setting('BENCH_MEMORY_RATE', 200, 2_000);
-const maxInFlight = setting('BENCH_MEMORY_IN_FLIGHT', 64, 1_000);
+/** `npm run bench:memory`'s settings, parsed once (every problem listed at once, exit 1). */
+const { seconds, rate, maxInFlight } = exitOnConfigError(() =>
+  parseConfig(
+    'npm run bench:memory',
+    {
+      seconds: int('BENCH_MEMORY_SECONDS', { default: 60, min: 1, max: 600, unit: 's', description: 'How long the renamed home screens are sent.' }),
+      rate: int('BENCH_MEMORY_RATE', { default: 200, min: 1, max: 2_000, unit: 'requests/s', description: 'Requests started per second.' }),
+      maxInFlight: int('BENCH_MEMORY_IN_FLIGHT', { default: 64, min: 1, max: 1_000, unit: 'requests', description: 'At most this many out at once; a tick with that many out is skipped.' }),
+    },
+    process.env,
+  ),
+);
 
 const homeScreen = operation('HomeScreen');
 const NAME = /query\s+HomeScreen\b/;
@@ -72,10 +74,10 @@ const stopAll = async () => {
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll().then(() => process.exit(130)));
 
-/** The sandbox and every subgraph, then the gateway in a process of its own; resolves with the gateway's URL. */
 /** The subgraph processes by name: their RSS is printed too (each has a document cache of its own). */
 const subgraphs = new Map<string, SpawnedEntry>();
 
+/** The sandbox and every subgraph, then the gateway in a process of its own; resolves with the gateway's URL. */
 async function startServices(): Promise<{ gateway: SpawnedEntry; url: string }> {
   const plan = planServices(
     { gateway: await freePort(), vendors: await freePorts(sandboxVendorEntries.map((v) => v.name)), subgraphs: await freePorts(subgraphEntries.map((s) => s.name)) },
