@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../platform/config/ConfigError.js';
-import { startHttpServer, type RunningHttpServer } from '../../../platform/http/startHttpServer.js';
-import { createLogger } from '../../../platform/log/createLogger.js';
-import { createCacheStore } from '../../../platform/store/createCacheStore.js';
-import { subgraph as catalog } from '../../catalog/subgraph.js';
-import type { SubgraphService } from './SubgraphService.js';
+import { ConfigError } from '../../platform/config/ConfigError.js';
+import { startHttpServer, type RunningHttpServer } from '../../platform/http/startHttpServer.js';
+import { createLogger } from '../../platform/log/createLogger.js';
+import { createCacheStore } from '../../platform/store/createCacheStore.js';
+import { subgraph as catalog } from './subgraph.js';
+import type { SubgraphService } from '../kit/server/SubgraphService.js';
 
 /*
  * Each subgraph's Apollo documentStore, bounded by CATALOG_DOCUMENT_CACHE_MIB (the kit's
