@@ -28,9 +28,9 @@ interface InFlight {
  * Identical subgraph fetches in flight at the same time, merged into one: the first caller of
  * a key (the leader) fetches, later ones (followers) wait for its answer. The caller decides
  * what may be shared (queries only) and puts in the key everything that can change the answer.
- * Only the answer's text is shared; every caller parses its own copy. A follower never cancels
- * the fetch (its client leaving ends only its own wait), and the leader's failure is every
- * follower's. The entry goes as soon as the fetch settles: this dedupes, it does not cache.
+ * Only the answer's text is shared; every caller parses its own copy. No caller's client leaving
+ * cancels the fetch (others may be waiting on it): a follower waits for the answer or its
+ * own deadline, and the leader's failure is every follower's. The entry goes as soon as the fetch settles: this dedupes, it does not cache.
  */
 export class InFlightFetches {
   /**

@@ -296,9 +296,9 @@ const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', '
 
 function classify(error: Error, status: number | undefined): SubgraphFailure {
   const code = errorCode(error);
-  if (error.name === 'TimeoutError' || isAbort(error) || (code !== undefined && TIMEOUT_CODES.has(code))) return 'timeout';
+  if (isAbort(error) || (code !== undefined && TIMEOUT_CODES.has(code))) return 'timeout';
   if (status !== undefined && (status < 200 || status > 299)) return 'status';
-  if (code !== undefined || error.message === 'fetch failed') return 'connection';
+  if (code !== undefined) return 'connection';
   return 'bad_response';
 }
 
@@ -307,8 +307,8 @@ function isAbort(error: Error): boolean {
 }
 
 /**
- * The failure's code: undici's `request` throws its own errors (UND_ERR_*) and the socket's
- * (ECONNREFUSED, …) as they are; `fetch` wrapped them in `TypeError('fetch failed')` as cause.
+ * The failure's code: undici hands the dispatch its own errors (UND_ERR_*) and the socket's
+ * (ECONNREFUSED, …) as they are; one wrapped in another error is read from its `cause`.
  */
 function errorCode(error: Error): string | undefined {
   const own = (error as { code?: unknown }).code;
