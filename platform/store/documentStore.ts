@@ -9,7 +9,7 @@ const MIB = 1024 * 1024;
  * object (its `loc` links them), which its JSON does not show: measured on Node 20, the
  * app's 17 operations keep 4.0–4.75× their JSON (HomeScreen: 19 KB for 4.5 KB of JSON).
  */
-export const DOCUMENT_HEAP_PER_JSON_BYTE = 5;
+const DOCUMENT_HEAP_PER_JSON_BYTE = 5;
 
 export interface DocumentStoreOptions {
   /** MiB of parsed, validated documents; 0 = none kept (every operation is parsed again). */

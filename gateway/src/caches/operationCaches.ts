@@ -14,7 +14,7 @@ const MIB = 1024 * 1024;
  * 1.4 KB of JSON (7–12× across the app's operations). Serializing it to measure it flattens
  * those strings in place, after which the app's plans keep at most ~4× their JSON.
  */
-export const PLAN_HEAP_PER_JSON_BYTE = 4;
+const PLAN_HEAP_PER_JSON_BYTE = 4;
 
 export interface OperationCachesOptions {
   /** MiB of parsed, validated documents (Apollo Server's `documentStore`); 0 = none kept. */

@@ -7,7 +7,7 @@ import type { SubgraphAnswer } from './SubgraphResponse.js';
  * client cut its budget short (`x-request-budget-ms: 50`) must not cut everyone else's.
  * Callers of the same budget arriving while the fetch runs (the usual case) always share.
  */
-export const JOIN_RATIO = 2;
+const JOIN_RATIO = 2;
 
 export interface Joined {
   /** This caller started the fetch (false: it shares one already in flight). */
