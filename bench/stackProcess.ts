@@ -5,13 +5,16 @@
  * Prints one JSON line with the URLs, then runs until SIGTERM.
  */
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
+import { parseConfig } from '../platform/config/parseConfig.js';
 import { startTracing } from '../platform/tracing/startTracing.js';
 import { startStack } from '../test/harness/startStack.js';
 import { loadModes, modeEnv, type LoadMode } from './homeScreen/benchModes.js';
+import { benchSettings } from './homeScreen/benchSettings.js';
 
 const mode = (process.env.BENCH_MODE ?? 'full') as LoadMode;
 if (!loadModes.includes(mode)) throw new Error(`BENCH_MODE: expected one of ${loadModes.join(', ')}, got ${JSON.stringify(process.env.BENCH_MODE)}`);
-const latencyMs = Number(process.env.BENCH_VENDOR_LATENCY_MS ?? 20);
+// npm run bench's own setting (same default and range), parsed the same way.
+const { latencyMs } = exitOnConfigError(() => parseConfig('bench/stackProcess', { latencyMs: benchSettings.vendorLatencyMs }, process.env));
 
 // The same configurations as npm run bench (naive, batched, full), breakers out of the way.
 const env: Record<string, string> = modeEnv(mode);
