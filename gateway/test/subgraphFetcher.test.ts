@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
 import { startHttpServer } from '../../platform/http/startHttpServer.js';
@@ -101,5 +102,34 @@ describe('the subgraph fetcher (undici Pool, dispatched to directly)', () => {
     await expect(fetcher.send(server.url, init, 50)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
     expect(held).toHaveLength(1);
     await expectNextIsSecond(busy);
+  });
+
+  it("leaves no listener on the client's signal once a fetch settles: answered, refused, timed out or aborted in the queue", async () => {
+    const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
+    const busy = await oneBusySocket();
+    const { fetcher, server, held } = busy;
+    const timedOut = new AbortController();
+    await expect(fetcher.send(server.url, init, 50, timedOut.signal)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    expect(listeners(timedOut.signal)).toBe(0);
+    const aborted = new AbortController();
+    const queued = fetcher.send(server.url, init, 60_000, aborted.signal);
+    expect(listeners(aborted.signal)).toBe(1);
+    aborted.abort(new Error('gone'));
+    await expect(queued).rejects.toThrow('gone');
+    expect(listeners(aborted.signal)).toBe(0);
+    await expectNextIsSecond(busy);
+    const answered = new AbortController();
+    const answer = fetcher.send(server.url, init, 60_000, answered.signal);
+    await vi.waitFor(() => expect(held).toHaveLength(3), { timeout: 15_000, interval: 10 });
+    held[2]!.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":4}}');
+    expect((await answer).text).toBe('{"data":{"a":4}}');
+    expect(listeners(answered.signal)).toBe(0);
+
+    const gone = await startServer(() => undefined);
+    await gone.close();
+    const refusedFetcher = await track(createSubgraphFetcher({ url: gone.url, timeoutMs: 5_000, connections: 1 }));
+    const refused = new AbortController();
+    await expect(refusedFetcher.send(gone.url, init, 5_000, refused.signal)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(listeners(refused.signal)).toBe(0);
   });
 });
