@@ -7,6 +7,7 @@ import { parsePrometheusText, type Exposition } from '../../test/harness/prometh
 import { silentLogger, testIdentityKeys } from '../../test/harness/testSubgraphs.js';
 import { parseGatewayConfig } from '../src/config.js';
 import { createGateway, type Gateway } from '../src/createGateway.js';
+import { InFlightFetches } from '../src/datasources/InFlightFetches.js';
 import { SubgraphDataSource } from '../src/datasources/SubgraphDataSource.js';
 import { disableApolloTelemetry } from '../src/plugins/telemetryOff.js';
 import { startLocalIssuer } from './auth/localIssuer.js';
@@ -314,5 +315,28 @@ describe('the answer of a shared fetch', () => {
     expect(a!.data).not.toBe(b!.data);
     expect((a!.data as typeof ANSWER).things[0]).not.toBe((b!.data as typeof ANSWER).things[0]);
     expect(alpha.received).toHaveLength(1);
+  });
+});
+
+describe('InFlightFetches', () => {
+  it('keeps nothing once a fetch settles, a failed one included: the next identical caller leads a fetch of its own', async () => {
+    const inFlight = new InFlightFetches();
+    const held = () => (inFlight as unknown as { inFlight: Map<string, Map<string, unknown>> }).inFlight;
+    const caller = { deadlineAt: Date.now() + 60_000, requestId: 'r' };
+    let started = 0;
+    const failing = () => {
+      started += 1;
+      return Promise.reject(new Error('connection reset'));
+    };
+    const leader = inFlight.join('token', THINGS, caller, failing);
+    const follower = inFlight.join('token', THINGS, caller, failing);
+    expect([leader.leader, follower.leader, started]).toEqual([true, false, 1]);
+    await expect(leader.answer).rejects.toThrow('connection reset');
+    await expect(follower.answer).rejects.toThrow('connection reset');
+    expect(held().size).toBe(0);
+    const next = inFlight.join('token', THINGS, caller, () => Promise.resolve({ url: 'u', status: 200, headers: {}, text: '{}' }));
+    expect(next.leader).toBe(true);
+    await next.answer;
+    expect(held().size).toBe(0);
   });
 });
