@@ -3,7 +3,7 @@ import { classifyAnswer, type Outcome } from './classifyAnswer.js';
 
 export interface Sent {
   readonly id: string;
-  /** Epoch ms, sub-millisecond: comparable with the sandbox's arrival times. */
+  /** Epoch ms on the wall clock (Date.now(), as the sandbox stamps arrivals), `end` from it at performance.now()'s resolution. */
   readonly start: number;
   readonly end: number;
   readonly outcome: Outcome;
@@ -11,11 +11,13 @@ export interface Sent {
   readonly age: string | undefined;
 }
 
-const epochNow = () => performance.timeOrigin + performance.now();
-
 /** One home screen with request id `id`, read and classified; a transport failure is `failed`. */
 export async function sendHomeScreen(gatewayUrl: string, body: string, agent: Agent, id: string): Promise<Sent> {
-  const start = epochNow();
+  // Not performance.timeOrigin + performance.now(): that drifts from the wall clock the
+  // sandbox reads (NTP slews one, not the other), by tens of ms over a long-lived process.
+  const start = Date.now();
+  const startedAt = performance.now();
+  const epochNow = () => start + (performance.now() - startedAt);
   try {
     const res = await request(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body, dispatcher: agent });
     const text = await res.body.text();
