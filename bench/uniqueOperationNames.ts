@@ -15,18 +15,15 @@
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { parseConfig } from '../platform/config/parseConfig.js';
 import { int } from '../platform/config/setting.js';
-import { gatewayEntry, sandboxVendorEntries, subgraphEntries } from '../platform/registry/services.js';
-import { planServices } from '../scripts/start/planServices.js';
+import { gatewayEntry, subgraphEntries } from '../platform/registry/services.js';
 import { waitReady } from '../scripts/start/probeReady.js';
-import { inMemoryStores } from '../test/harness/inMemoryStores.js';
 import { operation } from '../test/harness/operations.js';
 import { spawnEntry, type SpawnedEntry } from '../test/harness/spawnEntry.js';
-import { freePort, freePorts } from './chaos/startProcesses.js';
+import { planLoadStack } from './chaos/startProcesses.js';
 import { rssBytes } from './procStats.js';
 import type { GatewaySample } from './uniqueOperationNames/gatewayProcess.js';
 
 const GOAL_MB = 400;
-const HOST = '127.0.0.1';
 /** Generous: a busy machine starts slowly, and the wait ends as soon as a service is ready. */
 const READY_TIMEOUT_MS = 120_000;
 const MB = 1024 * 1024;
@@ -79,20 +76,7 @@ const subgraphs = new Map<string, SpawnedEntry>();
 
 /** The sandbox and every subgraph, then the gateway in a process of its own; resolves with the gateway's URL. */
 async function startServices(): Promise<{ gateway: SpawnedEntry; url: string }> {
-  const plan = planServices(
-    { gateway: await freePort(), vendors: await freePorts(sandboxVendorEntries.map((v) => v.name)), subgraphs: await freePorts(subgraphEntries.map((s) => s.name)) },
-    HOST,
-  );
-  const env: Record<string, string> = {
-    LOG_LEVEL: 'fatal',
-    NODE_ENV: 'development',
-    ...plan.env,
-    // All the load comes from one address; the reviews sandbox's quota would make answers partial.
-    RATE_LIMIT_PER_IP: '0',
-    RATE_LIMIT_PER_USER: '0',
-    SANDBOX_REVIEWS_RATE_LIMIT: '0',
-    ...inMemoryStores(),
-  };
+  const { plan, env } = await planLoadStack();
   for (const wave of plan.waves.slice(0, -1)) {
     for (const service of wave) {
       const child = spawnEntry(service.entry, env, [], { exitWithParent: true });

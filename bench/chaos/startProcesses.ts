@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { sandboxVendorEntries, subgraphEntries } from '../../platform/registry/services.js';
-import { planServices } from '../../scripts/start/planServices.js';
+import { planServices, type ServicePlan, type ServicePorts } from '../../scripts/start/planServices.js';
 import { waitReady } from '../../scripts/start/probeReady.js';
 import { inMemoryStores } from '../../test/harness/inMemoryStores.js';
 
@@ -41,31 +41,33 @@ export async function freePort(): Promise<number> {
 export const freePorts = async (names: readonly string[]): Promise<Record<string, number>> => Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
 
 /**
- * The whole system as one process per service, as `npm start` runs it (so a subgraph can
- * be killed or frozen with a signal), on free loopback ports.
+ * Every service on free loopback ports, planned as `npm start` plans them, and the environment
+ * a load bench runs them with (logs off, embedded stores). Load comes from one address: the
+ * gateway's own rate limits would measure themselves, and the reviews sandbox's quota (100/s)
+ * would turn a no-fault baseline partial with the caches off. A bench that needs them sets its own.
  */
-export async function startProcesses(extraEnv: Record<string, string>): Promise<ProcessStack> {
-  const ports = {
-    gateway: await freePort(),
-    vendors: await freePorts(sandboxVendorEntries.map((v) => v.name)),
-    subgraphs: await freePorts(subgraphEntries.map((s) => s.name)),
-  };
+export async function planLoadStack(): Promise<{ ports: ServicePorts; plan: ServicePlan; env: Record<string, string> }> {
+  const ports = { gateway: await freePort(), vendors: await freePorts(sandboxVendorEntries.map((v) => v.name)), subgraphs: await freePorts(subgraphEntries.map((s) => s.name)) };
   const plan = planServices(ports, HOST);
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    APOLLO_TELEMETRY_DISABLED: '1',
+  const env = {
     LOG_LEVEL: 'fatal',
     NODE_ENV: 'development',
     ...plan.env,
-    // Load from one address: the gateway's own rate limits would measure themselves, and the
-    // reviews sandbox's quota (100/s) would turn the no-fault baseline partial with the caches
-    // off. The 429 storm sets its own.
     RATE_LIMIT_PER_IP: '0',
     RATE_LIMIT_PER_USER: '0',
     SANDBOX_REVIEWS_RATE_LIMIT: '0',
     ...inMemoryStores(),
-    ...extraEnv,
   };
+  return { ports, plan, env };
+}
+
+/**
+ * The whole system as one process per service, as `npm start` runs it (so a subgraph can
+ * be killed or frozen with a signal), on free loopback ports.
+ */
+export async function startProcesses(extraEnv: Record<string, string>): Promise<ProcessStack> {
+  const { ports, plan, env: base } = await planLoadStack();
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', ...base, ...extraEnv };
   const children: ChildProcess[] = [];
   const spawnService = (entry: string): ChildProcess => {
     const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
