@@ -23,7 +23,7 @@ Object.assign(env, { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0' });
 
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 // As each main.ts does: off unless OTEL_* variables ask for an exporter (npm run bench:observability sets them).
-const tracing = exitOnConfigError(() => startTracing({ service: 'mobile-graph', env: process.env }));
+const tracing = await exitOnConfigError(() => startTracing({ service: 'mobile-graph', env: process.env }));
 const stack = await startStack({ env, logLevel: 'silent' });
 for (const vendor of stack.sandbox.vendors) {
   vendor.control.setFaults({ latencyMs, rateLimit: null });

@@ -18,7 +18,7 @@ disableApolloTelemetry(process.env);
 const config = exitOnConfigError(() => parseGatewayConfig(process.env));
 const logger = createLogger({ service: 'gateway', level: config.logLevel });
 // Off unless the OTEL_* variables ask for an exporter.
-const tracing = exitOnConfigError(() => startTracing({ service: 'gateway', env: process.env, logger }));
+const tracing = await exitOnConfigError(() => startTracing({ service: 'gateway', env: process.env, logger }));
 const metrics = createMetricsRegistry({ service: 'gateway' });
 
 /** A start-up file the operator must fix: its error already names the file and what to do, so print that (no stack) and exit 1. */

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool } from '../http/undiciPool.js';
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from '../log/createLogger.js';
 import type { EventDelivery } from './EventDelivery.js';

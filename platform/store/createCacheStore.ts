@@ -1,8 +1,8 @@
-import { createKeyv } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { Logger } from '../log/createLogger.js';
 import { BoundedMap } from './BoundedMap.js';
 import type { CacheEntry, CachePolicy, CacheStore } from './CacheStore.js';
+import { keyvRedis } from './onDemand.js';
 
 export type { CacheEntry, CachePolicy, CacheStore } from './CacheStore.js';
 
@@ -43,7 +43,7 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
   let redis: RedisClientLike | undefined;
 
   if (options.redisUrl) {
-    keyv = createKeyv(
+    keyv = keyvRedis().createKeyv(
       {
         url: options.redisUrl,
         disableOfflineQueue: true,

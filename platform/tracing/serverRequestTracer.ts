@@ -12,8 +12,7 @@ import {
   type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
-import { SpanAttributes } from './attributes.js';
+import { HttpAttributes, SpanAttributes } from './attributes.js';
 import { isTracingRegistered } from './tracingRegistered.js';
 
 /**
@@ -75,9 +74,9 @@ export function serverRequestTracer(options: { readonly service: string; readonl
 
       if (span.isRecording()) {
         span.setAttributes({
-          [ATTR_HTTP_REQUEST_METHOD]: method,
-          [ATTR_URL_PATH]: options.route,
-          [ATTR_HTTP_ROUTE]: options.route,
+          [HttpAttributes.requestMethod]: method,
+          [HttpAttributes.urlPath]: options.route,
+          [HttpAttributes.route]: options.route,
           [SpanAttributes.requestId]: requestId,
           [SpanAttributes.service]: options.service,
         });
@@ -99,9 +98,9 @@ function callerSpanContext(headers: IncomingHttpHeaders): SpanContext | undefine
 
 function endServerSpan(span: Span, res: ServerResponse): void {
   if (res.headersSent) {
-    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
+    span.setAttribute(HttpAttributes.responseStatusCode, res.statusCode);
     if (res.statusCode >= 500) {
-      span.setAttribute(ATTR_ERROR_TYPE, String(res.statusCode));
+      span.setAttribute(HttpAttributes.errorType, String(res.statusCode));
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
   }

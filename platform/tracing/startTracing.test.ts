@@ -20,7 +20,7 @@ describe('startTracing', () => {
     // Span limits are still read by the SDK from the process environment, as in production.
     vi.stubEnv('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'lots');
     const { lines, logger } = capturingLogger('catalog', 'info');
-    const tracing = startTracing({ service: 'catalog', env: { OTEL_TRACES_EXPORTER: 'console', OTEL_PROPAGATORS: 'b3' }, logger });
+    const tracing = await startTracing({ service: 'catalog', env: { OTEL_TRACES_EXPORTER: 'console', OTEL_PROPAGATORS: 'b3' }, logger });
     await tracing.shutdown();
 
     expect(lines.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([
@@ -38,7 +38,7 @@ describe('startTracing', () => {
     const collector = await startOtlpReceiver(200);
     const { lines, logger } = capturingLogger('catalog', 'info');
     try {
-      const tracing = startTracing({
+      const tracing = await startTracing({
         service: 'catalog',
         env: {
           OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
@@ -69,7 +69,7 @@ describe('startTracing', () => {
     const collector = await startOtlpReceiver(200);
     let recording: boolean;
     try {
-      const tracing = startTracing({ service: 'catalog', env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_TRACES_SAMPLER: 'always_off' } });
+      const tracing = await startTracing({ service: 'catalog', env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_TRACES_SAMPLER: 'always_off' } });
       const span = trace.getTracer('test').startSpan('dropped');
       recording = span.isRecording();
       span.end();
@@ -96,7 +96,7 @@ describe('startTracing', () => {
     vi.stubEnv('OTEL_BSP_SCHEDULE_DELAY', '20');
     const collector = await startOtlpReceiver(400);
     const { lines, logger } = capturingLogger('catalog', 'info');
-    const tracing = startTracing({ service: 'catalog', env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }, logger });
+    const tracing = await startTracing({ service: 'catalog', env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }, logger });
     try {
       for (let batch = 1; batch <= 3; batch++) {
         trace.getTracer('test').startSpan('refused').end();

@@ -1,9 +1,9 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import type * as Otlp from '@opentelemetry/exporter-trace-otlp-http';
+import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type * as Sdk from '@opentelemetry/sdk-trace-node';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Env } from '../config/setting.js';
 import { createLogger, type Logger } from '../log/createLogger.js';
-import { createSampler } from './createSampler.js';
-import { registerTracing } from './registerTracing.js';
 import { parseTracingConfig, type TraceExporterName, type TracingConfig } from './tracingSettings.js';
 
 export interface Tracing {
@@ -23,20 +23,36 @@ type ExporterCompression = NonNullable<NonNullable<ConstructorParameters<typeof 
  * OpenTelemetry traces for one service's process, from the standard OTEL_* variables of
  * `env` (tracingSettings.ts). Off unless they ask for export: then nothing is registered and
  * every span the code starts is the API's no-op. On: see registerTracing. Throws a
- * ConfigError listing every bad value. The sampler and the exporter's URL, headers, timeout
- * and compression come from `env` and are handed to the SDK; what the SDK still reads from
- * process.env itself (batching, span limits) is `env` in every main.ts.
+ * ConfigError listing every bad value at once, before it returns (so `exitOnConfigError`
+ * catches it); what it returns settles once export is registered. The sampler and the
+ * exporter's URL, headers, timeout and compression come from `env` and are handed to the
+ * SDK; what the SDK still reads from process.env itself (batching, span limits) is `env` in
+ * every main.ts.
+ *
+ * The SDK, the exporter and the undici instrumentation are imported only when export is on:
+ * about 5 MB of live heap that a process with tracing off never holds (every MB held for good
+ * costs several MB of peak memory: V8 grows the heap to a multiple of what survives a full
+ * collection before it collects again).
  */
-export function startTracing(options: { readonly service: string; readonly env: Env; readonly logger?: Logger }): Tracing {
+export function startTracing(options: { readonly service: string; readonly env: Env; readonly logger?: Logger }): Promise<Tracing> {
   const config = parseTracingConfig(options.service, options.env);
-  if (config === undefined) return OFF;
-  // Without the service's logger, only the SDK's warnings are worth a line of their own.
-  const logger = options.logger ?? createLogger({ service: options.service, level: 'warn' });
+  if (config === undefined) return Promise.resolve(OFF);
+  return startExport(config, options.logger ?? createLogger({ service: options.service, level: 'warn' }));
+}
+
+/** Registers the SDK with `config`'s exporters; `logger` takes the SDK's own warnings too. */
+async function startExport(config: TracingConfig, logger: Logger): Promise<Tracing> {
+  const [{ registerTracing }, { createSampler }, sdk, otlp] = await Promise.all([
+    import('./registerTracing.js'),
+    import('./createSampler.js'),
+    import('@opentelemetry/sdk-trace-node'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+  ]);
   const registration = registerTracing({
     service: config.serviceName,
     resourceAttributes: config.resourceAttributes,
     sampler: createSampler(config.sampler),
-    spanProcessors: config.exporters.map((name) => spanProcessor(name, config)),
+    spanProcessors: config.exporters.map((name) => spanProcessor(name, config, sdk, otlp)),
     logger,
   });
   for (const notice of config.notices) logger.warn({ component: 'opentelemetry' }, notice);
@@ -70,22 +86,27 @@ export function startTracing(options: { readonly service: string; readonly env: 
   };
 }
 
-function spanProcessor(name: TraceExporterName, config: TracingConfig): SpanProcessor {
+function spanProcessor(
+  name: TraceExporterName,
+  config: TracingConfig,
+  sdk: typeof Sdk,
+  otlp: typeof Otlp,
+): SpanProcessor {
   if (name === 'otlp') {
     // Every value given, so that none is taken from process.env instead. One exception the
     // exporter does not let us turn off: it adds OTEL_EXPORTER_OTLP_(TRACES_)HEADERS of
     // process.env under these (ours win name by name); every main.ts passes process.env as
     // `env`, so there they are the same headers.
-    const exporter = new OTLPTraceExporter({
+    const exporter = new otlp.OTLPTraceExporter({
       url: config.otlpUrl,
       headers: { ...config.otlpHeaders },
       timeoutMillis: config.otlpTimeoutMs,
       compression: config.otlpCompression as ExporterCompression,
     });
-    return new BatchSpanProcessor(exporter);
+    return new sdk.BatchSpanProcessor(exporter);
   }
   // For a developer's terminal: each span as it ends.
-  return new SimpleSpanProcessor(new ConsoleSpanExporter());
+  return new sdk.SimpleSpanProcessor(new sdk.ConsoleSpanExporter());
 }
 
 /** The collector's URL as a log may show it: a password or token in it stays out. */

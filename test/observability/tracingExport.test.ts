@@ -31,7 +31,7 @@ describe('startTracing', () => {
   afterAll(() => stack?.close());
 
   it('registers nothing without OTEL_* variables, and the graph answers as before', async () => {
-    const tracing = startTracing({ service: 'gateway', env: {} });
+    const tracing = await startTracing({ service: 'gateway', env: {} });
     expectNoOpApi();
     const res = await stack.query(operation('HomeScreen'), undefined, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
     expect(res.status).toBe(200);
@@ -53,7 +53,7 @@ describe('startTracing', () => {
     });
 
     it('exports the spans of a request to the collector, flushed on shutdown', async () => {
-      tracing = startTracing({
+      tracing = await startTracing({
         service: 'gateway',
         env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test,team=mobile%2Cweb' },
         logger,

@@ -1,4 +1,5 @@
-import { errors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { errors } from '../../../platform/http/undiciPool.js';
 import type { SubgraphAnswer } from './SubgraphResponse.js';
 
 /**

@@ -1,4 +1,4 @@
-import { errors } from 'undici';
+import { errors } from '../../../platform/http/undiciPool.js';
 import type { SubgraphAnswer } from './SubgraphResponse.js';
 
 /**

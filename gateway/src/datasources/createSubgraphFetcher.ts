@@ -1,6 +1,6 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { FetcherRequestInit } from '@apollo/utils.fetcher';
-import { Pool } from 'undici';
+import { Pool } from '../../../platform/http/undiciPool.js';
 import { parseBudgetMs, REQUEST_DEADLINE_HEADER } from '../../../platform/http/requestDeadline.js';
 import { AnswerCollector } from './AnswerCollector.js';
 import { SubgraphResponse, type SubgraphAnswer } from './SubgraphResponse.js';

@@ -1,6 +1,6 @@
-import { createClient } from '@keyv/redis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../../../platform/log/createLogger.js';
+import { keyvRedis, rateLimiterMemory, rateLimiterRedis } from '../../../platform/store/onDemand.js';
 
 /** `ip`: one client (its address, or its address and app install); `ipShared`: everything from one address; `user`: one signed-in user. */
 export type RateLimitScope = 'ip' | 'ipShared' | 'user';
@@ -54,6 +54,8 @@ export interface RateLimiter {
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { logger } = options;
+  const { RateLimiterMemory, RateLimiterRes, RLWrapperTimeouts } = rateLimiterMemory();
+  const RateLimiterRedis = options.redisUrl ? rateLimiterRedis() : undefined;
   const connection = options.redisUrl ? connect(options.redisUrl, logger) : undefined;
   const redis = connection?.client;
 
@@ -61,7 +63,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     if (points <= 0) return undefined;
     const limits = { points, duration: options.windowS, keyPrefix: `${options.redisPrefix}:rl:${scope}` };
     const memory = new RateLimiterMemory(limits);
-    if (!redis) return memory;
+    if (!redis || !RateLimiterRedis) return memory;
     const shared = new RateLimiterRedis({
       ...limits,
       storeClient: redis,
@@ -117,7 +119,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
  * insurance limiter answers) instead of piling up.
  */
 function connect(url: string, logger: Logger) {
-  const client = createClient({
+  const client = keyvRedis().createClient({
     url,
     disableOfflineQueue: true,
     socket: { connectTimeout: 1_000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1_000) },

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool } from '../../../platform/http/undiciPool.js';
 import { VendorError } from '../errors/VendorError.js';
 import type { Logger } from '../../../platform/log/createLogger.js';
 import type { VendorAuth, VendorTokenSource } from '../vendor/VendorClientOptions.js';

@@ -26,7 +26,7 @@ export async function runSubgraph<TConfig extends RunnableConfig>(module: Subgra
   const config = exitOnConfigError(() => module.parseConfig(env));
   const logger = createLogger({ service: module.name, level: config.logLevel });
   // Off unless the OTEL_* variables ask for an exporter; serveSubgraph flushes it on shutdown.
-  const tracing = exitOnConfigError(() => startTracing({ service: module.name, env, logger }));
+  const tracing = await exitOnConfigError(() => startTracing({ service: module.name, env, logger }));
   const cache = createCacheStore({ redisUrl: config.redisUrl, namespace: subgraphCacheNamespace(config.redisPrefix, module.name), logger });
   // The process is this subgraph's alone: its registry carries the process metrics too. Served at /metrics on its port.
   const metrics = createMetricsRegistry({ service: module.name });

@@ -38,7 +38,7 @@ export async function runWorker<TConfig extends WorkerConfig>(options: {
   const label = service.replace(/-/g, ' ');
   const config = exitOnConfigError(() => options.parseConfig(env));
   const logger = createLogger({ service, level: config.logLevel });
-  const tracing = exitOnConfigError(() => startTracing({ service, env, logger }));
+  const tracing = await exitOnConfigError(() => startTracing({ service, env, logger }));
   const metrics = createMetricsRegistry({ service });
   const { runtime, close } = options.create({ config, logger, metrics });
 
