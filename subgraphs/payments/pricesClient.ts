@@ -18,6 +18,9 @@ const product = z
   .object({ id: vendorId('prod_'), title: line(200), price_cents: cents(), currency: currency(), inventory_quantity: count() })
   .transform((p): ProductPrice => ({ id: p.id, name: p.title, amount: p.price_cents, currency: p.currency.toUpperCase(), inStock: p.inventory_quantity > 0 }));
 
+/** Envelopes built once: a zod schema is costly to build and compiles on its first parse, so one built per answer cost every call that twice over. */
+const batchEnvelope = z.object({ data: z.array(z.unknown()) });
+
 /** The commerce platform's product batch endpoint, read-only: the source of every price we charge. */
 export function createPricesClient(vendor: VendorClient) {
   return {
@@ -27,7 +30,7 @@ export function createPricesClient(vendor: VendorClient) {
       idempotent: true,
       request: (ids) => ({ method: 'GET', path: '/v1/products/batch', query: { ids: ids.join(',') } }),
       parse: (json, _status, ids) =>
-        parseBatchItems(parseAnswer(z.object({ data: z.array(z.unknown()) }), json).data, ids, {
+        parseBatchItems(parseAnswer(batchEnvelope, json).data, ids, {
           source: { vendor: vendor.name, operation: 'products.prices' },
           item: product,
           idField: 'id',
