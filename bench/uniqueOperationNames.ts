@@ -3,7 +3,8 @@
  * name with every request (issue 12's goal: RSS under 400 MB after 60 s of it). The sandbox
  * vendors, every subgraph and the gateway each run in a process of their own, as `npm start`
  * runs them; this process only sends load. For BENCH_MEMORY_SECONDS (60) at
- * BENCH_MEMORY_RATE (200) requests a second, at most BENCH_MEMORY_IN_FLIGHT (64) at once (a
+ * BENCH_MEMORY_RATE (200) requests a second to the gateway as the image runs it (compiled,
+ * NODE_ENV=production; the rest of the system from the sources), at most BENCH_MEMORY_IN_FLIGHT (64) at once (a
  * tick with that many still out is skipped, and counted), the home-screen query is sent
  * renamed (`query HomeScreen_<n>`): a new document and a new query plan every time. The
  * gateway's RSS (/proc/<pid>/status VmRSS) is sampled every second. Printed: start, peak
@@ -12,17 +13,21 @@
  * their budgets (DOCUMENT_CACHE_MIB, QUERY_PLAN_CACHE_MIB and EXPLORER pass through to the
  * gateway), and each subgraph's RSS at the start and the end.
  */
+import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { parseConfig } from '../platform/config/parseConfig.js';
 import { int } from '../platform/config/setting.js';
+import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.js';
 import { gatewayEntry, subgraphEntries } from '../platform/registry/services.js';
 import { waitReady } from '../scripts/start/probeReady.js';
 import { operation } from '../test/harness/operations.js';
 import { spawnEntry, type SpawnedEntry } from '../test/harness/spawnEntry.js';
 import { planLoadStack } from './chaos/startProcesses.js';
 import { rssBytes } from './procStats.js';
+import { buildGatewayProcess } from './uniqueOperationNames/buildGatewayProcess.js';
 import type { GatewaySample } from './uniqueOperationNames/gatewayProcess.js';
 
+const root = fileURLToPath(new URL('..', import.meta.url));
 const GOAL_MB = 400;
 /** Generous: a busy machine starts slowly, and the wait ends as soon as a service is ready. */
 const READY_TIMEOUT_MS = 120_000;
@@ -74,9 +79,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => vo
 /** The subgraph processes by name: their RSS is printed too (each has a document cache of its own). */
 const subgraphs = new Map<string, SpawnedEntry>();
 
-/** The sandbox and every subgraph, then the gateway in a process of its own; resolves with the gateway's URL. */
+/**
+ * The sandbox and every subgraph (from the sources, as `npm start` runs them), then the
+ * gateway as the image runs it: compiled, on plain node, NODE_ENV=production (no explorer, no
+ * introspection), signing the caller's identity for the subgraphs with a fresh key.
+ * Resolves with the gateway's URL.
+ */
 async function startServices(): Promise<{ gateway: SpawnedEntry; url: string }> {
-  const { plan, env } = await planLoadStack();
+  const gatewayProcess = buildGatewayProcess(root);
+  const { plan, env: stackEnv } = await planLoadStack();
+  const identity = await generateIdentityKeys();
+  const env = { ...stackEnv, GATEWAY_IDENTITY_JWKS: identity.publicJwks };
   for (const wave of plan.waves.slice(0, -1)) {
     for (const service of wave) {
       const child = spawnEntry(service.entry, env, [], { exitWithParent: true });
@@ -85,13 +98,13 @@ async function startServices(): Promise<{ gateway: SpawnedEntry; url: string }> 
     }
     await Promise.all(wave.map((s) => waitReady(s.name, s.health, READY_TIMEOUT_MS)));
   }
-  // The gateway's own settings pass through (the cache budgets, EXPLORER=false), and NODE_OPTIONS (e.g. a V8 heap limit).
-  const gatewayEnv = { ...env };
+  // The gateway's own settings pass through (the cache budgets, EXPLORER), and NODE_OPTIONS (e.g. a V8 heap limit).
+  const gatewayEnv: Record<string, string> = { ...env, NODE_ENV: 'production', GATEWAY_IDENTITY_PRIVATE_KEY: identity.privateJwk };
   for (const name of ['DOCUMENT_CACHE_MIB', 'QUERY_PLAN_CACHE_MIB', 'EXPLORER', 'NODE_OPTIONS']) {
     const value = process.env[name];
     if (value !== undefined) gatewayEnv[name] = value;
   }
-  const gateway = spawnEntry('bench/uniqueOperationNames/gatewayProcess.ts', gatewayEnv, [], { exitWithParent: true });
+  const gateway = spawnEntry(gatewayProcess, gatewayEnv, [], { exitWithParent: true });
   children.push(gateway);
   const [, url] = await gateway.waitFor(/\{"url":"([^"]+)"\}/, READY_TIMEOUT_MS);
   await waitReady(gatewayEntry.name, url!.replace(/\/graphql$/, '/readyz'), READY_TIMEOUT_MS);
@@ -162,7 +175,7 @@ try {
   const sample = await afterGc(gateway);
 
   const answered = outcomes.full + outcomes.partial + outcomes.failed;
-  console.log(`Memory benchmark: the home-screen query under a new operation name per request, ${seconds} s at ${rate}/s (≤ ${maxInFlight} in flight), gateway alone in its process.`);
+  console.log(`Memory benchmark: the home-screen query under a new operation name per request, ${seconds} s at ${rate}/s (≤ ${maxInFlight} in flight), gateway compiled and alone in its process, NODE_ENV=production.`);
   console.log(`requests: ${answered} answered (${(answered / seconds).toFixed(0)}/s): ${outcomes.full} full, ${outcomes.partial} partial, ${outcomes.failed} failed; ${outcomes.skipped} ticks skipped (in-flight cap)`);
   if (errorCodes.size > 0) console.log(`errors in those answers: ${[...errorCodes].map(([code, n]) => `${code} ×${n}`).join(', ')}`);
   console.log(`gateway RSS: start ${mb(startRss)}, peak ${mb(Math.max(...rss))}, end ${mb(endRss)}   goal: under ${GOAL_MB} MB after ${seconds} s → ${endRss < GOAL_MB * MB ? 'met' : 'NOT met'}${Math.max(...rss) < GOAL_MB * MB ? ' (peak too)' : ''}`);

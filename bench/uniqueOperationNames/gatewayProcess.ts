@@ -1,10 +1,12 @@
 /**
  * The gateway as `gateway/src/main.ts` starts it (same config, supergraph, explorer
- * examples and operation names), in a process of its own so that its RSS is the gateway's
+ * examples and operation names), compiled by bench:memory beside the production build, in a process of its own so that its RSS is the gateway's
  * alone, plus one JSON line a second on stdout with its operation caches and memory, which
  * the memory bench reads; on SIGUSR2, a full garbage collection first and a line marked
  * `afterGc` (what is really kept, to check the caches' estimates). Runs until SIGTERM.
  */
+// Compiled, this process is not preloaded with it (bench:memory runs it on plain node).
+import '../../scripts/start/exitWithParent.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { exitOnConfigError } from '../../platform/config/exitOnConfigError.js';

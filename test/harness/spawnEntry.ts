@@ -10,7 +10,8 @@ export interface SpawnEntryOptions {
   /**
    * The child watches a stdin pipe from this process and stops itself (as on SIGTERM) when
    * it closes, as `npm start`'s services do: should this process die without its `finally`
-   * (a killed test runner), no child lives on. Default false.
+   * (a killed test runner), no child lives on. A compiled (`.js`) entry gets the pipe but
+   * must import scripts/start/exitWithParent itself. Default false.
    */
   readonly exitWithParent?: boolean;
 }
@@ -31,14 +32,17 @@ export interface SpawnedEntry {
 }
 
 /**
- * Runs an entry point (`subgraphs/<name>/main.ts`, `scripts/start.ts`, …) as a long-lived
+ * Runs an entry point (`subgraphs/<name>/main.ts`, `scripts/start.ts`, …; a `.js` one on plain node) as a long-lived
  * child from the project root with `env` and nothing else of this process's environment
  * (PATH aside), in its own process group so that a test can signal or clean up the whole
  * group. Readiness waits are generous: they return as soon as the line appears.
  */
 export function spawnEntry(entry: string, env: Record<string, string>, args: readonly string[] = [], options: SpawnEntryOptions = {}): SpawnedEntry {
-  const preload = options.exitWithParent ? ['--import', EXIT_WITH_PARENT] : [];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, entry, ...args], {
+  // A compiled entry (`.js`, e.g. under a production build) runs on plain node, as the image runs it.
+  const loader = entry.endsWith('.js') ? [] : ['--import', 'tsx'];
+  // The preload is TypeScript: a compiled entry imports its compiled copy itself (stdin is still the pipe).
+  const preload = options.exitWithParent && loader.length > 0 ? ['--import', EXIT_WITH_PARENT] : [];
+  const child = spawn(process.execPath, [...loader, ...preload, entry, ...args], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', ...env },
     stdio: [options.exitWithParent ? 'pipe' : 'ignore', 'pipe', 'pipe'],
