@@ -32,3 +32,47 @@ describe('a client that hangs up before its request body is complete', () => {
     expect(lines[0]).toMatchObject({ level: 30, msg: 'client went away before sending its whole request' });
   });
 });
+
+/** A query plan may hold more fetches than Node's listener warning threshold (10), each listening for its client leaving. */
+describe("a request with more than ten calls listening for its client's departure", () => {
+  const { logger } = capturingLogger('test', 'info');
+  const apollo = new ApolloServer<{ signal: AbortSignal }>({
+    typeDefs: 'type Query { hello: String }',
+    resolvers: {
+      Query: {
+        hello: (_root, _args, { signal }) => {
+          // What 16 fetches in flight at once do to the request's signal.
+          const listeners = Array.from({ length: 16 }, () => () => undefined);
+          for (const listener of listeners) signal.addEventListener('abort', listener);
+          for (const listener of listeners) signal.removeEventListener('abort', listener);
+          return 'hi';
+        },
+      },
+    },
+    logger,
+  });
+  let http: RunningHttpServer;
+  beforeAll(async () => {
+    await apollo.start();
+    http = await startHttpServer(createHttpHandler({ apollo, logger, isReady: () => true, context: async ({ signal }) => ({ signal }) }), { host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await http.close(0);
+    await apollo.stop();
+  });
+
+  it('answers without a MaxListenersExceededWarning (no leak: each listener goes when its call settles)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const res = await fetch(`${http.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello }' }) });
+      expect(await res.json()).toEqual({ data: { hello: 'hi' } });
+      // Warnings are emitted on the next tick.
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
