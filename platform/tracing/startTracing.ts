@@ -37,6 +37,7 @@ type ExporterCompression = NonNullable<NonNullable<ConstructorParameters<typeof 
 export function startTracing(options: { readonly service: string; readonly env: Env; readonly logger?: Logger }): Promise<Tracing> {
   const config = parseTracingConfig(options.service, options.env);
   if (config === undefined) return Promise.resolve(OFF);
+  // Without the service's logger, only the SDK's warnings are worth a line of their own.
   return startExport(config, options.logger ?? createLogger({ service: options.service, level: 'warn' }));
 }
 

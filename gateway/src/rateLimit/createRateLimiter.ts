@@ -55,7 +55,6 @@ export interface RateLimiter {
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { logger } = options;
   const { RateLimiterMemory, RateLimiterRes, RLWrapperTimeouts } = rateLimiterMemory();
-  const RateLimiterRedis = options.redisUrl ? rateLimiterRedis() : undefined;
   const connection = options.redisUrl ? connect(options.redisUrl, logger) : undefined;
   const redis = connection?.client;
 
@@ -63,7 +62,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     if (points <= 0) return undefined;
     const limits = { points, duration: options.windowS, keyPrefix: `${options.redisPrefix}:rl:${scope}` };
     const memory = new RateLimiterMemory(limits);
-    if (!redis || !RateLimiterRedis) return memory;
+    if (!redis) return memory;
+    const RateLimiterRedis = rateLimiterRedis();
     const shared = new RateLimiterRedis({
       ...limits,
       storeClient: redis,
