@@ -4,8 +4,8 @@
  * vendors, every subgraph and the gateway each run in a process of their own, as `npm start`
  * runs them; this process only sends load. For BENCH_MEMORY_SECONDS (60) at
  * BENCH_MEMORY_RATE (200) requests a second to the gateway as the image runs it (compiled,
- * NODE_ENV=production; the rest of the system from the sources), at most BENCH_MEMORY_IN_FLIGHT (64) at once (a
- * tick with that many still out is skipped, and counted), the home-screen query is sent
+ * NODE_ENV=production; the rest of the system from the sources), at most
+ * BENCH_MEMORY_IN_FLIGHT (64) at once (a tick with that many still out is skipped, and counted), the home-screen query is sent
  * renamed (`query HomeScreen_<n>`): a new document and a new query plan every time. The
  * gateway's RSS (/proc/<pid>/status VmRSS) is sampled every second. Printed: start, peak
  * and end RSS beside the goal, the answers by outcome, the gateway's heap after a full GC

@@ -3,8 +3,10 @@ import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 import { buildProduction } from '../../scripts/build/buildProduction.js';
 
-/** The bench's own files that run in the gateway's process, compiled beside the production build. */
-const BENCH_FILES = ['bench/uniqueOperationNames/gatewayProcess.ts', 'scripts/start/exitWithParent.ts'];
+/** The bench's gateway process, and what it imports that the production build does not hold. */
+const ENTRY = 'bench/uniqueOperationNames/gatewayProcess.ts';
+const BENCH_FILES = [ENTRY, 'scripts/start/exitWithParent.ts'];
+const compiled = (file: string) => file.replace(/\.ts$/, '.js');
 
 /**
  * The production build (what the image runs) in `.test-output/bench/memory/dist`, plus the
@@ -20,9 +22,9 @@ export function buildGatewayProcess(root: string): string {
       fileName: file,
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
     });
-    const target = join(outDir, file.replace(/\.ts$/, '.js'));
+    const target = join(outDir, compiled(file));
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
-  return relative(root, join(outDir, BENCH_FILES[0]!.replace(/\.ts$/, '.js')));
+  return relative(root, join(outDir, compiled(ENTRY)));
 }

@@ -1,9 +1,10 @@
 /**
  * The gateway as `gateway/src/main.ts` starts it (same config, supergraph, explorer
- * examples and operation names), compiled by bench:memory beside the production build, in a process of its own so that its RSS is the gateway's
- * alone, plus one JSON line a second on stdout with its operation caches and memory, which
- * the memory bench reads; on SIGUSR2, a full garbage collection first and a line marked
- * `afterGc` (what is really kept, to check the caches' estimates). Runs until SIGTERM.
+ * examples and operation names), compiled by bench:memory beside the production build, in a
+ * process of its own so that its RSS is the gateway's alone, plus one JSON line a second on
+ * stdout with its operation caches and memory, which the memory bench reads; on SIGUSR2, a
+ * full garbage collection first and a line marked `afterGc` (what is really kept, to check
+ * the caches' estimates). Runs until SIGTERM.
  */
 // Compiled, this process is not preloaded with it (bench:memory runs it on plain node).
 import '../../scripts/start/exitWithParent.js';

@@ -2,11 +2,11 @@ import { createRequire } from 'node:module';
 import type { errors as undiciErrors, Pool as UndiciPool } from 'undici';
 
 /**
- * undici's `Pool` (with its `request` API) and its error classes, required from their own files instead of the
- * package's index. The index also loads fetch, WebSocket, EventSource, the HTTP cache and the
- * mock agents: about 5 MB of live heap in every process, of which the pool and its API need about 2 MB. Each
- * MB a process holds for good costs it several MB of peak memory, because V8 lets the heap
- * grow to a multiple of what survives a full collection before it collects again (bench:federation).
+ * undici's `Pool` (with its `request` API) and its error classes, required from their own
+ * files instead of the package's index. The index also loads fetch, WebSocket, EventSource,
+ * the HTTP cache and the mock agents: about 5 MB of live heap in every process, of which the
+ * pool and its API need about 2 MB (why a MB held for good matters: bench/federation/README.md,
+ * "Where the memory goes").
  *
  * undici has no `exports` map, so these files can be required; the lockfile pins the version,
  * and `undiciPool.test.ts` fails if they stop being the very classes the index exports.

@@ -6,9 +6,8 @@ import type * as RateLimiterFlexible from 'rate-limiter-flexible';
  * Libraries a process loads only once a setting asks for them, instead of at start-up for
  * every process: node-redis (about 3.7 MB of live heap) when a Redis URL is set, and only the
  * rate limiters it uses instead of rate-limiter-flexible's index (which loads a limiter for
- * every database it knows). Every MB held for good costs a process several MB of peak
- * memory, because V8 lets the heap grow to a multiple of what survives a full collection
- * before it collects again (bench:federation measures the peak against Apollo Gateway's).
+ * every database it knows). Why a MB held for good matters: bench/federation/README.md,
+ * "Where the memory goes".
  *
  * Synchronous on purpose (`require`, as these packages ship CommonJS builds), so the
  * factories that use them stay synchronous. rate-limiter-flexible has no `exports` map;

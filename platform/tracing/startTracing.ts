@@ -1,7 +1,5 @@
 import type * as Otlp from '@opentelemetry/exporter-trace-otlp-http';
-import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type * as Sdk from '@opentelemetry/sdk-trace-node';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Env } from '../config/setting.js';
 import { createLogger, type Logger } from '../log/createLogger.js';
 import { parseTracingConfig, type TraceExporterName, type TracingConfig } from './tracingSettings.js';
@@ -17,7 +15,7 @@ const SHUTDOWN_FLUSH_MS = 3_000;
 const OFF: Tracing = Object.freeze({ shutdown: async () => undefined });
 
 /** The exporter's own type for `compression` (an enum of a package we do not depend on directly). */
-type ExporterCompression = NonNullable<NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>['compression']>;
+type ExporterCompression = NonNullable<NonNullable<ConstructorParameters<typeof Otlp.OTLPTraceExporter>[0]>['compression']>;
 
 /**
  * OpenTelemetry traces for one service's process, from the standard OTEL_* variables of
@@ -30,9 +28,8 @@ type ExporterCompression = NonNullable<NonNullable<ConstructorParameters<typeof 
  * every main.ts.
  *
  * The SDK, the exporter and the undici instrumentation are imported only when export is on:
- * about 5 MB of live heap that a process with tracing off never holds (every MB held for good
- * costs several MB of peak memory: V8 grows the heap to a multiple of what survives a full
- * collection before it collects again).
+ * about 5 MB of live heap that a process with tracing off never holds (why that matters:
+ * bench/federation/README.md, "Where the memory goes").
  */
 export function startTracing(options: { readonly service: string; readonly env: Env; readonly logger?: Logger }): Promise<Tracing> {
   const config = parseTracingConfig(options.service, options.env);
@@ -92,7 +89,7 @@ function spanProcessor(
   config: TracingConfig,
   sdk: typeof Sdk,
   otlp: typeof Otlp,
-): SpanProcessor {
+): Sdk.SpanProcessor {
   if (name === 'otlp') {
     // Every value given, so that none is taken from process.env instead. One exception the
     // exporter does not let us turn off: it adds OTEL_EXPORTER_OTLP_(TRACES_)HEADERS of
