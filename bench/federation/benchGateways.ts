@@ -54,3 +54,8 @@ export function oursLaunch(options: { distDir: string; subgraphUrls: Readonly<Re
     },
   };
 }
+
+/** The same launch with node flags before its entry (the runner's `--node-flags`, given to both gateways alike). */
+export function withNodeFlags(launch: GatewayLaunch, flags: readonly string[]): GatewayLaunch {
+  return { ...launch, args: [...flags, ...launch.args] };
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:federation [-- --runs N --duration S --warmup S --connections N --variant identical|varied --ref <commit>]`:
+ * `npm run bench:federation [-- --runs N --duration S --warmup S --connections N --variant identical|varied --ref <commit> --node-flags="<V8 flags>"]`:
  * The Guild's federation-gateway benchmark (bench/federation/README.md) on this machine, plain
  * Apollo Gateway against ours with every protection on, in one run. Each cell of the matrix
  * (gateway × variant) is a fresh gateway process pinned to CPU 1; this process (autocannon)
@@ -18,9 +18,10 @@ import { generateIdentityKeys } from '../../platform/identity/generateIdentityKe
 import { buildProduction } from '../../scripts/build/buildProduction.js';
 import { benchVariants, type BenchVariant } from './benchQueries.js';
 import { benchSupergraphDrift } from './benchSupergraph.js';
-import { apolloGatewayLaunch, gatewayIds, oursLaunch, type GatewayId } from './benchGateways.js';
+import { apolloGatewayLaunch, gatewayIds, oursLaunch, withNodeFlags, type GatewayId } from './benchGateways.js';
 import { federationTable, medianFigures } from './federationTable.js';
 import { measureCell, type CellFigures } from './measureCell.js';
+import { parseNodeFlags } from './parseNodeFlags.js';
 import { BENCH_OVERRIDES, oursGatewayEnv } from './oursGatewayEnv.js';
 import { killPinnedProcesses, startPinnedProcess } from './startPinnedProcess.js';
 import { subgraphsClient } from './subgraphsClient.js';
@@ -46,6 +47,7 @@ const { values: flags } = (() => {
         connections: { type: 'string' },
         variant: { type: 'string', multiple: true },
         ref: { type: 'string' },
+        'node-flags': { type: 'string' },
       },
       strict: true,
     });
@@ -71,6 +73,15 @@ const variants = (flags.variant ?? benchVariants).map((v) => {
   if (!(benchVariants as readonly string[]).includes(v)) fail(`--variant: expected ${benchVariants.join(' or ')}, got "${v}"`);
   return v as BenchVariant;
 });
+
+// The same node flags for both gateways, e.g. the heap sizes of a container with a memory limit.
+const nodeFlags = (() => {
+  try {
+    return parseNodeFlags(flags['node-flags']);
+  } catch (err) {
+    return fail(`--node-flags: ${(err as Error).message}`);
+  }
+})();
 
 if (availableParallelism() < 2) fail('needs 2 CPUs: the gateway on one, the load and the subgraphs on the other');
 const drift = benchSupergraphDrift();
@@ -125,8 +136,8 @@ const subgraphsProc = await startPinnedProcess({
 });
 const subgraphUrls = subgraphsProc.ready;
 const launches = {
-  'apollo-gateway': apolloGatewayLaunch(subgraphUrls),
-  ours: oursLaunch({ distDir, subgraphUrls, identityPrivateKey: privateJwk }),
+  'apollo-gateway': withNodeFlags(apolloGatewayLaunch(subgraphUrls), nodeFlags),
+  ours: withNodeFlags(oursLaunch({ distDir, subgraphUrls, identityPrivateKey: privateJwk }), nodeFlags),
 } satisfies Record<GatewayId, unknown>;
 
 const oursConfig = parseGatewayConfig(oursGatewayEnv({ subgraphUrls, identityPrivateKey: privateJwk }));
@@ -138,6 +149,7 @@ console.log(
     `Ours: commit ${commit}${uncommitted.length > 0 ? ` plus uncommitted changes in ${uncommitted.length} file(s) of gateway/ and platform/ (pass --ref HEAD to measure the commit alone)` : ''}.`,
     `Ours runs with NODE_ENV=production, an identity signing key, info logs, in-memory rate limits and APQ; query limits at their defaults (depth ${oursConfig.limitMaxDepth}, aliases ${oursConfig.limitMaxAliases}, directives ${oursConfig.limitMaxDirectives}, tokens ${oursConfig.limitMaxTokens}, cost ${oursConfig.limitMaxCost}): the heavy query fits, none raised.`,
     ...BENCH_OVERRIDES.map(({ env, value, why }) => `Raised: ${env}=${value}: ${why}.`),
+    nodeFlags.length > 0 ? `Both gateways run with node ${nodeFlags.join(' ')}.` : 'Both gateways run with V8\'s default heap sizes for this machine.',
     '',
   ].join('\n'),
 );
@@ -200,7 +212,7 @@ for (const { variant, apollo, ours } of summary) {
 mkdirSync(join(root, '.test-output/bench'), { recursive: true });
 writeFileSync(
   OUT_FILE,
-  `${JSON.stringify({ date: new Date().toISOString(), commit, ref: flags.ref ?? null, uncommitted, node: process.version, cpu: cpus()[0]?.model, load, variants, overrides: BENCH_OVERRIDES, runs: cells, medians: summary }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), commit, ref: flags.ref ?? null, uncommitted, node: process.version, cpu: cpus()[0]?.model, load, variants, overrides: BENCH_OVERRIDES, nodeFlags, runs: cells, medians: summary }, null, 2)}\n`,
 );
 console.log(`\nours at commit ${commit}${uncommitted.length > 0 ? ' plus uncommitted changes' : ''}; wrote ${OUT_FILE}`);
 const failed = cells.flat().filter((f) => f.non2xx + f.graphqlErrors + f.socketErrors > 0);
