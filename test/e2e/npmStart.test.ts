@@ -5,21 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { COLD_START_BUDGETS } from '../harness/coldStartBudgets.js';
 import { inMemoryStores } from '../harness/inMemoryStores.js';
 import { operation } from '../harness/operations.js';
-import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, subgraphEntries, subgraphEnv } from '../../platform/registry/services.js';
+import { npmStartPortEnvs, npmStartPorts } from '../harness/npmStartPorts.js';
+import { gatewayEntry, subgraphEntries, subgraphEnv } from '../../platform/registry/services.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('npm start', () => {
   it('starts every service, prints the gateway URL and a working curl, and stops cleanly on Ctrl-C', async () => {
-    // Ports away from the defaults so a developer's running `npm start` does not collide.
-    const base = 20_000 + Math.floor(Math.random() * 12_000); // below the ephemeral range (32768+) that port-0 servers use
-    // Every service of the registry gets one.
-    const portEnvs = [
-      gatewayEntry.portEnv,
-      ...subgraphEntries.map((s) => subgraphEnv(s.name).port),
-      ...sandboxVendorEntries.map((v) => sandboxVendorEnv(v.name).port),
-    ];
-    const ports: Record<string, number> = Object.fromEntries(portEnvs.map((name, i) => [name, base + i]));
+    // Every service of the registry gets a port away from the defaults, where nothing listens.
+    const ports = await npmStartPorts();
     const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: root,
@@ -60,6 +54,6 @@ describe('npm start', () => {
       expect(code).toBe(0);
     }
     // Everything it started has stopped.
-    for (const name of portEnvs) await expect(fetch(`http://127.0.0.1:${ports[name]}/healthz`), name).rejects.toThrow();
+    for (const name of npmStartPortEnvs) await expect(fetch(`http://127.0.0.1:${ports[name]}/healthz`), name).rejects.toThrow();
   }, 60_000);
 });

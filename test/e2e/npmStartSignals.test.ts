@@ -8,21 +8,14 @@ import { COLD_START_BUDGETS } from '../harness/coldStartBudgets.js';
 import { inMemoryStores } from '../harness/inMemoryStores.js';
 import { operation } from '../harness/operations.js';
 import { isAlive, spawnEntry, type SpawnedEntry } from '../harness/spawnEntry.js';
-import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, subgraphEntries, subgraphEnv } from '../../platform/registry/services.js';
+import { npmStartPortEnvs, npmStartPorts } from '../harness/npmStartPorts.js';
+import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, subgraphEnv } from '../../platform/registry/services.js';
 
 /**
  * `npm start` as a process manager, an IDE or a terminal stops it: SIGTERM, Ctrl-C (SIGINT
  * to the whole foreground process group) or SIGKILL. Each time, every service it started is
  * gone afterwards (found by PID, not by waiting a while), and a graceful stop exits 0.
  */
-const portEnvs = [gatewayEntry.portEnv, ...subgraphEntries.map((s) => subgraphEnv(s.name).port), ...sandboxVendorEntries.map((v) => sandboxVendorEnv(v.name).port)];
-
-/** Ports away from the defaults (a developer's own npm start) and below the ephemeral range (32768+) that port-0 servers use. */
-function randomPorts(): Record<string, number> {
-  const base = 20_000 + Math.floor(Math.random() * 12_000);
-  return Object.fromEntries(portEnvs.map((name, i) => [name, base + i]));
-}
-
 interface Started {
   readonly start: SpawnedEntry;
   readonly ports: Record<string, number>;
@@ -132,7 +125,7 @@ async function freeBlockedPort(): Promise<number | undefined> {
 }
 
 async function expectAllGone({ services, ports }: Started): Promise<void> {
-  expect(services.length).toBeGreaterThanOrEqual(portEnvs.length - sandboxVendorEntries.length + 1);
+  expect(services.length).toBeGreaterThanOrEqual(npmStartPortEnvs.length - sandboxVendorEntries.length + 1);
   expect(await waitGone(services)).toEqual([]);
   for (const [name, port] of Object.entries(ports)) expect(await refusesConnections(port), `${name} :${port}`).toBe(true);
 }
@@ -151,7 +144,7 @@ function cleanUp({ start, services }: Started): void {
 
 describe('npm start stops everything it started', () => {
   it('SIGTERM (a process manager, an IDE): the signal forwarded once, every service drains and is gone, exit 0; a gateway on a port fetch refuses (6000) works', async () => {
-    const ports = randomPorts();
+    const ports = await npmStartPorts();
     const blocked = await freeBlockedPort();
     if (blocked !== undefined) ports[gatewayEntry.portEnv] = blocked;
     const started = await npmStart(ports);
@@ -174,7 +167,7 @@ describe('npm start stops everything it started', () => {
 
   it('Ctrl-C in a terminal (SIGINT to the whole process group): each service gets one signal, not two, answers what it was doing, and all exit 0', async () => {
     const keys = await generateIdentityKeys();
-    const ports = randomPorts();
+    const ports = await npmStartPorts();
     const started = await npmStart(ports, {
       GATEWAY_IDENTITY_PRIVATE_KEY: keys.privateJwk,
       GATEWAY_IDENTITY_JWKS: keys.publicJwks,
@@ -207,7 +200,7 @@ describe('npm start stops everything it started', () => {
   }, 300_000);
 
   it('SIGKILL (no handler runs): the services notice and stop on their own, none is orphaned', async () => {
-    const started = await npmStart(randomPorts());
+    const started = await npmStart(await npmStartPorts());
     try {
       process.kill(started.start.pid, 'SIGKILL');
       await started.start.exited();
