@@ -12,6 +12,8 @@ ARG NODE_IMAGE=node:24-trixie-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci's postinstall edits an installed dependency (see the script): both stages need it.
+COPY scripts/patchDependencies.mjs ./scripts/patchDependencies.mjs
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.ts ./scripts/build.ts
@@ -26,6 +28,7 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS production-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY scripts/patchDependencies.mjs ./scripts/patchDependencies.mjs
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ── the image ─────────────────────────────────────────────────────────────────────────────

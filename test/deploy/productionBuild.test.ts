@@ -35,7 +35,7 @@ const dockerfile = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'
 const finalStage = dockerfile.stages.at(-1)!;
 const stageNamed = (name: string | undefined) => dockerfile.stages.find((s) => s.name === name);
 const instructionsOf = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
-const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
 const image = imageEntries(root);
 
 /** Every file under `dir`, relative to it, `/`-separated. */
@@ -336,6 +336,19 @@ describe('Dockerfile', () => {
     // The build stage gets what the build reads: the tsconfigs, the build script, the runtime folders.
     const given = instructionsOf(build, 'COPY').flatMap((i) => copyOf(i).sources);
     expect(given).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.ts', 'scripts/build', ...RUNTIME_FOLDERS]));
+  });
+
+  it("every stage that runs npm ci has the files of package.json's install scripts first (npm ci runs them and fails without them)", () => {
+    const installScripts = ['preinstall', 'install', 'postinstall'].flatMap((name) => packageJson.scripts[name] ?? []);
+    const files = installScripts.flatMap((command) => command.split(/\s+/).filter((word) => /\.(c|m)?js$/.test(word)));
+    expect(files.length, 'the install scripts name the files they run').toBe(installScripts.length);
+    const installing = dockerfile.stages.filter((stage) => instructionsOf(stage, 'RUN').some((r) => /\bnpm ci\b/.test(r.args)));
+    expect(installing.length).toBeGreaterThanOrEqual(2);
+    for (const stage of installing) {
+      const firstInstall = stage.instructions.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
+      const copiedBefore = stage.instructions.slice(0, firstInstall).filter((i) => i.keyword === 'COPY').flatMap((i) => copyOf(i).sources);
+      expect(copiedBefore, `stage ${stage.name ?? stage.image}`).toEqual(expect.arrayContaining(files));
+    }
   });
 
   it('the image: production node_modules, dist, package.json and the project-relative data only; non-root; production mode; telemetry off', () => {

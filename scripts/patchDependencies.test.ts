@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyDependencyPatch, DEPENDENCY_PATCHES, PATCH_MARKER, patchDependencies, type DependencyPatch } from './patchDependencies.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const apolloPatch = DEPENDENCY_PATCHES.find((p) => p.packageName === '@apollo/gateway')!;
+
+/** The packages Apollo Gateway's usage metrics need, by the part of their path that names them. */
+const METRICS_ONLY = ['/@opentelemetry/sdk-metrics/', '/@opentelemetry/resource-detector-', '/@opentelemetry/exporter-metrics-otlp-http/', '/@opentelemetry/resources/', '/node-cpu-count/', 'index-incubating'];
+
+/** Loads @apollo/gateway in a process of its own (optionally constructs a gateway), and lists what it loaded. */
+function loadedByApolloGateway(script: string, env: Record<string, string>): string[] {
+  const run = spawnSync(process.execPath, ['-e', `const gw = require('@apollo/gateway'); ${script}; console.log(JSON.stringify(Object.keys(require.cache)))`], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as string[];
+}
+
+/** A file holding exactly what a patch expects to find, each part once, with something around it. */
+function expectedText(patch: DependencyPatch): string {
+  return ['"use strict";', ...patch.replacements.map((r) => `${r.from}\nconsole.log(1);`)].join('\n');
+}
+
+describe('patchDependencies (npm postinstall)', () => {
+  it('this install is edited: loading @apollo/gateway with its telemetry off loads none of its usage-metrics packages', () => {
+    const installed = readFileSync(join(root, 'node_modules', apolloPatch.packageName, apolloPatch.file), 'utf8');
+    expect(installed.startsWith(PATCH_MARKER), 'npm ci ran scripts/patchDependencies.mjs').toBe(true);
+    const loaded = loadedByApolloGateway('', { APOLLO_TELEMETRY_DISABLED: '1' });
+    expect(loaded.some((f) => f.includes('/@opentelemetry/api/'))).toBe(true);
+    expect(loaded.filter((f) => METRICS_ONLY.some((part) => f.includes(part)))).toEqual([]);
+  });
+
+  it('with Apollo telemetry on, Apollo Gateway still builds its meter provider: the packages load on first use', () => {
+    const supergraph = JSON.stringify(readFileSync(join(root, 'schema/supergraph.graphql'), 'utf8'));
+    // The process exits before the cloud detectors' probes or the hourly export could go anywhere.
+    const loaded = loadedByApolloGateway(`new gw.ApolloGateway({ supergraphSdl: ${supergraph}, logger: { debug() {}, info() {}, warn() {}, error() {} } })`, { APOLLO_TELEMETRY_DISABLED: '' });
+    for (const part of ['/@opentelemetry/sdk-metrics/', '/@opentelemetry/resource-detector-aws/', '/@opentelemetry/exporter-metrics-otlp-http/']) {
+      expect(loaded.some((f) => f.includes(part)), part).toBe(true);
+    }
+  });
+
+  it('edits text that holds each expected part once, marks it, and leaves a marked text alone', () => {
+    const outcome = applyDependencyPatch(expectedText(apolloPatch), apolloPatch);
+    expect(outcome.status).toBe('applied');
+    const text = outcome.status === 'applied' ? outcome.text : '';
+    expect(text.startsWith(`${PATCH_MARKER}\n"use strict";`)).toBe(true);
+    expect(text).toContain('lazyRequire("@opentelemetry/sdk-metrics")');
+    expect(text).not.toContain('require("@opentelemetry/sdk-metrics")\n');
+    expect(text).not.toContain('incubating_1.ATTR_CLOUD_PROVIDER');
+    expect(applyDependencyPatch(text, apolloPatch)).toEqual({ status: 'already' });
+  });
+
+  it('refuses text where an expected part is missing or found twice, naming it', () => {
+    const missing = expectedText(apolloPatch).replace('require("@opentelemetry/sdk-metrics")', 'require("@opentelemetry/sdk-metrics-v2")');
+    expect(applyDependencyPatch(missing, apolloPatch)).toEqual({ status: 'mismatch', reason: expect.stringContaining('found it 0 times') });
+    const twice = `${expectedText(apolloPatch)}\nrequire("node-cpu-count")`;
+    const outcome = applyDependencyPatch(twice, apolloPatch);
+    expect(outcome).toEqual({ status: 'mismatch', reason: expect.stringContaining('require(\\"node-cpu-count\\")') });
+    expect(outcome).toEqual({ status: 'mismatch', reason: expect.stringContaining('found it 2 times') });
+  });
+
+  describe('on an install', () => {
+    let dir: string | undefined;
+    afterEach(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = undefined;
+    });
+
+    function install(version: string, text: string): string {
+      dir = mkdtempSync(join(tmpdir(), 'patch-deps-'));
+      const pkg = join(dir, 'node_modules', apolloPatch.packageName);
+      mkdirSync(dirname(join(pkg, apolloPatch.file)), { recursive: true });
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: apolloPatch.packageName, version }));
+      writeFileSync(join(pkg, apolloPatch.file), text);
+      return join(pkg, apolloPatch.file);
+    }
+
+    it('edits the version it knows once, and says so; a second run changes nothing', () => {
+      const file = install(apolloPatch.version, expectedText(apolloPatch));
+      expect(patchDependencies(dir!, [apolloPatch])).toEqual({ lines: [`@apollo/gateway@${apolloPatch.version}: edited ${apolloPatch.file}`], stale: 0 });
+      const once = readFileSync(file, 'utf8');
+      expect(once.startsWith(PATCH_MARKER)).toBe(true);
+      expect(patchDependencies(dir!, [apolloPatch]).lines).toEqual([`@apollo/gateway@${apolloPatch.version}: ${apolloPatch.file} already edited`]);
+      expect(readFileSync(file, 'utf8')).toBe(once);
+    });
+
+    it('leaves another version, or a file it does not recognise, as it is, with a warning', () => {
+      const other = install('2.99.0', expectedText(apolloPatch));
+      const result = patchDependencies(dir!, [apolloPatch]);
+      expect(result.stale).toBe(1);
+      expect(result.lines[0]).toMatch(/^warning: @apollo\/gateway is 2\.99\.0, the edit of .* is for 2\.14\.4: left as it is/);
+      expect(readFileSync(other, 'utf8')).toBe(expectedText(apolloPatch));
+      rmSync(dir!, { recursive: true, force: true });
+
+      const changed = install(apolloPatch.version, 'module.exports = {};');
+      const mismatch = patchDependencies(dir!, [apolloPatch]);
+      expect(mismatch.stale).toBe(1);
+      expect(mismatch.lines[0]).toMatch(/^warning: @apollo\/gateway@2\.14\.4: expected .* found it 0 times: left as it is/);
+      expect(readFileSync(changed, 'utf8')).toBe('module.exports = {};');
+    });
+
+    it('skips a package that is not installed; run as a script it never fails the install', () => {
+      dir = mkdtempSync(join(tmpdir(), 'patch-deps-'));
+      expect(patchDependencies(dir, [apolloPatch])).toEqual({ lines: ['@apollo/gateway: not installed, nothing to edit'], stale: 0 });
+      const run = spawnSync(process.execPath, [join(root, 'scripts/patchDependencies.mjs'), dir], { encoding: 'utf8', timeout: 20_000 });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe('patchDependencies: @apollo/gateway: not installed, nothing to edit\n');
+    });
+  });
+});
