@@ -12,6 +12,7 @@ import { subgraphMetrics, type SubgraphFetchOutcome, type SubgraphMetrics } from
 import { createSubgraphFetcher, type Fetcher, type SubgraphFetcher } from './createSubgraphFetcher.js';
 import { InFlightFetches } from './InFlightFetches.js';
 import { isQueryFetch } from './isQueryFetch.js';
+import { sendSubgraphRequest } from './sendSubgraphRequest.js';
 import { defaultSubgraphBreaker, SubgraphBreaker, type FetchOutcome, type SubgraphBreakerSettings } from './SubgraphBreaker.js';
 import { SubgraphResponse } from './SubgraphResponse.js';
 import { SubgraphUnavailableError, type SubgraphFailure } from './SubgraphUnavailableError.js';
@@ -253,6 +254,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     throw new SubgraphUnavailableError(this.name, reason);
   }
 }
+
+// Apollo's `sendRequest` is private in its typings, so it is replaced here rather than overridden in the class.
+Object.defineProperty(SubgraphDataSource.prototype, 'sendRequest', { value: sendSubgraphRequest, writable: true, configurable: true });
 
 /** What says the subgraph itself is unwell: no answer in time, no connection, a 5xx, an unreadable answer. */
 function countsAgainstSubgraph(err: SubgraphUnavailableError): boolean {
