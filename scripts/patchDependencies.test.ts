@@ -14,7 +14,7 @@ const METRICS_ONLY = ['/@opentelemetry/sdk-metrics/', '/@opentelemetry/resource-
 
 /** Loads @apollo/gateway in a process of its own (optionally constructs a gateway), and lists what it loaded. */
 function loadedByApolloGateway(script: string, env: Record<string, string>): string[] {
-  const run = spawnSync(process.execPath, ['-e', `const gw = require('@apollo/gateway'); ${script}; console.log(JSON.stringify(Object.keys(require.cache)))`], {
+  const run = spawnSync(process.execPath, ['-e', `const gw = require('@apollo/gateway'); ${script}; console.log(JSON.stringify(Object.keys(require.cache))); process.exit(0)`], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
@@ -40,7 +40,7 @@ describe('patchDependencies (npm postinstall)', () => {
 
   it('with Apollo telemetry on, Apollo Gateway still builds its meter provider: the packages load on first use', () => {
     const supergraph = JSON.stringify(readFileSync(join(root, 'schema/supergraph.graphql'), 'utf8'));
-    // The process exits before the cloud detectors' probes or the hourly export could go anywhere.
+    // The process exits (process.exit) before the cloud detectors' probes or the hourly export could go anywhere.
     const loaded = loadedByApolloGateway(`new gw.ApolloGateway({ supergraphSdl: ${supergraph}, logger: { debug() {}, info() {}, warn() {}, error() {} } })`, { APOLLO_TELEMETRY_DISABLED: '' });
     for (const part of ['/@opentelemetry/sdk-metrics/', '/@opentelemetry/resource-detector-aws/', '/@opentelemetry/exporter-metrics-otlp-http/']) {
       expect(loaded.some((f) => f.includes(part)), part).toBe(true);
