@@ -6,12 +6,12 @@ export interface Replacement {
 export interface DependencyPatch {
   readonly packageName: string;
   readonly version: string;
+  /** Relative to the package's folder. */
   readonly file: string;
-  readonly why: string;
   readonly replacements: readonly Replacement[];
 }
 export type PatchOutcome = { status: 'applied'; text: string } | { status: 'already' } | { status: 'mismatch'; reason: string };
 export const PATCH_MARKER: string;
 export const DEPENDENCY_PATCHES: readonly DependencyPatch[];
 export function applyDependencyPatch(text: string, patch: DependencyPatch): PatchOutcome;
-export function patchDependencies(root: string, patches?: readonly DependencyPatch[]): { lines: string[]; stale: number };
+export function patchDependencies(root: string, patches?: readonly DependencyPatch[]): string[];

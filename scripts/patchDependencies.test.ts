@@ -32,11 +32,11 @@ function expectedText(patch: DependencyPatch): string {
 describe('patchDependencies (npm postinstall)', () => {
   it('this install is edited: loading @apollo/gateway with its telemetry off loads none of its usage-metrics packages', () => {
     const installed = readFileSync(join(root, 'node_modules', apolloPatch.packageName, apolloPatch.file), 'utf8');
-    expect(installed.startsWith(PATCH_MARKER), 'npm ci ran scripts/patchDependencies.mjs').toBe(true);
+    expect(installed.startsWith(PATCH_MARKER), 'the postinstall has not run on this node_modules: run `node scripts/patchDependencies.mjs` (or npm ci)').toBe(true);
     const loaded = loadedByApolloGateway('', { APOLLO_TELEMETRY_DISABLED: '1' });
     expect(loaded.some((f) => f.includes('/@opentelemetry/api/'))).toBe(true);
     expect(loaded.filter((f) => METRICS_ONLY.some((part) => f.includes(part)))).toEqual([]);
-  });
+  }, 60_000);
 
   it('with Apollo telemetry on, Apollo Gateway still builds its meter provider: the packages load on first use', () => {
     const supergraph = JSON.stringify(readFileSync(join(root, 'schema/supergraph.graphql'), 'utf8'));
@@ -45,7 +45,7 @@ describe('patchDependencies (npm postinstall)', () => {
     for (const part of ['/@opentelemetry/sdk-metrics/', '/@opentelemetry/resource-detector-aws/', '/@opentelemetry/exporter-metrics-otlp-http/']) {
       expect(loaded.some((f) => f.includes(part)), part).toBe(true);
     }
-  });
+  }, 60_000);
 
   it('edits text that holds each expected part once, marks it, and leaves a marked text alone', () => {
     const outcome = applyDependencyPatch(expectedText(apolloPatch), apolloPatch);
@@ -61,10 +61,13 @@ describe('patchDependencies (npm postinstall)', () => {
   it('refuses text where an expected part is missing or found twice, naming it', () => {
     const missing = expectedText(apolloPatch).replace('require("@opentelemetry/sdk-metrics")', 'require("@opentelemetry/sdk-metrics-v2")');
     expect(applyDependencyPatch(missing, apolloPatch)).toEqual({ status: 'mismatch', reason: expect.stringContaining('found it 0 times') });
-    const twice = `${expectedText(apolloPatch)}\nrequire("node-cpu-count")`;
+    const twice = `${expectedText(apolloPatch)}\nconst node_cpu_count_1 = require("node-cpu-count");`;
     const outcome = applyDependencyPatch(twice, apolloPatch);
     expect(outcome).toEqual({ status: 'mismatch', reason: expect.stringContaining('require(\\"node-cpu-count\\")') });
     expect(outcome).toEqual({ status: 'mismatch', reason: expect.stringContaining('found it 2 times') });
+    // A require wrapped by TypeScript's interop helpers would not work through the proxy: not edited.
+    const wrapped = expectedText(apolloPatch).replace('const sdk_metrics_1 = require("@opentelemetry/sdk-metrics");', 'const sdk_metrics_1 = __importStar(require("@opentelemetry/sdk-metrics"));');
+    expect(applyDependencyPatch(wrapped, apolloPatch)).toEqual({ status: 'mismatch', reason: expect.stringContaining('found it 0 times') });
   });
 
   describe('on an install', () => {
@@ -85,31 +88,36 @@ describe('patchDependencies (npm postinstall)', () => {
 
     it('edits the version it knows once, and says so; a second run changes nothing', () => {
       const file = install(apolloPatch.version, expectedText(apolloPatch));
-      expect(patchDependencies(dir!, [apolloPatch])).toEqual({ lines: [`@apollo/gateway@${apolloPatch.version}: edited ${apolloPatch.file}`], stale: 0 });
+      expect(patchDependencies(dir!, [apolloPatch])).toEqual([`@apollo/gateway@${apolloPatch.version}: edited ${apolloPatch.file}`]);
       const once = readFileSync(file, 'utf8');
       expect(once.startsWith(PATCH_MARKER)).toBe(true);
-      expect(patchDependencies(dir!, [apolloPatch]).lines).toEqual([`@apollo/gateway@${apolloPatch.version}: ${apolloPatch.file} already edited`]);
+      expect(patchDependencies(dir!, [apolloPatch])).toEqual([`@apollo/gateway@${apolloPatch.version}: ${apolloPatch.file} already edited`]);
       expect(readFileSync(file, 'utf8')).toBe(once);
     });
 
     it('leaves another version, or a file it does not recognise, as it is, with a warning', () => {
       const other = install('2.99.0', expectedText(apolloPatch));
-      const result = patchDependencies(dir!, [apolloPatch]);
-      expect(result.stale).toBe(1);
-      expect(result.lines[0]).toMatch(/^warning: @apollo\/gateway is 2\.99\.0, the edit of .* is for 2\.14\.4: left as it is/);
+      const [result] = patchDependencies(dir!, [apolloPatch]);
+      expect(result).toMatch(/^warning: @apollo\/gateway is 2\.99\.0, the edit of .* is for 2\.14\.4: left as it is/);
       expect(readFileSync(other, 'utf8')).toBe(expectedText(apolloPatch));
       rmSync(dir!, { recursive: true, force: true });
 
       const changed = install(apolloPatch.version, 'module.exports = {};');
-      const mismatch = patchDependencies(dir!, [apolloPatch]);
-      expect(mismatch.stale).toBe(1);
-      expect(mismatch.lines[0]).toMatch(/^warning: @apollo\/gateway@2\.14\.4: expected .* found it 0 times: left as it is/);
+      const [mismatch] = patchDependencies(dir!, [apolloPatch]);
+      expect(mismatch).toMatch(/^warning: @apollo\/gateway@2\.14\.4: expected .* found it 0 times: left as it is/);
       expect(readFileSync(changed, 'utf8')).toBe('module.exports = {};');
+      rmSync(dir!, { recursive: true, force: true });
+
+      // Neither readable nor writable as a file (a folder in its place): a warning, not a failed install.
+      const folder = install(apolloPatch.version, '');
+      rmSync(folder);
+      mkdirSync(folder);
+      expect(patchDependencies(dir!, [apolloPatch])).toEqual([expect.stringMatching(/^warning: @apollo\/gateway@2\.14\.4: could not edit dist\/utilities\/opentelemetry\.js \(EISDIR/)]);
     });
 
     it('skips a package that is not installed; run as a script it never fails the install', () => {
       dir = mkdtempSync(join(tmpdir(), 'patch-deps-'));
-      expect(patchDependencies(dir, [apolloPatch])).toEqual({ lines: ['@apollo/gateway: not installed, nothing to edit'], stale: 0 });
+      expect(patchDependencies(dir, [apolloPatch])).toEqual(['@apollo/gateway: not installed, nothing to edit']);
       const run = spawnSync(process.execPath, [join(root, 'scripts/patchDependencies.mjs'), dir], { encoding: 'utf8', timeout: 20_000 });
       expect(run.status).toBe(0);
       expect(run.stdout).toBe('patchDependencies: @apollo/gateway: not installed, nothing to edit\n');

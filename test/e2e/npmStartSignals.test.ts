@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createIdentitySigner } from '../../platform/identity/createIdentitySigner.js';
 import { generateIdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
@@ -8,7 +8,7 @@ import { COLD_START_BUDGETS } from '../harness/coldStartBudgets.js';
 import { inMemoryStores } from '../harness/inMemoryStores.js';
 import { operation } from '../harness/operations.js';
 import { isAlive, spawnEntry, type SpawnedEntry } from '../harness/spawnEntry.js';
-import { npmStartPortEnvs, npmStartPorts } from '../harness/npmStartPorts.js';
+import { isPortFree, npmStartPortEnvs, npmStartPorts } from '../harness/npmStartPorts.js';
 import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, subgraphEnv } from '../../platform/registry/services.js';
 
 /**
@@ -113,14 +113,7 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 60_000): P
 
 /** The first port of fetch's blocked list in the 6000s that nothing on this machine uses. */
 async function freeBlockedPort(): Promise<number | undefined> {
-  for (const port of [6000, 6665, 6666, 6667, 6668, 6669, 6697]) {
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
+  for (const port of [6000, 6665, 6666, 6667, 6668, 6669, 6697]) if (await isPortFree(port)) return port;
   return undefined;
 }
 

@@ -219,6 +219,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     return response;
   }
 
+  /** `_fetchRequest` is always undefined: sendSubgraphRequest builds no Request. */
   override didEncounterError(error: Error, _fetchRequest: unknown, fetchResponse?: FetchResponse, context?: GatewayContext): never {
     const status = fetchResponse?.status;
     // Aborted because its client went: says nothing about the subgraph, and nobody waits for it.
