@@ -1,3 +1,5 @@
+import { envPrefix, subgraphEntries } from '../../platform/registry/services.js';
+
 /**
  * Request budgets for tests of something else (shutdown, signals, wiring): generous on
  * purpose, so that a busy machine's cold start cannot cost a test its fields. Tests of the
@@ -7,3 +9,14 @@ export const COLD_START_BUDGETS: Readonly<Record<string, string>> = Object.freez
   REQUEST_BUDGET_MS: '5000',
   SUBGRAPH_TIMEOUT_MS: '5000',
 });
+
+/**
+ * Every subgraph's vendor deadline (`<PREFIX>_VENDOR_DEADLINE_MS`, production default 1 s),
+ * generous likewise, for tests that need full answers from a cold stack and are about
+ * something else than vendor latency: on a machine whose cores are busy, a stack's first
+ * vendor call can take longer than a second. The request budget still bounds every call.
+ * Tests of the vendor deadline set their own.
+ */
+export const COLD_START_VENDOR_DEADLINES: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(subgraphEntries.map((s) => [`${envPrefix(s.name)}_VENDOR_DEADLINE_MS`, '10000'])),
+);

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation } from '../harness/operations.js';
-import { envPrefix, subgraphEntries } from '../../platform/registry/services.js';
+import { COLD_START_VENDOR_DEADLINES } from '../harness/coldStartBudgets.js';
 import { startStack, type GraphQLResult, type Stack } from '../harness/startStack.js';
 
 const repeat = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(' ');
@@ -65,8 +65,7 @@ describe('limits on abusive queries (development defaults)', () => {
   beforeAll(async () => {
     // These tests are about the gateway's limits, not vendor latency: a generous vendor
     // deadline keeps a busy machine from turning a slow answer into a VENDOR_TIMEOUT here.
-    const generous = Object.fromEntries(subgraphEntries.map((s) => [`${envPrefix(s.name)}_VENDOR_DEADLINE_MS`, '10000']));
-    stack = await startStack({ env: generous });
+    stack = await startStack({ env: COLD_START_VENDOR_DEADLINES });
   });
   afterAll(() => stack?.close());
 
