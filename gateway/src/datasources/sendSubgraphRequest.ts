@@ -10,9 +10,10 @@ type DataSource = RemoteGraphQLDataSource<Record<string, unknown>>;
  * parsed URL: 60 KB of the 3.7 MB the gateway allocated per query in `bench:federation`). It
  * builds it only to hand to `parseBody` and `didEncounterError`, and neither reads it here:
  * `parseBody` is Apollo's own (it reads the response alone; the test checks that it is not
- * overridden) and SubgraphDataSource's `didEncounterError` ignores it. Everything else is as Apollo does it, in the same order.
- * The method is private in Apollo's typings, so SubgraphDataSource puts this on its
- * prototype; `gateway/test/sendSubgraphRequest.test.ts` fails if Apollo stops calling it.
+ * overridden) and SubgraphDataSource's `didEncounterError` ignores it. Everything else is as
+ * Apollo does it, in the same order. The method is private in Apollo's typings, so
+ * SubgraphDataSource puts this on its prototype; `gateway/test/sendSubgraphRequest.test.ts`
+ * fails if Apollo stops calling it.
  */
 export async function sendSubgraphRequest(this: DataSource, request: GatewayGraphQLRequest, context: Record<string, unknown>): Promise<Record<string, unknown>> {
   const { http, ...requestWithoutHttp } = request;
