@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceEvent } from '../../platform/events/ServiceEvent.js';
-import { COLD_START_VENDOR_DEADLINES } from '../harness/coldStartBudgets.js';
 import { operation } from '../harness/operations.js';
 import { startEventReceiver, type EventReceiver } from '../harness/startEventReceiver.js';
 import { startStack, type Stack } from '../harness/startStack.js';
@@ -13,7 +12,7 @@ describe('reviews emits review.created after the vendor stores a review', () => 
   let stack: Stack;
   beforeAll(async () => {
     receiver = await startEventReceiver();
-    stack = await startStack({ env: { ...COLD_START_VENDOR_DEADLINES, REVIEWS_EVENTS_URL: receiver.url } });
+    stack = await startStack({ env: { REVIEWS_EVENTS_URL: receiver.url } });
   });
   afterAll(async () => {
     await stack?.close();

@@ -12,10 +12,9 @@ export const COLD_START_BUDGETS: Readonly<Record<string, string>> = Object.freez
 
 /**
  * Every subgraph's vendor deadline (`<PREFIX>_VENDOR_DEADLINE_MS`, production default 1 s),
- * generous likewise, for tests that need full answers from a cold stack and are about
- * something else than vendor latency: on a machine whose cores are busy, a stack's first
- * vendor call can take longer than a second. The request budget still bounds every call.
- * Tests of the vendor deadline set their own.
+ * generous likewise: startStack's default, since on a machine whose cores are busy a cold
+ * stack's vendor calls can take longer than a second. The request budget still bounds every
+ * call. Tests of the vendor deadline set their own.
  */
 export const COLD_START_VENDOR_DEADLINES: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries(subgraphEntries.map((s) => [`${envPrefix(s.name)}_VENDOR_DEADLINE_MS`, '10000'])),

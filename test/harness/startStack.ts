@@ -15,7 +15,7 @@ import type { SubgraphService } from '../../subgraphs/kit/server/SubgraphService
 import { subgraphCacheNamespace } from '../../subgraphs/kit/server/subgraphCacheNamespace.js';
 import { envPrefix, issuerVendorEntry, subgraphEntry, subgraphEnv, subgraphEventsEnv, subgraphReadsEnv } from '../../platform/registry/services.js';
 import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
-import { COLD_START_BUDGETS } from './coldStartBudgets.js';
+import { COLD_START_BUDGETS, COLD_START_VENDOR_DEADLINES } from './coldStartBudgets.js';
 import { registerPrivateJwk } from './secrets.js';
 import { databaseUrlForTests, dropSchemas, uniqueSchema } from './testDatabase.js';
 import { pointWebhooks } from '../../vendors/sandbox/pointWebhooks.js';
@@ -136,6 +136,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
   }
   const env: Record<string, string> = {
+    ...COLD_START_VENDOR_DEADLINES,
     LOG_LEVEL: logLevel,
     REDIS_PREFIX: redisPrefix,
     GATEWAY_IDENTITY_JWKS: identityKeys.publicJwks,

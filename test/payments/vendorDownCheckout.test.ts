@@ -20,7 +20,8 @@ describe('payment vendor down during checkout and sync', () => {
   beforeAll(async () => {
     // Breakers that never open here: each test sees the vendor itself fail, not a fast-failing breaker.
     p = await startPaymentsStack({
-      env: { PAYMENTS_BREAKER_VOLUME: '100000', PAYMENTS_BREAKER_CONSECUTIVE_FAILURES: '100000' },
+      // The production vendor deadline (the stacks' default is generous): a hanging vendor is cut at 1 s.
+      env: { PAYMENTS_VENDOR_DEADLINE_MS: '1000', PAYMENTS_BREAKER_VOLUME: '100000', PAYMENTS_BREAKER_CONSECUTIVE_FAILURES: '100000' },
     });
   });
   afterAll(async () => {

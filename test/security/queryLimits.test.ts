@@ -2,7 +2,6 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation } from '../harness/operations.js';
-import { COLD_START_VENDOR_DEADLINES } from '../harness/coldStartBudgets.js';
 import { startStack, type GraphQLResult, type Stack } from '../harness/startStack.js';
 
 const repeat = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(' ');
@@ -63,9 +62,7 @@ function expectTooComplex(res: GraphQLResult, message: string, secrets: readonly
 describe('limits on abusive queries (development defaults)', () => {
   let stack: Stack;
   beforeAll(async () => {
-    // These tests are about the gateway's limits, not vendor latency: a generous vendor
-    // deadline keeps a busy machine from turning a slow answer into a VENDOR_TIMEOUT here.
-    stack = await startStack({ env: COLD_START_VENDOR_DEADLINES });
+    stack = await startStack();
   });
   afterAll(() => stack?.close());
 
