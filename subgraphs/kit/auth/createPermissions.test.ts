@@ -1,5 +1,5 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { execute, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorError } from '../errors/VendorError.js';
 import { createLogger } from '../../../platform/log/createLogger.js';
@@ -226,6 +226,26 @@ describe('createPermissions', () => {
     } finally {
       await throwing.stop();
     }
+  });
+});
+
+describe('fields allowed to anyone', () => {
+  const guarded = () => applyPermissions(buildSubgraphSchema({ typeDefs: parse(sdl), resolvers }), createPermissions(rules));
+  const run = (query: string) => execute({ schema: guarded(), document: parse(query), contextValue: { viewer: alice } });
+
+  it('keep their own resolvers: an answer made only of them is computed synchronously, as without a shield', () => {
+    const answer = run('{ account(id: "a1") { id name } }');
+    expect(answer).not.toBeInstanceOf(Promise);
+    expect(answer).toEqual({ data: { account: { id: 'a1', name: 'Name a1' } } });
+  });
+
+  it('do not open anything else: a field with a rule still runs it, and a field without one is still refused', async () => {
+    const owned = run('{ account(id: "a1") { secret } }');
+    expect(owned).toBeInstanceOf(Promise);
+    expect(await owned).toEqual({ data: { account: { secret: 'secret of a1' } } });
+    const other = await run('{ account(id: "b2") { id secret unruled } }');
+    expect(other.data).toEqual({ account: { id: 'b2', secret: null, unruled: null } });
+    expect(other.errors?.map((e) => e.message)).toEqual(['Only its owner can see this.', 'You are not allowed to do this.']);
   });
 });
 

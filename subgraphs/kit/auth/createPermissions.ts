@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import type { IMiddlewareGenerator } from 'graphql-middleware';
+import type { IMiddleware, IMiddlewareGenerator } from 'graphql-middleware';
 import { AppError } from '../../../platform/errors/AppError.js';
 import { allow, deny, middleware, shield, type ShieldRule } from './shieldModules.js';
 
@@ -41,6 +41,11 @@ const options = {
  *    a way around the rules: the fields of the entities it returns (e.g. `User.email`) run
  *    their own rules exactly as when reached from any other field.
  * The map may not name those fields itself (it would be one more way to get them wrong).
+ *
+ * A field whose rule is `allow` (`allowAll`) keeps its own resolver: shield would wrap it in
+ * an async middleware that only awaits the resolver, turning every public scalar of an
+ * answer into a promise for graphql-js to settle (`allowExternalErrors` makes the wrapper
+ * hand a thrown error back as the value, which graphql-js reports exactly as the throw).
  */
 export function createPermissions(rules: PermissionRules): Permissions {
   const clash = federationFieldsIn(rules);
@@ -51,7 +56,28 @@ export function createPermissions(rules: PermissionRules): Permissions {
   shield(rules, options);
   // The federation fields exist only when the schema has them (`_entities` needs an entity),
   // and shield refuses rules for fields it cannot find, so they are added per schema.
-  return middleware((schema) => shield(withFederationFields(rules, schema), options).generate(schema));
+  return middleware((schema) => {
+    const tree = withFederationFields(rules, schema);
+    return withoutAllowedFields(shield(tree, options).generate(schema) as IMiddleware, tree);
+  });
+}
+
+/** The rule shield applies to `field` of `typeName`: the field's, else the type's default, else the fallback. */
+function ruleOf(tree: PermissionRules, typeName: string, field: string): ShieldRule {
+  const rules = tree[typeName];
+  if (rules === undefined) return options.fallbackRule;
+  if (!isFieldRules(rules)) return rules;
+  return rules[field] ?? rules['*'] ?? options.fallbackRule;
+}
+
+/** Shield's middleware map without the fields whose rule is `allow` (see `createPermissions`). */
+function withoutAllowedFields(generated: IMiddleware, tree: PermissionRules): IMiddleware {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [typeName, fields] of Object.entries(generated as Record<string, Record<string, unknown>>)) {
+    const kept = Object.fromEntries(Object.entries(fields).filter(([field]) => ruleOf(tree, typeName, field) !== allow));
+    if (Object.keys(kept).length > 0) out[typeName] = kept;
+  }
+  return out as IMiddleware;
 }
 
 function federationFieldsIn(rules: PermissionRules): string[] {
