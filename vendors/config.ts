@@ -12,7 +12,7 @@ export const commonSandboxSettings = {
     min: 0,
     max: 60_000,
     unit: 'ms',
-    description: 'Baseline latency added to every answer of every sandbox vendor.',
+    description: "Baseline latency of every answer of every sandbox vendor, from the request's arrival to its answer.",
   }),
 };
 

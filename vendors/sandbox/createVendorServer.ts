@@ -6,7 +6,7 @@ import { authHeadersFor, checkAuth } from './checkAuth.js';
 import { FaultController } from './FaultController.js';
 import { CONTROL_PREFIX, handleControl } from './handleControl.js';
 import { BodyTooLargeError, parseJson, readBody, sendJson, sendText } from './json.js';
-import { createRouteTable } from './routeTable.js';
+import { createRouteTable, type RouteMatch } from './routeTable.js';
 import type { RequestBody, Route, RunningVendor, VendorControl, VendorDefinition, VendorServerOptions } from './types.js';
 import { VendorHttpError } from './VendorHttpError.js';
 
@@ -48,7 +48,7 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
       timers.add(t);
     });
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, arrivedAt: number): Promise<void> {
     const method = req.method ?? 'GET';
     const match = table.match(method, url.pathname);
     const record = recorder.begin({
@@ -107,7 +107,17 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
     }
 
     const delay = faults.delayMs();
-    if (delay > 0) await sleep(delay);
+    // The latency is the vendor's whole time, as its caller measures it: an answer leaves
+    // `delay` ms after its request arrived. A read's work is done during the wait (after the
+    // timer is set: libuv dates a timer from the loop's time, which work done first makes
+    // stale, and the answer early). A write still runs after the wait, so that a caller who
+    // gave up meanwhile has changed nothing.
+    const wait = arrivedAt + delay - performance.now();
+    const waited = wait > 0 ? sleep(wait) : undefined;
+    const run = async (found: Found) => found.route.handle({ params: found.params, query: url.searchParams, headers: req.headers, body, form, apiKey });
+    const early = match.kind === 'found' && waited !== undefined && (method === 'GET' || method === 'HEAD') ? run(match) : undefined;
+    early?.catch(() => undefined); // awaited below; this only keeps a refusal from counting as unhandled meanwhile
+    await waited;
     if (closing !== null || res.destroyed) return;
     if (faults.shouldFail()) return answer(500, brand.internalErrorBody(), limitHeaders);
 
@@ -117,7 +127,7 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
     }
     if (match.kind === 'none') return answer(404, brand.errorBody('not_found', `no such endpoint: ${method} ${url.pathname}`));
     try {
-      const result = await match.route.handle({ params: match.params, query: url.searchParams, headers: req.headers, body, form, apiKey });
+      const result = await (early ?? run(match));
       if (result.text === undefined) answer(result.status, result.body, { ...limitHeaders, ...result.headers });
       else {
         recorder.finish(record, result.status);
@@ -130,6 +140,7 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
   }
 
   const server = createServer((req, res) => {
+    const arrivedAt = performance.now();
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://sandbox.invalid');
@@ -140,7 +151,7 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
     const work =
       url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)
         ? handleControl(req, res, url.pathname, { name: def.name, brand: def.brand, control, extraRoutes: def.controlRoutes })
-        : handleApi(req, res, url);
+        : handleApi(req, res, url, arrivedAt);
     work.catch(() => sendJson(res, 500, brand.internalErrorBody(), { ...brand.headers }));
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -182,6 +193,8 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
     },
   };
 }
+
+type Found = Extract<RouteMatch, { kind: 'found' }>;
 
 type ReadBody = { body: RequestBody; form: URLSearchParams | null };
 

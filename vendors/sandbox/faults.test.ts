@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCommerceVendor } from '../commerce/createCommerceVendor.js';
 import { createReviewsVendor } from '../reviews/createReviewsVendor.js';
+import { createVendorServer } from './createVendorServer.js';
 import { FaultController } from './FaultController.js';
 import type { RunningVendor } from './types.js';
 import { vendorFetch } from './vendorFetch.js';
@@ -293,5 +294,70 @@ describe('control endpoints', () => {
     expect((await control('GET', 'nope')).status).toBe(404);
     expect((await control('POST', 'faults', '{}')).status).toBe(405);
     expect(vendor.control.stats().total).toBe(0);
+  });
+});
+
+describe('latency: when a route runs', () => {
+  /** A vendor whose routes count their runs, with a latency no test waits out (close() ends it). */
+  async function countingVendor() {
+    const runs = { read: 0, write: 0, failingRead: 0 };
+    const running = await createVendorServer(
+      {
+        name: 'counting',
+        brand: 'Counting Co',
+        internalHost: 'counting.internal',
+        auth: { kind: 'header', header: 'x-api-key' },
+        routes: [
+          { method: 'GET', pattern: '/read', handle: () => ((runs.read += 1), { status: 200, body: { ok: true } }) },
+          { method: 'POST', pattern: '/write', handle: () => ((runs.write += 1), { status: 201, body: { ok: true } }) },
+          {
+            method: 'GET',
+            pattern: '/failing-read',
+            handle: () => {
+              runs.failingRead += 1;
+              throw new Error('route bug');
+            },
+          },
+        ],
+      },
+      { apiKey: 'counting-key', defaultFaults: { latencyMs: 60_000 } },
+    );
+    return { running, runs };
+  }
+  const settled = (p: Promise<Response>) => {
+    const state = { done: false };
+    p.then(
+      () => (state.done = true),
+      () => (state.done = true),
+    );
+    return state;
+  };
+
+  it("runs a read's route during the wait (the latency is the vendor's whole time), and still answers only after it", async () => {
+    const { running, runs } = await countingVendor();
+    try {
+      const answer = settled(vendorFetch(running, '/read'));
+      const failing = settled(vendorFetch(running, '/failing-read'));
+      await vi.waitFor(() => expect(runs).toMatchObject({ read: 1, failingRead: 1 }));
+      expect(answer.done).toBe(false);
+      // A route that throws during the wait is not an unhandled rejection: it is answered (500) after the wait.
+      expect(failing.done).toBe(false);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("runs a write's route only after the wait, so that a caller who gave up has changed nothing", async () => {
+    const { running, runs } = await countingVendor();
+    try {
+      const answer = settled(vendorFetch(running, '/write', { method: 'POST', body: '{}' }));
+      await vi.waitFor(() => expect(running.control.stats().total).toBe(1));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(runs.write).toBe(0);
+      expect(answer.done).toBe(false);
+    } finally {
+      await running.close();
+    }
+    expect(runs.write).toBe(0);
   });
 });

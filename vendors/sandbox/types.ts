@@ -16,7 +16,7 @@ export interface RateLimit {
 }
 
 export interface Faults {
-  /** Added before answering (ms). */
+  /** Time from a request's arrival to its answer (ms); see createVendorServer. */
   latencyMs: number;
   /** Plus a uniform random 0..jitterMs (ms). */
   jitterMs: number;
