@@ -146,6 +146,20 @@ describe('startRoundRobin: a per-request round-robin balancer with readiness pro
     expect(lb.stats('cut')).toMatchObject({ requests: 1, lost: 1, inFlight: 0 });
   });
 
+  it('a backend that cut a connection before answering is out until a probe passes: a client retrying goes elsewhere', async () => {
+    const cut = await brokenBackend((socket) => socket.destroy());
+    cleanups.push(cut.close);
+    const lb = await balancer({ probeIntervalMs: 60_000 });
+    lb.add(cut.origin, 'cut');
+    lb.add((await backend('a')).origin, 'a');
+    await Promise.all([lb.waitReady('cut'), lb.waitReady('a')]);
+    // A SIGKILLed replica under load: connects still accepted into its backlog, then reset.
+    await expect(post(lb)).rejects.toThrow(/fetch failed/);
+    // The probe is far away: only the cut tells the balancer.
+    for (let i = 0; i < 3; i++) expect(await post(lb)).toMatchObject({ status: 200, json: { name: 'a' } });
+    expect(lb.stats('cut')).toMatchObject({ requests: 1, lost: 1, ready: false, inFlight: 0 });
+  });
+
   it('no ready backend → 503; a pinned backend takes every request; in-flight requests are counted while open', async () => {
     const lb = await balancer();
     expect((await post(lb)).status).toBe(503);

@@ -11,7 +11,7 @@ export interface RoundRobinOptions {
 export interface BackendStats {
   readonly id: string;
   readonly origin: string;
-  /** Probes say 2xx (fewer than 3 failed in a row), and no connect was refused since the last success. */
+  /** Probes say 2xx (fewer than 3 failed in a row), and no connect was refused, or cut before an answer, since the last success. */
   readonly ready: boolean;
   readonly removed: boolean;
   /** Requests handed to it (a refused connect included). */
@@ -63,10 +63,12 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
  * the gateway would otherwise stick to one replica), round robin over the ready backends.
  * Like kube-proxy with readiness probes, it polls each backend's /readyz and skips
  * those not ready. Like nginx's `proxy_next_upstream error`, a refused connect (the request
- * never reached the process) goes once to the next ready backend; a request lost after it
- * was handed over is not sent again (it may have had an effect) and the client's connection
- * is cut, as an L4 balancer (kube-proxy) would: it cannot know whether the backend acted on it. Its own client side opens a connection per request (no keep-alive), so it
- * never hands a request to a socket the backend is closing.
+ * never reached the process) goes once to the next ready backend; like nginx's passive
+ * health check, a backend that refused a connect or cut one before answering is out until a
+ * probe passes. A request lost after it was handed over is not sent again (it may have had
+ * an effect) and the client's connection is cut, as an L4 balancer (kube-proxy) would: it
+ * cannot know whether the backend acted on it. Its own client side opens a connection per
+ * request (no keep-alive), so it never hands a request to a socket the backend is closing.
  */
 export async function startRoundRobin(options: RoundRobinOptions): Promise<RoundRobin> {
   const probeIntervalMs = options.probeIntervalMs ?? 150;
@@ -133,9 +135,11 @@ export async function startRoundRobin(options: RoundRobinOptions): Promise<Round
     for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
     headers['content-length'] = String(body.length);
     let connected = false;
+    let answering = false;
     const upstream = request(
       { host: backend.host, port: backend.port, method: req.method, path: req.url, headers, agent: false },
       (answer) => {
+        answering = true;
         const out: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
         res.writeHead(answer.statusCode ?? 502, out);
@@ -165,6 +169,11 @@ export async function startRoundRobin(options: RoundRobinOptions): Promise<Round
         else noBackend(res);
         return;
       }
+      // Connected, then cut before any answer: a process dying with connects still in its
+      // backlog (a SIGKILLed replica under load takes tens of ms to exit). Like nginx's
+      // passive health check (max_fails=1), stop routing to it until a probe passes, so that
+      // the client's retry goes elsewhere instead of into the same dying process.
+      if (!answering) setReady(backend, false);
       lose();
     });
     // The client left (it gave up on its deadline): the backend need not finish for nobody, and lost nothing.
