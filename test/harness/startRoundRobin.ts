@@ -159,21 +159,20 @@ export async function startRoundRobin(options: RoundRobinOptions): Promise<Round
       res.socket?.destroy();
     };
     upstream.on('error', (err: NodeJS.ErrnoException) => {
+      // Refused, or connected and cut before any answer (a dying process still accepts into
+      // its backlog: a SIGKILLed replica under load takes tens of ms to exit): like nginx's
+      // passive health check (max_fails=1), no more requests to it until a probe passes, so
+      // that a retry goes elsewhere instead of into the same dying process. (Settled already:
+      // the client left and the upstream was destroyed for it, which says nothing of the backend.)
+      if (!answering && !settled) setReady(backend, false);
       if (!connected && err.code === 'ECONNREFUSED') {
         settle();
         backend.refused++;
-        // No one listens there any more: stop routing to it until a probe says otherwise.
-        setReady(backend, false);
         const other = isRetry ? undefined : pick(backend);
         if (other !== undefined) forward(other, req, res, body, true);
         else noBackend(res);
         return;
       }
-      // Connected, then cut before any answer: a process dying with connects still in its
-      // backlog (a SIGKILLed replica under load takes tens of ms to exit). Like nginx's
-      // passive health check (max_fails=1), stop routing to it until a probe passes, so that
-      // the client's retry goes elsewhere instead of into the same dying process.
-      if (!answering) setReady(backend, false);
       lose();
     });
     // The client left (it gave up on its deadline): the backend need not finish for nobody, and lost nothing.
