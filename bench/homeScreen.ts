@@ -1,18 +1,21 @@
 /**
  * `npm run bench`: the home-screen query on loopback, bounded in time, every service in
- * its own process as in production (sandbox vendors, each subgraph, the gateway; the
- * load generator alone in this process). Measured in this one run:
+ * its own process as in production (sandbox vendors, each subgraph, the gateway, from the
+ * production build with NODE_ENV=production; the load generator alone in this process).
+ * Measured in this one run:
  *   naive    batching and caching off (what the query costs without the kit)
  *   batched  batching on, caching off (every request still reaches the vendors)
  *   full     batching and caching on (the defaults)
  * under BENCH_CONNECTIONS autocannon connections, vendors at BENCH_VENDOR_LATENCY_MS; and
  *   cold     caches off, vendors at BENCH_COLD_LATENCY_MS, one request at a time,
+ *            right after start and again after BENCH_COLD_WARMUP untimed home screens,
  * against the floor of three sequential vendor round trips; and
  *   warm     the defaults plus the gateway's response cache, one request at a time.
  * Every answer is read and classified (full, partial = HTTP 200 with any error, failed):
  * throughput is full answers only. The machine's load average is printed for each cell,
  * as are the ratios to naive and the issue's goals.
  */
+import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { operation } from '../test/harness/operations.js';
 import type { ProcessStack } from './chaos/startProcesses.js';
@@ -23,12 +26,17 @@ import { machineLoad } from './homeScreen/machineLoad.js';
 import { measureCold, type ColdFigures } from './homeScreen/measureCold.js';
 import { measureThroughput, type ThroughputFigures } from './homeScreen/measureThroughput.js';
 import { measureWarm, type WarmFigures } from './homeScreen/measureWarm.js';
+import { productionServices } from './homeScreen/productionServices.js';
 import { startBenchStack } from './homeScreen/startBenchStack.js';
 import { vendorCounters } from './homeScreen/vendorCounters.js';
 
 const config = exitOnConfigError(() => parseBenchConfig(process.env));
 const body = JSON.stringify({ query: operation('HomeScreen') });
 
+process.stdout.write('building the services as production runs them…\n');
+const production = await productionServices(fileURLToPath(new URL('..', import.meta.url)));
+// However the bench ends, its made-up credentials go with it.
+process.on('exit', () => production.dispose());
 let running: ProcessStack | undefined;
 // Ctrl-C: no service outlives the bench.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -36,7 +44,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function withStack<T>(mode: BenchMode, vendorLatencyMs: number, measure: (stack: ProcessStack) => Promise<T>): Promise<T> {
-  running = await startBenchStack({ mode, vendorLatencyMs });
+  running = await startBenchStack({ mode, vendorLatencyMs, production });
   try {
     return await measure(running);
   } finally {
@@ -47,8 +55,9 @@ async function withStack<T>(mode: BenchMode, vendorLatencyMs: number, measure: (
 
 const start = machineLoad();
 console.log(
-  `Home-screen benchmark: one process per service on loopback; ${config.connections} connections × ${config.durationS} s per configuration, ` +
-    `vendors at ${config.vendorLatencyMs} ms; cold: ${config.coldRequests} sequential requests, vendors at ${config.coldLatencyMs} ms.\n` +
+  `Home-screen benchmark: one process per service on loopback, from the production build with NODE_ENV=production; ` +
+    `${config.connections} connections × ${config.durationS} s per configuration, vendors at ${config.vendorLatencyMs} ms; ` +
+    `cold: ${config.coldRequests} sequential requests right after start and again after ${config.coldWarmup} more, vendors at ${config.coldLatencyMs} ms.\n` +
     `machine: ${start.cores} cores, load average ${start.load1.toFixed(2)} (1 min) ${start.load5.toFixed(2)} (5 min)\n`,
 );
 
@@ -63,7 +72,7 @@ let cold: ColdFigures | undefined;
 if (config.coldRequests > 0) {
   process.stdout.write('measuring cold latency…\n');
   cold = await withStack('cold', config.coldLatencyMs, (stack) =>
-    measureCold({ gatewayUrl: stack.gatewayUrl, body, counters: vendorCounters(stack.vendors), latencyMs: config.coldLatencyMs, requests: config.coldRequests }),
+    measureCold({ gatewayUrl: stack.gatewayUrl, body, counters: vendorCounters(stack.vendors), latencyMs: config.coldLatencyMs, requests: config.coldRequests, warmupRequests: config.coldWarmup }),
   );
 }
 let warm: WarmFigures | undefined;

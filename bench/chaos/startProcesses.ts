@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxVendorEntries, subgraphEntries } from '../../platform/registry/services.js';
 import { planServices, type ServicePlan, type ServicePorts } from '../../scripts/start/planServices.js';
@@ -63,14 +64,18 @@ export async function planLoadStack(): Promise<{ ports: ServicePorts; plan: Serv
 
 /**
  * The whole system as one process per service, as `npm start` runs it (so a subgraph can
- * be killed or frozen with a signal), on free loopback ports.
+ * be killed or frozen with a signal), on free loopback ports: from the sources through tsx,
+ * or, given `build` (a production build's folder relative to the project root, as
+ * scripts/build/buildProduction.ts makes it), from its compiled modules on plain node, as the image runs them.
  */
-export async function startProcesses(extraEnv: Record<string, string>): Promise<ProcessStack> {
+export async function startProcesses(extraEnv: Record<string, string>, options: { readonly build?: string } = {}): Promise<ProcessStack> {
   const { ports, plan, env: base } = await planLoadStack();
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', ...base, ...extraEnv };
   const children: ChildProcess[] = [];
+  const { build } = options;
   const spawnService = (entry: string): ChildProcess => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const args = build === undefined ? ['--import', 'tsx', entry] : [join(build, entry.replace(/\.ts$/, '.js'))];
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(child);
     return child;
   };

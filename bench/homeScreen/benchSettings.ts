@@ -21,6 +21,13 @@ export const benchSettings = {
     unit: 'requests',
     description: 'Sequential cold home screens after the first (0 = no cold-latency row). At most 240: the sandbox keeps the last 1,000 calls, 4 per home screen.',
   }),
+  coldWarmup: int('BENCH_COLD_WARMUP', {
+    default: 300,
+    min: 0,
+    max: 10_000,
+    unit: 'requests',
+    description: "Cold home screens sent with the vendors at 0 ms, untimed, between the cold configuration's two timed phases (right after start, and warmed up as a running service is).",
+  }),
   warmRequests: int('BENCH_WARM_REQUESTS', {
     default: 200,
     min: 0,

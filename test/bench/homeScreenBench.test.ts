@@ -90,9 +90,20 @@ describe('home-screen bench cells against a real stack', () => {
     expect(figures.coldCalls).toMatchObject({ commerce: 1, reviews: 2, identity: 1 });
   });
 
-  it('cold cell: each home screen reaches the three hops in order, found by its request id', async () => {
-    const cold = await measureCold({ gatewayUrl: stack.gatewayUrl, body, counters, latencyMs: 0, requests: 3 });
-    expect(cold.outcomes).toEqual({ full: 3, partial: 0, failed: 0 });
+  it('cold cell: each home screen reaches the three hops in order, found by its request id; the warm-up is sent, untimed', async () => {
+    await counters.reset();
+    // The cell resets the counters once, before the timed phase whose calls it reads.
+    let beforeReset: Record<string, number> | undefined;
+    const spy: VendorCounters = { ...counters, reset: async () => void ((beforeReset = await counters.totals()), await counters.reset()) };
+    const cold = await measureCold({ gatewayUrl: stack.gatewayUrl, body, counters: spy, latencyMs: 0, requests: 3, warmupRequests: 4 });
+    // Both timed phases are counted; the warm-up's answers are not.
+    expect(cold.outcomes).toEqual({ full: 6, partial: 0, failed: 0 });
+    expect(cold.warmupRequests).toBe(4);
+    expect(cold.afterStart.p50).toBeGreaterThan(0);
+    // One commerce call per home screen: the first, the phase right after it and the warm-up
+    // (1 + 3 + 4) before the reset; the warmed-up phase and the own-time phase (3 + 3) after it.
+    expect(beforeReset?.commerce).toBe(8);
+    expect((await counters.totals()).commerce).toBe(6);
     expect(cold.callsPerQuery).toMatchObject({ commerce: 1, reviews: 2, identity: 1 });
     expect(cold.floorMs).toBe(0);
     expect(Object.keys(cold.stretches)).toHaveLength(HOME_SCREEN_HOPS.length + 1);
