@@ -58,7 +58,7 @@ console.log(
   `Home-screen benchmark: one process per service on loopback, from the production build with NODE_ENV=production; ` +
     `${config.connections} connections × ${config.durationS} s per configuration, vendors at ${config.vendorLatencyMs} ms; ` +
     `cold: ${config.coldRequests} sequential requests right after start and again after ${config.coldWarmup} more, vendors at ${config.coldLatencyMs} ms.\n` +
-    `machine: ${start.cores} cores, load average ${start.load1.toFixed(2)} (1 min) ${start.load5.toFixed(2)} (5 min)\n`,
+    `machine: ${start.cores} cores, load average ${start.load1.toFixed(2)} (1 min) ${start.load5.toFixed(2)} (5 min); every service on this node, ${process.version} (the image runs Node 24)\n`,
 );
 
 const figures = {} as Record<LoadMode, ThroughputFigures>;
