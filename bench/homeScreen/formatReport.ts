@@ -70,7 +70,7 @@ export function formatCold(cold: ColdFigures, latencyMs: number): string[] {
     "  where the time above the floor goes (median ms between the sandbox's arrival times; each vendor's wait excluded, its own work after the wait included):",
   ];
   for (const [stretch, ms] of Object.entries(cold.stretches)) lines.push(`    ${stretch.padEnd(36)}${ms.toFixed(1).padStart(7)}`);
-  lines.push('', `goal: cold p50 ≤ ${goalMs.toFixed(0)} ms (${GOALS.coldOverFloor}× the floor), warmed up: ${cold.p50.toFixed(0)} ms (${met(cold.p50 <= goalMs)})`);
+  lines.push('', `goal: cold p50 ≤ ${goalMs.toFixed(0)} ms (${GOALS.coldOverFloor}× the floor), warmed up: ${cold.p50.toFixed(1)} ms (${met(cold.p50 <= goalMs)})`);
   return lines;
 }
 
