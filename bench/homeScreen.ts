@@ -15,7 +15,6 @@
  * throughput is full answers only. The machine's load average is printed for each cell,
  * as are the ratios to naive and the issue's goals.
  */
-import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { operation } from '../test/harness/operations.js';
 import type { ProcessStack } from './chaos/startProcesses.js';
@@ -34,7 +33,7 @@ const config = exitOnConfigError(() => parseBenchConfig(process.env));
 const body = JSON.stringify({ query: operation('HomeScreen') });
 
 process.stdout.write('building the services as production runs them…\n');
-const production = await productionServices(fileURLToPath(new URL('..', import.meta.url)));
+const production = await productionServices();
 // However the bench ends, its made-up credentials go with it.
 process.on('exit', () => production.dispose());
 let running: ProcessStack | undefined;

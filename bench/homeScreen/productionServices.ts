@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildProduction } from '../../scripts/build/buildProduction.js';
 import { COMPOSE_SECRETS_MOUNT, generateComposeSecrets } from '../../scripts/composeSecrets.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Where the bench's production build goes, from the project root (git-ignored; emptied by each build). */
 export const BENCH_BUILD_DIR = '.test-output/bench/home-screen/dist';
@@ -33,10 +36,10 @@ export interface ProductionServices {
  * production refuses to start without, made up for this run as `npm run keys:env` makes them
  * for docker-compose. The push credential files go to a private temporary folder, and the
  * sandbox trusts them as docker-compose.yml wires it. Without this, the services would run
- * through tsx in development mode: graphql-js's development checks on every value, tsx's
- * resolver and source maps in every process.
+ * through tsx in development mode: graphql-js's development-only checks, tsx's resolver and
+ * source maps in every process.
  */
-export async function productionServices(root: string, buildDir = BENCH_BUILD_DIR): Promise<ProductionServices> {
+export async function productionServices(buildDir = BENCH_BUILD_DIR): Promise<ProductionServices> {
   buildProduction({ root, outDir: buildDir, typeCheck: false });
   const secrets = await generateComposeSecrets();
   const dir = mkdtempSync(join(tmpdir(), 'mobile-graph-bench-'));

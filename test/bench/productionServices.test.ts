@@ -29,7 +29,7 @@ describe("the bench's production services", () => {
   let stack: ProcessStack | undefined;
 
   beforeAll(async () => {
-    production = await productionServices(root, buildDir);
+    production = await productionServices(buildDir);
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
