@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyDependencyPatch, DEPENDENCY_PATCHES, PATCH_MARKER, patchDependencies, type DependencyPatch } from './patchDependencies.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const apolloPatch = DEPENDENCY_PATCHES.find((p) => p.packageName === '@apollo/gateway')!;
+const apolloPatch = DEPENDENCY_PATCHES.find((p) => p.file === 'dist/utilities/opentelemetry.js')!;
+/** The edits that give Apollo Gateway's result shaping and plan execution plain copies of the modules they read per value. */
+const copyPatches = DEPENDENCY_PATCHES.filter((p) => p.file === 'dist/resultShaping.js' || p.file === 'dist/executeQueryPlan.js');
 
 /** The packages Apollo Gateway's usage metrics need, by the part of their path that names them. */
 const METRICS_ONLY = ['/@opentelemetry/sdk-metrics/', '/@opentelemetry/resource-detector-', '/@opentelemetry/exporter-metrics-otlp-http/', '/@opentelemetry/resources/', '/node-cpu-count/', 'index-incubating'];
@@ -45,6 +47,48 @@ describe('patchDependencies (npm postinstall)', () => {
     for (const part of ['/@opentelemetry/sdk-metrics/', '/@opentelemetry/resource-detector-aws/', '/@opentelemetry/exporter-metrics-otlp-http/']) {
       expect(loaded.some((f) => f.includes(part)), part).toBe(true);
     }
+  }, 60_000);
+
+  it('this install is edited: result shaping and plan execution read federation-internals and the query planner from plain copies', () => {
+    expect(copyPatches.map((p) => p.file)).toEqual(['dist/resultShaping.js', 'dist/executeQueryPlan.js']);
+    for (const patch of copyPatches) {
+      const installed = readFileSync(join(root, 'node_modules', patch.packageName, patch.file), 'utf8');
+      expect(installed.startsWith(PATCH_MARKER), `${patch.file}: run \`node scripts/patchDependencies.mjs\` (or npm ci)`).toBe(true);
+      expect(installed).toContain('const federation_internals_1 = { ...require("@apollo/federation-internals") };');
+      expect(installed).not.toContain('const federation_internals_1 = require(');
+    }
+  });
+
+  it('what the copies hold stays true: no export of either package changes once it has loaded, even after a gateway has answered', () => {
+    // The copies are taken when @apollo/gateway loads; a getter that later returned something
+    // else (an export reassigned on first use) would leave them stale. Compared after a real
+    // query plan has run through result shaping.
+    const supergraph = JSON.stringify(readFileSync(join(root, 'schema/supergraph.graphql'), 'utf8'));
+    const script = `
+      const ids = ['@apollo/federation-internals', '@apollo/query-planner'];
+      const before = ids.map((id) => ({ ...require(id) }));
+      const { ApolloGateway, LocalGraphQLDataSource } = require('@apollo/gateway');
+      const { buildSchema, parse } = require('graphql');
+      const gateway = new ApolloGateway({
+        supergraphSdl: ${supergraph},
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+        buildService: () => ({ process: async () => ({ data: { products: { edges: [], pageInfo: { endCursor: null, hasNextPage: false } } } }) }),
+      });
+      gateway.load().then(async ({ executor, schema }) => {
+        const source = '{ products(first: 1) { edges { node { id } } pageInfo { hasNextPage } } }';
+        const result = await executor({ request: { query: source }, document: parse(source), source, operationName: null, operation: parse(source).definitions[0], schema, context: {}, cache: undefined, logger: console, metrics: {}, overallCachePolicy: { restrict() {} }, queryHash: 'x' });
+        const changed = ids.flatMap((id, i) => Object.keys(before[i]).filter((k) => require(id)[k] !== before[i][k]).map((k) => id + '.' + k));
+        const added = ids.flatMap((id, i) => Object.keys(require(id)).filter((k) => !(k in before[i])).map((k) => id + '.' + k));
+        console.log(JSON.stringify({ data: result.data, errors: result.errors, changed, added }));
+        process.exit(0);
+      });`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: root, env: { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1' }, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const outcome = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { data: unknown; errors: unknown; changed: string[]; added: string[] };
+    expect(outcome.errors).toBeUndefined();
+    expect(outcome.data).toEqual({ products: { edges: [], pageInfo: { hasNextPage: false } } });
+    expect(outcome.changed).toEqual([]);
+    expect(outcome.added).toEqual([]);
   }, 60_000);
 
   it('edits text that holds each expected part once, marks it, and leaves a marked text alone', () => {
@@ -120,7 +164,7 @@ describe('patchDependencies (npm postinstall)', () => {
       expect(patchDependencies(dir, [apolloPatch])).toEqual(['@apollo/gateway: not installed, nothing to edit']);
       const run = spawnSync(process.execPath, [join(root, 'scripts/patchDependencies.mjs'), dir], { encoding: 'utf8', timeout: 20_000 });
       expect(run.status).toBe(0);
-      expect(run.stdout).toBe('patchDependencies: @apollo/gateway: not installed, nothing to edit\n');
+      expect(run.stdout).toBe('patchDependencies: @apollo/gateway: not installed, nothing to edit\n'.repeat(DEPENDENCY_PATCHES.length));
     });
   });
 });
