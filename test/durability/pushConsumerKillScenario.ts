@@ -127,7 +127,16 @@ export async function runPushConsumerKillScenario(options: PushConsumerKillOptio
     const activeJobs = async () =>
       Number((await db!.query<{ n: string }>(`SELECT count(*) AS n FROM "${jobsSchema}".job WHERE name = $1 AND state = 'active'`, [EVENT_QUEUE])).rows[0]?.n ?? 0);
 
-    worker = await startPushWorker(env, options.workers);
+    // The worker's connections carry a name of their own (a connection string's parameters win
+    // over the pool's application_name), so that a kill can wait for PostgreSQL to let go of them.
+    const workerApp = `${schema}_worker`;
+    const workerEnv = { ...env, DATABASE_URL: withApplicationName(options.databaseUrl, workerApp) };
+    const workerConnections = async () =>
+      Number((await db!.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [workerApp])).rows[0]?.n ?? 0);
+
+    worker = await startPushWorker(workerEnv, options.workers);
+    // Else the wait after each kill below would pass at once and guard nothing.
+    if ((await workerConnections()) === 0) throw new Error(`the push worker has no connection named ${workerApp} in pg_stat_activity`);
     const started = performance.now();
     const eventsUrl = service.eventsUrl;
     const sending = sendDeliveries(plan.deliveries, { url: () => eventsUrl, secret: SANDBOX_EVENTS_SECRET, concurrency: options.concurrency });
@@ -158,12 +167,17 @@ export async function runPushConsumerKillScenario(options: PushConsumerKillOptio
       worker = undefined;
       victim.kill();
       await victim.exited();
+      // A statement the worker sent just before it died may still be in its PostgreSQL
+      // backend's hands (the server runs what it has received, then sees the socket closed).
+      // On a loaded machine that can be a row's move to `sending`, which a snapshot taken now
+      // would miss: the backends are gone only once nothing more of the worker can land.
+      await waitUntil(async () => (await workerConnections()) === 0, { timeoutMs: options.drainTimeoutMs, what: "the killed worker's connections to close", intervalMs: 5 });
       const { rows } = await db.query<{ event_id: string; device_token: string }>("SELECT event_id, device_token FROM deliveries WHERE status = 'sending'");
       for (const r of rows) killedSending.add(`${r.event_id} ${r.device_token}`);
       const kill: PushKill = { sentBefore: (await progress()).sent, leftSending: rows.length, abandonedJobs: await activeJobs() };
       kills.push(kill);
       log(`worker SIGKILLed with ${kill.sentBefore}/${expectedPushes} pushes sent, ${kill.leftSending} in flight and ${kill.abandonedJobs} jobs in hand; restarting it`);
-      worker = await startPushWorker(env, options.workers);
+      worker = await startPushWorker(workerEnv, options.workers);
     }
 
     const outcomes = await sending;
@@ -185,4 +199,11 @@ export async function runPushConsumerKillScenario(options: PushConsumerKillOptio
     await pair?.close();
     await dropSchemas(options.databaseUrl, [schema, jobsSchema]);
   }
+}
+
+/** `url` with `application_name` set, which PostgreSQL shows for each of its connections in pg_stat_activity. */
+function withApplicationName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('application_name', name);
+  return parsed.toString();
 }
