@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.js';
-import { subgraphEnv, subgraphPaths, subgraphReadsEnv } from '../platform/registry/services.js';
+import { serviceNodeOptions, subgraphEnv, subgraphPaths, subgraphReadsEnv } from '../platform/registry/services.js';
 import { parseSandboxConfig, sandboxOptionsFrom } from '../vendors/config.js';
 import { loadSandboxVendors } from '../vendors/loadSandboxVendors.js';
 import { pointWebhooks } from '../vendors/sandbox/pointWebhooks.js';
@@ -71,6 +71,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', subgraphPaths(subgraph
     ...process.env,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     APOLLO_TELEMETRY_DISABLED: '1',
+    NODE_OPTIONS: serviceNodeOptions(process.env.NODE_OPTIONS),
     [names.vendorUrl]: vendor.url,
     [names.vendorKey]: apiKey,
     ...readsEnv,

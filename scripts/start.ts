@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
 import { generateIdentityKeys } from '../platform/identity/generateIdentityKeys.js';
-import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, subgraphEntries, subgraphEnv } from '../platform/registry/services.js';
+import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, serviceNodeOptions, subgraphEntries, subgraphEnv } from '../platform/registry/services.js';
 import { planServices, type PlannedService } from './start/planServices.js';
 import { waitReady } from './start/probeReady.js';
 import { parseStartConfig } from './start/startSettings.js';
@@ -39,6 +39,8 @@ const env = {
   ...process.env,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   APOLLO_TELEMETRY_DISABLED: '1',
+  // The V8 flags every service runs with, as in the image (the registry's SERVICE_NODE_FLAGS).
+  NODE_OPTIONS: serviceNodeOptions(process.env.NODE_OPTIONS),
   GATEWAY_IDENTITY_PRIVATE_KEY: identityKeys.privateJwk,
   GATEWAY_IDENTITY_JWKS: identityKeys.publicJwks,
 };

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sandboxVendorEntries, subgraphEntries } from '../../platform/registry/services.js';
+import { sandboxVendorEntries, serviceNodeOptions, subgraphEntries } from '../../platform/registry/services.js';
 import { planServices, type ServicePlan, type ServicePorts } from '../../scripts/start/planServices.js';
 import { waitReady } from '../../scripts/start/probeReady.js';
 import { inMemoryStores } from '../../test/harness/inMemoryStores.js';
@@ -71,6 +71,8 @@ export async function planLoadStack(): Promise<{ ports: ServicePorts; plan: Serv
 export async function startProcesses(extraEnv: Record<string, string>, options: { readonly build?: string } = {}): Promise<ProcessStack> {
   const { ports, plan, env: base } = await planLoadStack();
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', ...base, ...extraEnv };
+  // The V8 flags every service runs with, as in the image; extraEnv's own NODE_OPTIONS (a profiler, say) adds to them.
+  env.NODE_OPTIONS = serviceNodeOptions(extraEnv.NODE_OPTIONS);
   const children: ChildProcess[] = [];
   const { build } = options;
   const spawnService = (entry: string): ChildProcess => {

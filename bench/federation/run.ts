@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseGatewayConfig } from '../../gateway/src/config.js';
 import { generateIdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
+import { SERVICE_NODE_FLAGS } from '../../platform/registry/services.js';
 import { buildProduction } from '../../scripts/build/buildProduction.js';
 import { benchVariants, type BenchVariant } from './benchQueries.js';
 import { benchSupergraphDrift } from './benchSupergraph.js';
@@ -74,10 +75,12 @@ const variants = (flags.variant ?? benchVariants).map((v) => {
   return v as BenchVariant;
 });
 
-// The same node flags for both gateways, e.g. the heap sizes of a container with a memory limit.
+// The same node flags for both gateways: the young generation our image pins (so that memory and
+// CPU compare code, not V8's sizing), then --node-flags, e.g. the heap sizes of a container with a
+// memory limit (a later flag wins).
 const nodeFlags = (() => {
   try {
-    return parseNodeFlags(flags['node-flags']);
+    return [...SERVICE_NODE_FLAGS, ...parseNodeFlags(flags['node-flags'])];
   } catch (err) {
     return fail(`--node-flags: ${(err as Error).message}`);
   }
@@ -149,7 +152,7 @@ console.log(
     `Ours: commit ${commit}${uncommitted.length > 0 ? ` plus uncommitted changes in ${uncommitted.length} file(s) of gateway/ and platform/ (pass --ref HEAD to measure the commit alone)` : ''}.`,
     `Ours runs with NODE_ENV=production, an identity signing key, info logs, in-memory rate limits and APQ; query limits at their defaults (depth ${oursConfig.limitMaxDepth}, aliases ${oursConfig.limitMaxAliases}, directives ${oursConfig.limitMaxDirectives}, tokens ${oursConfig.limitMaxTokens}, cost ${oursConfig.limitMaxCost}): the heavy query fits, none raised.`,
     ...BENCH_OVERRIDES.map(({ env, value, why }) => `Raised: ${env}=${value}: ${why}.`),
-    nodeFlags.length > 0 ? `Both gateways run with node ${nodeFlags.join(' ')}.` : 'Both gateways run with V8\'s default heap sizes for this machine.',
+    `Both gateways run with node ${nodeFlags.join(' ')} (${SERVICE_NODE_FLAGS.join(' ')}: as our image runs every service).`,
     '',
   ].join('\n'),
 );

@@ -229,6 +229,8 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     expect(all.gateway?.command).toEqual(['node', compiledEntry(gatewayEntry.entry)]);
     for (const s of subgraphEntries) expect(all[s.name]?.command).toEqual(['node', compiledEntry(subgraphPaths(s.name).entry)]);
     expect(all.sandbox?.command).toEqual(['node', 'dist/vendors/main.js']);
+    // None replaces the image's NODE_OPTIONS (its V8 flags, the registry's SERVICE_NODE_FLAGS).
+    expect(images.filter(([, s]) => s.environment?.NODE_OPTIONS !== undefined).map(([name]) => name)).toEqual([]);
   }, 90_000);
 
   it('production by default: every service accepts its environment with the generated .env, secrets agreeing across services', async () => {

@@ -249,6 +249,11 @@ describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` â
         return [];
       });
       expect(problems).toEqual([]);
+      // None replaces the image's NODE_OPTIONS (its V8 flags, the registry's SERVICE_NODE_FLAGS).
+      const imageContainers = objects()
+        .filter((o) => o.kind === 'Deployment')
+        .flatMap((o) => deploymentSpec(o).template.spec.containers.filter((c) => c.image.split(/[:@]/)[0]!.endsWith('mobile-graph')).map((c) => ({ name: o.metadata.name, c })));
+      expect(imageContainers.filter(({ c }) => envNames(objects(), c).includes('NODE_OPTIONS')).map(({ name }) => name)).toEqual([]);
     });
 
     it('no ConfigMap holds a secret: no secret-looking key, no setting marked secret, no URL with credentials', () => {

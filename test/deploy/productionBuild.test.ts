@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewaySettings } from '../../gateway/src/config.js';
 import { healthTargetOf, HealthTargetError } from '../../platform/healthcheck/healthTargetOf.js';
 import { generateIdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
-import { gatewayEntry, sandboxVendorEntries, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
+import { gatewayEntry, sandboxVendorEntries, serviceNodeOptions, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
 import { buildProduction } from '../../scripts/build/buildProduction.js';
 import { compiledEntry, HEALTHCHECK_ENTRY, imageEntries } from '../../scripts/build/imageEntries.js';
 import { moduleAssets, PROJECT_ROOT_ASSETS, RUNTIME_FOLDERS } from '../../scripts/build/runtimeAssets.js';
@@ -217,6 +217,8 @@ describe('production build (npm run build: dist/, run with plain node)', () => {
       ...inMemoryStores(),
       LOG_LEVEL: 'warn',
       APOLLO_TELEMETRY_DISABLED: '1',
+      // The image's V8 flags (its ENV): node must accept them in NODE_OPTIONS on every Node CI runs.
+      NODE_OPTIONS: serviceNodeOptions(undefined),
       GATEWAY_IDENTITY_PRIVATE_KEY: keys.privateJwk,
       GATEWAY_IDENTITY_JWKS: keys.publicJwks,
     };
@@ -374,6 +376,9 @@ describe('Dockerfile', () => {
     const env = instructionsOf(finalStage, 'ENV').map((i) => i.args).join(' ');
     expect(env).toMatch(/\bNODE_ENV=production\b/);
     expect(env).toMatch(/\bAPOLLO_TELEMETRY_DISABLED=1\b/);
+    // Every service's V8 flags, as npm start and the benches give them (the registry's list).
+    const nodeOptions = /\bNODE_OPTIONS=(\S+|"[^"]*")/.exec(env)?.[1]?.replace(/^"|"$/g, '');
+    expect(nodeOptions).toBe(serviceNodeOptions(undefined));
   });
 
   it('runs compiled JavaScript only: the gateway by default, a HEALTHCHECK for every service, no tsx at run time', () => {
@@ -390,9 +395,10 @@ describe('Dockerfile', () => {
     const [, options = '', check = ''] = /^(.*?)\bCMD\s+(.*)$/.exec(healthcheck[0]!.args) ?? [];
     expect(execForm(check)).toEqual(['node', compiledEntry(HEALTHCHECK_ENTRY)]);
     expect(options).toMatch(/--timeout=\d+s/);
-    // Nothing in the image's own instructions loads TypeScript (a loader, NODE_OPTIONS, a .ts entry).
+    // Nothing in the image's own instructions loads TypeScript (a loader, a preload, a .ts entry),
+    // NODE_OPTIONS included: it holds V8 flags only (checked above).
     const runtime = finalStage.instructions.map((i) => `${i.keyword} ${i.args}`);
-    expect(runtime.filter((line) => /\btsx\b|\.ts\b|--import|--loader|NODE_OPTIONS/.test(line))).toEqual([]);
+    expect(runtime.filter((line) => /\btsx\b|\.ts\b|--import|--loader|--require|--experimental-loader|(^|\s)-r\s/.test(line))).toEqual([]);
   });
 
   it('.dockerignore keeps host installs, builds, data and secrets out of the build context, and nothing the Dockerfile copies', () => {
