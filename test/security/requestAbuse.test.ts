@@ -34,6 +34,20 @@ describe('abuse that only shows with variables, aliases or a hostile client (iss
     expect(small.json.data.products.edges).toHaveLength(2);
   });
 
+  it('the same sizes written literally → refused every time it is sent (a cost without variables is counted once per document and kept)', async () => {
+    const literal = VARIABLE_COST_QUERY.replace('query ($n: Int!, $k: Int!) ', '').replace('$n', '100').replaceAll('$k', '50');
+    const before = stack.sandbox.reviews.control.stats().total;
+    for (let i = 0; i < 3; i++) {
+      const res = await stack.query(literal);
+      expect(res.status, res.text).toBe(400);
+      expect(res.json.errors).toEqual([{ message: 'Query cost exceeds the limit of 5000.', extensions: { code: 'QUERY_TOO_COMPLEX' } }]);
+    }
+    expect(stack.sandbox.reviews.control.stats().total).toBe(before);
+    // A small literal twin runs, every time too.
+    const small = VARIABLE_COST_QUERY.replace('query ($n: Int!, $k: Int!) ', '').replace('$n', '2').replaceAll('$k', '1');
+    for (let i = 0; i < 2; i++) expect((await stack.query(small)).json.data.products.edges).toHaveLength(2);
+  });
+
   it('the app’s operations stay under the cost limit with their largest variables', async () => {
     const home = await stack.query(operation('HomeScreen'));
     expect(home.json.errors).toBeUndefined();

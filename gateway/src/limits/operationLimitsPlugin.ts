@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getVariableValues } from 'graphql';
+import { getVariableValues, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { ListSizes } from './listSizes.js';
 import { operationCost, rootFieldCount } from './operationCost.js';
 import { QueryLimitError } from './QueryLimitError.js';
@@ -29,6 +29,16 @@ const UNKNOWN_LIST_SIZE = 100;
  * A refusal is a `QueryLimitError` (HTTP 400, QUERY_TOO_COMPLEX naming the limit).
  */
 export function operationLimitsPlugin<TContext extends object>(options: OperationLimitsOptions): ApolloServerPlugin<TContext> {
+  // The cost of an operation without variables depends on its document alone, and Apollo
+  // hands every request of a cached document the same parsed nodes: counted once per node
+  // (per schema, which a supergraph update replaces). Weak: an entry lives no longer than
+  // Apollo's document cache keeps its document.
+  const fixedCosts = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, number>>();
+  const fixedCostsOf = (schema: GraphQLSchema) => {
+    let costs = fixedCosts.get(schema);
+    if (costs === undefined) fixedCosts.set(schema, (costs = new WeakMap()));
+    return costs;
+  };
   return {
     async requestDidStart() {
       return {
@@ -37,15 +47,20 @@ export function operationLimitsPlugin<TContext extends object>(options: Operatio
           if (operation.operation === 'mutation' && rootFieldCount(document, operation) > options.maxMutationFields) {
             throw new QueryLimitError('mutations', options.maxMutationFields);
           }
-          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 });
-          const cost = operationCost({
-            schema,
-            document,
-            operation,
-            variables: coerced.coerced,
-            listSizes: options.listSizes,
-            unknownSize: UNKNOWN_LIST_SIZE,
-          });
+          const fixed = (operation.variableDefinitions ?? []).length === 0 ? fixedCostsOf(schema) : undefined;
+          let cost = fixed?.get(operation);
+          if (cost === undefined) {
+            const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 });
+            cost = operationCost({
+              schema,
+              document,
+              operation,
+              variables: coerced.coerced,
+              listSizes: options.listSizes,
+              unknownSize: UNKNOWN_LIST_SIZE,
+            });
+            fixed?.set(operation, cost);
+          }
           if (cost > options.maxCost) throw new QueryLimitError('cost', options.maxCost);
         },
       };
