@@ -176,7 +176,7 @@ try {
   const sample = await afterGc(gateway);
 
   const answered = outcomes.full + outcomes.partial + outcomes.failed;
-  console.log(`Memory benchmark: the home-screen query under a new operation name per request, ${seconds} s at ${rate}/s (≤ ${maxInFlight} in flight), gateway compiled and alone in its process, NODE_ENV=production, node ${process.version} with NODE_OPTIONS=${serviceNodeOptions(process.env.NODE_OPTIONS)} (as the image runs it).`);
+  console.log(`Memory benchmark: the home-screen query under a new operation name per request, ${seconds} s at ${rate}/s (≤ ${maxInFlight} in flight), gateway compiled and alone in its process, NODE_ENV=production, node ${process.version} with NODE_OPTIONS=${serviceNodeOptions(process.env.NODE_OPTIONS)} (the image's flags, then this run's).`);
   console.log(`requests: ${answered} answered (${(answered / seconds).toFixed(0)}/s): ${outcomes.full} full, ${outcomes.partial} partial, ${outcomes.failed} failed; ${outcomes.skipped} ticks skipped (in-flight cap)`);
   if (errorCodes.size > 0) console.log(`errors in those answers: ${[...errorCodes].map(([code, n]) => `${code} ×${n}`).join(', ')}`);
   console.log(`gateway RSS: start ${mb(startRss)}, peak ${mb(Math.max(...rss))}, end ${mb(endRss)}   goal: under ${GOAL_MB} MB after ${seconds} s → ${endRss < GOAL_MB * MB ? 'met' : 'NOT met'}${Math.max(...rss) < GOAL_MB * MB ? ' (peak too)' : ''}`);
