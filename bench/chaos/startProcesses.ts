@@ -70,9 +70,8 @@ export async function planLoadStack(): Promise<{ ports: ServicePorts; plan: Serv
  */
 export async function startProcesses(extraEnv: Record<string, string>, options: { readonly build?: string } = {}): Promise<ProcessStack> {
   const { ports, plan, env: base } = await planLoadStack();
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', ...base, ...extraEnv };
-  // The V8 flags every service runs with, as in the image; extraEnv's own NODE_OPTIONS (a profiler, say) adds to them.
-  env.NODE_OPTIONS = serviceNodeOptions(extraEnv.NODE_OPTIONS);
+  // NODE_OPTIONS: the V8 flags every service runs with, as in the image; extraEnv's own (a profiler, say) adds to them.
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', ...base, ...extraEnv, NODE_OPTIONS: serviceNodeOptions(extraEnv.NODE_OPTIONS) };
   const children: ChildProcess[] = [];
   const { build } = options;
   const spawnService = (entry: string): ChildProcess => {

@@ -236,9 +236,11 @@ describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` â
 
     it('every container of the image runs an entry point the build produces, with plain node', () => {
       const built = new Map(image.map((e) => [compiledEntry(e.source), e.source]));
-      const commands = objects()
+      const rendered = objects();
+      const containers = rendered
         .filter((o) => o.kind === 'Deployment')
-        .flatMap((o) => deploymentSpec(o).template.spec.containers.filter((c) => c.image.split(/[:@]/)[0]!.endsWith('mobile-graph')).map((c) => ({ name: o.metadata.name, command: c.command ?? [] })));
+        .flatMap((o) => deploymentSpec(o).template.spec.containers.filter((c) => c.image.split(/[:@]/)[0]!.endsWith('mobile-graph')).map((c) => ({ name: o.metadata.name, container: c })));
+      const commands = containers.map(({ name, container }) => ({ name, command: container.command ?? [] }));
       expect(commands.length).toBeGreaterThan(workloads.length - 1);
       const problems = commands.flatMap(({ name, command }) => {
         const [node, entry, ...rest] = command;
@@ -250,10 +252,7 @@ describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` â
       });
       expect(problems).toEqual([]);
       // None replaces the image's NODE_OPTIONS (its V8 flags, the registry's SERVICE_NODE_FLAGS).
-      const imageContainers = objects()
-        .filter((o) => o.kind === 'Deployment')
-        .flatMap((o) => deploymentSpec(o).template.spec.containers.filter((c) => c.image.split(/[:@]/)[0]!.endsWith('mobile-graph')).map((c) => ({ name: o.metadata.name, c })));
-      expect(imageContainers.filter(({ c }) => envNames(objects(), c).includes('NODE_OPTIONS')).map(({ name }) => name)).toEqual([]);
+      expect(containers.filter(({ container }) => envNames(rendered, container).includes('NODE_OPTIONS')).map(({ name }) => name)).toEqual([]);
     });
 
     it('no ConfigMap holds a secret: no secret-looking key, no setting marked secret, no URL with credentials', () => {

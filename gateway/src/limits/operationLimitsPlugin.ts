@@ -47,10 +47,11 @@ export function operationLimitsPlugin<TContext extends object>(options: Operatio
           if (operation.operation === 'mutation' && rootFieldCount(document, operation) > options.maxMutationFields) {
             throw new QueryLimitError('mutations', options.maxMutationFields);
           }
-          const fixed = (operation.variableDefinitions ?? []).length === 0 ? fixedCostsOf(schema) : undefined;
+          const definitions = operation.variableDefinitions ?? [];
+          const fixed = definitions.length === 0 ? fixedCostsOf(schema) : undefined;
           let cost = fixed?.get(operation);
           if (cost === undefined) {
-            const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 });
+            const coerced = getVariableValues(schema, definitions, request.variables ?? {}, { maxErrors: 1 });
             cost = operationCost({
               schema,
               document,
