@@ -35,7 +35,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 FROM ${NODE_IMAGE}
 # NODE_OPTIONS: the V8 flags every service runs with (platform/registry/services.ts,
 # SERVICE_NODE_FLAGS): a young generation of the same size on every Node, host and pod.
-# Add your own flags after these rather than replacing them.
+# Add your own flags after these rather than replacing them. No heap size: Node gives the old
+# generation half the container's memory limit, so give every container one (deploy/k8s,
+# docker-compose.yml: the registry's serviceMemoryMiB).
 ENV NODE_ENV=production \
     APOLLO_TELEMETRY_DISABLED=1 \
     NODE_OPTIONS=--max-semi-space-size=16

@@ -89,18 +89,19 @@ async function startServices(): Promise<{ gateway: SpawnedEntry; url: string }> 
   const gatewayProcess = buildGatewayProcess(root);
   const { plan, env: stackEnv } = await planLoadStack();
   const identity = await generateIdentityKeys();
-  // Every service with the V8 flags the image gives it; NODE_OPTIONS of this run (e.g. a V8 heap limit) adds to them.
-  const env = { ...stackEnv, GATEWAY_IDENTITY_JWKS: identity.publicJwks, NODE_OPTIONS: serviceNodeOptions(process.env.NODE_OPTIONS) };
+  const env = { ...stackEnv, GATEWAY_IDENTITY_JWKS: identity.publicJwks };
+  // Every service with the image's V8 flags and its container's heap, as npm start runs it; NODE_OPTIONS of this run adds to them.
+  const nodeOptions = (name: string) => ({ NODE_OPTIONS: serviceNodeOptions(name, process.env.NODE_OPTIONS) });
   for (const wave of plan.waves.slice(0, -1)) {
     for (const service of wave) {
-      const child = spawnEntry(service.entry, env, [], { exitWithParent: true });
+      const child = spawnEntry(service.entry, { ...env, ...nodeOptions(service.name) }, [], { exitWithParent: true });
       children.push(child);
       if (subgraphEntries.some((s) => s.name === service.name)) subgraphs.set(service.name, child);
     }
     await Promise.all(wave.map((s) => waitReady(s.name, s.health, READY_TIMEOUT_MS)));
   }
   // The gateway's own settings pass through (the cache budgets, EXPLORER).
-  const gatewayEnv: Record<string, string> = { ...env, NODE_ENV: 'production', GATEWAY_IDENTITY_PRIVATE_KEY: identity.privateJwk };
+  const gatewayEnv: Record<string, string> = { ...env, ...nodeOptions(gatewayEntry.name), NODE_ENV: 'production', GATEWAY_IDENTITY_PRIVATE_KEY: identity.privateJwk };
   for (const name of ['DOCUMENT_CACHE_MIB', 'QUERY_PLAN_CACHE_MIB', 'EXPLORER']) {
     const value = process.env[name];
     if (value !== undefined) gatewayEnv[name] = value;
@@ -176,7 +177,7 @@ try {
   const sample = await afterGc(gateway);
 
   const answered = outcomes.full + outcomes.partial + outcomes.failed;
-  console.log(`Memory benchmark: the home-screen query under a new operation name per request, ${seconds} s at ${rate}/s (≤ ${maxInFlight} in flight), gateway compiled and alone in its process, NODE_ENV=production, node ${process.version} with NODE_OPTIONS=${serviceNodeOptions(process.env.NODE_OPTIONS)} (the image's flags, then this run's).`);
+  console.log(`Memory benchmark: the home-screen query under a new operation name per request, ${seconds} s at ${rate}/s (≤ ${maxInFlight} in flight), gateway compiled and alone in its process, NODE_ENV=production, node ${process.version} with NODE_OPTIONS=${serviceNodeOptions(gatewayEntry.name, process.env.NODE_OPTIONS)} (the image's flags, the heap of the gateway's container, then this run's).`);
   console.log(`requests: ${answered} answered (${(answered / seconds).toFixed(0)}/s): ${outcomes.full} full, ${outcomes.partial} partial, ${outcomes.failed} failed; ${outcomes.skipped} ticks skipped (in-flight cap)`);
   if (errorCodes.size > 0) console.log(`errors in those answers: ${[...errorCodes].map(([code, n]) => `${code} ×${n}`).join(', ')}`);
   console.log(`gateway RSS: start ${mb(startRss)}, peak ${mb(Math.max(...rss))}, end ${mb(endRss)}   goal: under ${GOAL_MB} MB after ${seconds} s → ${endRss < GOAL_MB * MB ? 'met' : 'NOT met'}${Math.max(...rss) < GOAL_MB * MB ? ' (peak too)' : ''}`);

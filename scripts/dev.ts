@@ -71,7 +71,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', subgraphPaths(subgraph
     ...process.env,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     APOLLO_TELEMETRY_DISABLED: '1',
-    NODE_OPTIONS: serviceNodeOptions(process.env.NODE_OPTIONS),
+    NODE_OPTIONS: serviceNodeOptions(subgraph.name, process.env.NODE_OPTIONS),
     [names.vendorUrl]: vendor.url,
     [names.vendorKey]: apiKey,
     ...readsEnv,

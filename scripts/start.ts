@@ -39,8 +39,6 @@ const env = {
   ...process.env,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   APOLLO_TELEMETRY_DISABLED: '1',
-  // The V8 flags every service runs with, as in the image (the registry's SERVICE_NODE_FLAGS).
-  NODE_OPTIONS: serviceNodeOptions(process.env.NODE_OPTIONS),
   GATEWAY_IDENTITY_PRIVATE_KEY: identityKeys.privateJwk,
   GATEWAY_IDENTITY_JWKS: identityKeys.publicJwks,
 };
@@ -59,7 +57,8 @@ function startService(service: PlannedService): ChildProcess {
   // to the foreground group) reaches only this process, which forwards it exactly once.
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', exitWithParent, service.entry], {
     cwd: root,
-    env,
+    // The image's V8 flags and the heap of the service's container (the registry's serviceNodeOptions).
+    env: { ...env, NODE_OPTIONS: serviceNodeOptions(service.name, process.env.NODE_OPTIONS) },
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });

@@ -70,13 +70,13 @@ export async function planLoadStack(): Promise<{ ports: ServicePorts; plan: Serv
  */
 export async function startProcesses(extraEnv: Record<string, string>, options: { readonly build?: string } = {}): Promise<ProcessStack> {
   const { ports, plan, env: base } = await planLoadStack();
-  // NODE_OPTIONS: the V8 flags every service runs with, as in the image; extraEnv's own (a profiler, say) adds to them.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', ...base, ...extraEnv, NODE_OPTIONS: serviceNodeOptions(extraEnv.NODE_OPTIONS) };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1', ...base, ...extraEnv };
   const children: ChildProcess[] = [];
   const { build } = options;
-  const spawnService = (entry: string): ChildProcess => {
+  // NODE_OPTIONS: the image's V8 flags and the heap of the service's container, as npm start gives them; extraEnv's own (a profiler, say) adds to them.
+  const spawnService = ({ name, entry }: { readonly name: string; readonly entry: string }): ChildProcess => {
     const args = build === undefined ? ['--import', 'tsx', entry] : [join(build, entry.replace(/\.ts$/, '.js'))];
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...env, NODE_OPTIONS: serviceNodeOptions(name, extraEnv.NODE_OPTIONS) }, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(child);
     return child;
   };
@@ -93,14 +93,14 @@ export async function startProcesses(extraEnv: Record<string, string>, options: 
     const subgraphs: Record<string, ServiceProcess> = {};
     for (const wave of plan.waves) {
       for (const service of wave) {
-        const child = spawnService(service.entry);
+        const child = spawnService(service);
         if (ports.subgraphs[service.name] === undefined) continue;
         const handle: ServiceProcess = {
           name: service.name,
           url: `http://${HOST}:${ports.subgraphs[service.name]}`,
           child,
           async restart() {
-            handle.child = spawnService(service.entry);
+            handle.child = spawnService(service);
             await waitReady(service.name, service.health, READY_TIMEOUT_MS);
           },
         };

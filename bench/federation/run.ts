@@ -76,8 +76,9 @@ const variants = (flags.variant ?? benchVariants).map((v) => {
 });
 
 // The same node flags for both gateways: the young generation our image pins (so that memory and
-// CPU compare code, not V8's sizing), then --node-flags, e.g. the heap sizes of a container with a
-// memory limit (a later flag wins).
+// CPU compare code, not V8's sizing), then --node-flags, e.g. the old generation of the gateway's
+// container, --max-old-space-size=384 (a later flag wins). Without it, V8 sizes both heaps from
+// the machine, as in a container without a memory limit.
 const nodeFlags = (() => {
   try {
     return [...SERVICE_NODE_FLAGS, ...parseNodeFlags(flags['node-flags'])];
@@ -152,7 +153,7 @@ console.log(
     `Ours: commit ${commit}${uncommitted.length > 0 ? ` plus uncommitted changes in ${uncommitted.length} file(s) of gateway/ and platform/ (pass --ref HEAD to measure the commit alone)` : ''}.`,
     `Ours runs with NODE_ENV=production, an identity signing key, info logs, in-memory rate limits and APQ; query limits at their defaults (depth ${oursConfig.limitMaxDepth}, aliases ${oursConfig.limitMaxAliases}, directives ${oursConfig.limitMaxDirectives}, tokens ${oursConfig.limitMaxTokens}, cost ${oursConfig.limitMaxCost}): the heavy query fits, none raised.`,
     ...BENCH_OVERRIDES.map(({ env, value, why }) => `Raised: ${env}=${value}: ${why}.`),
-    `Both gateways run with node ${nodeFlags.join(' ')} (${SERVICE_NODE_FLAGS.join(' ')}: as our image runs every service).`,
+    `Both gateways run with node ${nodeFlags.join(' ')} (${SERVICE_NODE_FLAGS.join(' ')}: as our image runs every service; the heap sized by V8 from the machine unless --node-flags sets it).`,
     '',
   ].join('\n'),
 );

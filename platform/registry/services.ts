@@ -73,9 +73,29 @@ export const gatewayEntry = Object.freeze({ name: 'gateway', port: 4000, entry: 
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = Object.freeze(['--max-semi-space-size=16']);
 
-/** `NODE_OPTIONS` for a service: ours first, so that flags already set (`existing`) win where they overlap. */
-export function serviceNodeOptions(existing: string | undefined): string {
-  return [...SERVICE_NODE_FLAGS, existing?.trim() ?? ''].filter((f) => f !== '').join(' ');
+/**
+ * The memory a service is given in production, in MiB: its container's limit in
+ * deploy/k8s/base and docker-compose.yml (both checked against this). The gateway holds
+ * its operation caches and the answers in flight; every other service (the sandbox, each
+ * subgraph and its workers) less.
+ */
+export function serviceMemoryMiB(name: string): number {
+  return name === gatewayEntry.name ? 768 : 512;
+}
+
+/**
+ * `NODE_OPTIONS` for a service started outside a container (`npm start`, `npm run dev`, the
+ * benches): the image's flags, then the old generation Node gives it in its container, half
+ * of `serviceMemoryMiB` (on 64-bit, Node derives exactly that from a cgroup's limit). Without
+ * it, Node sizes the heap from the whole machine (4 GiB on 24 GiB), and V8 then lets it grow
+ * to 4× what survived the last full collection instead of 1.3–2×, and a busy process keeps
+ * the pages a collection frees (Node 24 pools them for reuse), so its RSS follows the highest
+ * its heap has reached: the gateway ended `bench:memory` at 374–406 MB on Node 24 with the
+ * machine's heap, 239 MB with its container's. Flags already set (`existing`) come last, so
+ * they win where they overlap.
+ */
+export function serviceNodeOptions(name: string, existing: string | undefined): string {
+  return [...SERVICE_NODE_FLAGS, `--max-old-space-size=${serviceMemoryMiB(name) / 2}`, existing?.trim() ?? ''].filter((f) => f !== '').join(' ');
 }
 
 /** The vendor sandbox's entry point: every sandbox vendor in one process. */

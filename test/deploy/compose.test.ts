@@ -16,7 +16,7 @@ import { ConfigError } from '../../platform/config/ConfigError.js';
 import type { Env } from '../../platform/config/setting.js';
 import { createLogger } from '../../platform/log/createLogger.js';
 import { loadRegisteredModules } from '../../platform/registry/loadRegisteredModules.js';
-import { gatewayEntry, issuerVendorEntry, sandboxVendorEntries, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
+import { gatewayEntry, issuerVendorEntry, sandboxVendorEntries, serviceMemoryMiB, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
 import { compiledEntry, imageEntries } from '../../scripts/build/imageEntries.js';
 import { APNS_KEY_FILE, COMPOSE_SECRETS_MOUNT, FCM_SERVICE_ACCOUNT_FILE, generateComposeSecrets } from '../../scripts/composeSecrets.js';
 import type { SubgraphModule } from '../../subgraphs/kit/server/SubgraphModule.js';
@@ -46,6 +46,7 @@ interface Service {
   readonly ports?: readonly (string | { published?: number | string; target?: number; host_ip?: string })[];
   readonly profiles?: readonly string[];
   readonly volumes?: readonly (string | { source?: string; target?: string })[];
+  readonly mem_limit?: string | number;
 }
 
 interface Resolved {
@@ -231,6 +232,8 @@ describe.skipIf(!hasCompose)('docker-compose.yml (docker-compose config)', () =>
     expect(all.sandbox?.command).toEqual(['node', 'dist/vendors/main.js']);
     // None replaces the image's NODE_OPTIONS (its V8 flags, the registry's SERVICE_NODE_FLAGS).
     expect(images.filter(([, s]) => s.environment?.NODE_OPTIONS !== undefined).map(([name]) => name)).toEqual([]);
+    // Each has the memory of its Kubernetes container (the registry's), which Node sizes its heap from.
+    expect(Object.fromEntries(images.map(([name, s]) => [name, s.mem_limit]))).toEqual(Object.fromEntries(images.map(([name]) => [name, `${serviceMemoryMiB(name)}m`])));
   }, 90_000);
 
   it('production by default: every service accepts its environment with the generated .env, secrets agreeing across services', async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewaySettings, parseGatewayConfig } from '../../gateway/src/config.js';
 import type { Setting } from '../../platform/config/setting.js';
-import { envPrefix, gatewayEntry, issuerVendorEntry, sandboxVendorEntry, subgraphEntries } from '../../platform/registry/services.js';
+import { envPrefix, gatewayEntry, issuerVendorEntry, sandboxVendorEntry, serviceMemoryMiB, subgraphEntries } from '../../platform/registry/services.js';
 import { compiledEntry, imageEntries } from '../../scripts/build/imageEntries.js';
 import { RUNTIME_FOLDERS } from '../../scripts/build/runtimeAssets.js';
 import { loadSubgraphModules } from '../../subgraphs/loadSubgraphModules.js';
@@ -196,6 +196,8 @@ describe.skipIf(!kubectl)(`Kubernetes manifests (deploy/k8s)${kubectl ? '' : ` â
         expect(c.resources?.requests?.[resource], `${w.name} requests.${resource}`).toBeDefined();
         expect(c.resources?.limits?.[resource], `${w.name} limits.${resource}`).toBeDefined();
       }
+      // Production's memory is the registry's: npm start and the benches size a service's heap from it outside a container.
+      if (overlay === 'prod') expect(c.resources?.limits?.memory).toBe(`${serviceMemoryMiB(w.name)}Mi`);
       const sleep = c.lifecycle?.preStop?.exec?.command;
       expect(sleep?.[0]).toBe('sleep');
       const graceSetting = Object.values(settingsOf.get(w.service)!).find((s) => s.env === w.graceEnv)!;
