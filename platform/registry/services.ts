@@ -91,7 +91,7 @@ export function serviceMemoryMiB(name: string): number {
  * to 4× what survived the last full collection instead of 1.3–2×, and a busy process keeps
  * the pages a collection frees (Node 24 pools them for reuse), so its RSS follows the highest
  * its heap has reached: the gateway ended `bench:memory` at 374–406 MB on Node 24 with the
- * machine's heap, 239 MB with its container's. Flags already set (`existing`) come last, so
+ * machine's heap, 239–242 MB with its container's. Flags already set (`existing`) come last, so
  * they win where they overlap.
  */
 export function serviceNodeOptions(name: string, existing: string | undefined): string {
