@@ -3,15 +3,16 @@
  * name with every request (issue 12's goal: RSS under 400 MB after 60 s of it). The sandbox
  * vendors, every subgraph and the gateway each run in a process of their own, as `npm start`
  * runs them; this process only sends load. For BENCH_MEMORY_SECONDS (60) at
- * BENCH_MEMORY_RATE (200) requests a second to the gateway as the image runs it (compiled,
- * NODE_ENV=production; the rest of the system from the sources), at most
- * BENCH_MEMORY_IN_FLIGHT (64) at once (a tick with that many still out is skipped, and counted), the home-screen query is sent
- * renamed (`query HomeScreen_<n>`): a new document and a new query plan every time. The
- * gateway's RSS (/proc/<pid>/status VmRSS) is sampled every second. Printed: start, peak
- * and end RSS beside the goal, the answers by outcome, the gateway's heap after a full GC
- * at the start and the end beside the operation caches' entries and estimated bytes against
- * their budgets (DOCUMENT_CACHE_MIB, QUERY_PLAN_CACHE_MIB and EXPLORER pass through to the
- * gateway), and each subgraph's RSS at the start and the end.
+ * BENCH_MEMORY_RATE (200) requests a second to the gateway as the image runs it in its
+ * container (compiled, NODE_ENV=production, the container's heap; the rest of the system from
+ * the sources), at most BENCH_MEMORY_IN_FLIGHT (64) at once (a tick with that many still out
+ * is skipped, and counted), the home-screen query is sent renamed (`query HomeScreen_<n>`): a
+ * new document and a new query plan every time. The gateway's RSS (/proc/<pid>/status VmRSS)
+ * is sampled every second. Printed: start, peak and end RSS beside the goal, the gateway's
+ * CPU per answer, the answers by outcome, the gateway's heap after a full GC at the start and
+ * the end beside the operation caches' entries and estimated bytes against their budgets
+ * (DOCUMENT_CACHE_MIB, QUERY_PLAN_CACHE_MIB and EXPLORER pass through to the gateway), and
+ * each subgraph's RSS at the start and the end.
  */
 import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '../platform/config/exitOnConfigError.js';
@@ -23,7 +24,7 @@ import { waitReady } from '../scripts/start/probeReady.js';
 import { operation } from '../test/harness/operations.js';
 import { spawnEntry, type SpawnedEntry } from '../test/harness/spawnEntry.js';
 import { planLoadStack } from './chaos/startProcesses.js';
-import { rssBytes } from './procStats.js';
+import { cpuSeconds, rssBytes } from './procStats.js';
 import { buildGatewayProcess } from './uniqueOperationNames/buildGatewayProcess.js';
 import type { GatewaySample } from './uniqueOperationNames/gatewayProcess.js';
 
@@ -148,6 +149,7 @@ try {
   let sent = 0;
   const pending = new Set<Promise<void>>();
   const startedAt = performance.now();
+  const startCpu = cpuSeconds(gateway.pid);
   const sampler = setInterval(() => rss.push(rssBytes(gateway.pid)), 1_000);
   // A steady rate, not as fast as it goes: ticks every 1000/rate ms, past ticks caught up at once.
   while (performance.now() - startedAt < seconds * 1_000) {
@@ -169,6 +171,7 @@ try {
     await new Promise((r) => setTimeout(r, Math.max(1, 1_000 / rate)));
   }
   const endRss = rssBytes(gateway.pid);
+  const gatewayCpu = cpuSeconds(gateway.pid) - startCpu;
   const subgraphEndRss = new Map([...subgraphs].map(([name, child]) => [name, rssBytes(child.pid)]));
   clearInterval(sampler);
   rss.push(endRss);
@@ -180,6 +183,8 @@ try {
   console.log(`Memory benchmark: the home-screen query under a new operation name per request, ${seconds} s at ${rate}/s (≤ ${maxInFlight} in flight), gateway compiled and alone in its process, NODE_ENV=production, node ${process.version} with NODE_OPTIONS=${serviceNodeOptions(gatewayEntry.name, process.env.NODE_OPTIONS)} (the image's flags, the heap of the gateway's container, then this run's).`);
   console.log(`requests: ${answered} answered (${(answered / seconds).toFixed(0)}/s): ${outcomes.full} full, ${outcomes.partial} partial, ${outcomes.failed} failed; ${outcomes.skipped} ticks skipped (in-flight cap)`);
   if (errorCodes.size > 0) console.log(`errors in those answers: ${[...errorCodes].map(([code, n]) => `${code} ×${n}`).join(', ')}`);
+  // CPU per answer: what a smaller heap (more frequent full collections) costs, comparable between runs with other NODE_OPTIONS.
+  console.log(`gateway CPU: ${((gatewayCpu * 1_000) / Math.max(1, answered)).toFixed(2)} ms per answer (${gatewayCpu.toFixed(1)} s in ${seconds} s)`);
   console.log(`gateway RSS: start ${mb(startRss)}, peak ${mb(Math.max(...rss))}, end ${mb(endRss)}   goal: under ${GOAL_MB} MB after ${seconds} s → ${endRss < GOAL_MB * MB ? 'met' : 'NOT met'}${Math.max(...rss) < GOAL_MB * MB ? ' (peak too)' : ''}`);
   const { memory } = sample;
   console.log(

@@ -87,12 +87,11 @@ export function serviceMemoryMiB(name: string): number {
  * `NODE_OPTIONS` for a service started outside a container (`npm start`, `npm run dev`, the
  * benches): the image's flags, then the old generation Node gives it in its container, half
  * of `serviceMemoryMiB` (on 64-bit, Node derives exactly that from a cgroup's limit). Without
- * it, Node sizes the heap from the whole machine (4 GiB on 24 GiB), and V8 then lets it grow
- * to 4× what survived the last full collection instead of 1.3–2×, and a busy process keeps
- * the pages a collection frees (Node 24 pools them for reuse), so its RSS follows the highest
- * its heap has reached: the gateway ended `bench:memory` at 374–406 MB on Node 24 with the
- * machine's heap, 239–242 MB with its container's. Flags already set (`existing`) come last, so
- * they win where they overlap.
+ * it, Node sizes the heap from the whole machine, and V8 lets a heap of 2 GiB or more grow to
+ * 4× what survived the last full collection (1.3–2× below that); a busy process keeps the
+ * pages a collection frees, so its RSS follows the highest its heap has reached (figures in
+ * gateway/README.md, "Operation caches"). Flags already set (`existing`) come last, so they win
+ * where they overlap.
  */
 export function serviceNodeOptions(name: string, existing: string | undefined): string {
   return [...SERVICE_NODE_FLAGS, `--max-old-space-size=${serviceMemoryMiB(name) / 2}`, existing?.trim() ?? ''].filter((f) => f !== '').join(' ');

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COLD_START_BUDGETS } from '../harness/coldStartBudgets.js';
+import { descendants } from '../harness/descendants.js';
 import { inMemoryStores } from '../harness/inMemoryStores.js';
 import { operation } from '../harness/operations.js';
 import { npmStartPortEnvs, npmStartPorts } from '../harness/npmStartPorts.js';
@@ -11,18 +12,16 @@ import { gatewayEntry, SANDBOX_ENTRY, serviceNodeOptions, subgraphEntries, subgr
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** NODE_OPTIONS of each child process of `parent`, by the entry point it runs (Linux /proc). */
-function childNodeOptions(parent: number): Record<string, string | undefined> {
+/** NODE_OPTIONS of each process below `parent` that runs an entry point, by that entry (Linux /proc). */
+function nodeOptionsByEntry(parent: number): Record<string, string | undefined> {
   const found: Record<string, string | undefined> = {};
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+  for (const pid of descendants(parent)) {
     try {
-      const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-      if (ppid !== parent) continue;
       const entry = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').find((arg) => arg.endsWith('main.ts'));
       const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
       if (entry !== undefined) found[entry] = env.find((v) => v.startsWith('NODE_OPTIONS='))?.slice('NODE_OPTIONS='.length);
     } catch {
-      // Gone meanwhile, or not ours to read.
+      // Gone meanwhile.
     }
   }
   return found;
@@ -69,7 +68,7 @@ describe('npm start', () => {
 
       // Each service with the image's V8 flags and the heap of its container, as the registry says.
       if (existsSync('/proc/self/environ')) {
-        expect(childNodeOptions(child.pid!)).toEqual({
+        expect(nodeOptionsByEntry(child.pid!)).toEqual({
           [SANDBOX_ENTRY]: serviceNodeOptions('sandbox', undefined),
           ...Object.fromEntries(subgraphEntries.map((s) => [subgraphPaths(s.name).entry, serviceNodeOptions(s.name, undefined)])),
           [gatewayEntry.entry]: serviceNodeOptions(gatewayEntry.name, undefined),

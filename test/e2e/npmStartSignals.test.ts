@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createIdentitySigner } from '../../platform/identity/createIdentitySigner.js';
 import { generateIdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
 import { COLD_START_BUDGETS } from '../harness/coldStartBudgets.js';
+import { descendants } from '../harness/descendants.js';
 import { inMemoryStores } from '../harness/inMemoryStores.js';
 import { operation } from '../harness/operations.js';
 import { isAlive, spawnEntry, type SpawnedEntry } from '../harness/spawnEntry.js';
@@ -33,32 +33,6 @@ async function npmStart(ports: Record<string, number>, extraEnv: Record<string, 
     throw err;
   }
   return { start, ports, services: descendants(start.pid) };
-}
-
-/** PIDs of every process below `pid` (read from /proc: ppid is field 4 of /proc/<pid>/stat). */
-function descendants(pid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(Number(entry), ppid);
-    } catch {
-      // exited while listing
-    }
-  }
-  const found: number[] = [];
-  const walk = (parent: number) => {
-    for (const [child, ppid] of parents) {
-      if (ppid === parent) {
-        found.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(pid);
-  return found;
 }
 
 /** Polls until none of `pids` runs; generous, it returns as soon as they are gone. */
