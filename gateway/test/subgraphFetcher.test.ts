@@ -76,6 +76,41 @@ describe('the subgraph fetcher (undici Pool, dispatched to directly)', () => {
     expect(server.requests()).toBe(1);
   });
 
+  it('an answer that trickles in is held to the limit as a whole, not per chunk: it fails with undici body timeout and the socket is closed', async () => {
+    // The first answer at once; the second's head with its first byte, then a byte every 20 ms: far
+    // inside undici's per-chunk body timeout of 200 ms, so held to nothing else it would take 10 s and succeed.
+    const body = `{"data":{"a":"${'x'.repeat(480)}"}}`;
+    let closedEarly = false;
+    const server = await track(
+      startServer((res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+        if (server.requests() === 1) return void res.end(body);
+        let sent = 0;
+        const drip = setInterval(() => {
+          if (res.destroyed) return;
+          res.write(body[sent]!);
+          sent += 1;
+          if (sent === body.length) {
+            clearInterval(drip);
+            res.end();
+          }
+        }, 20);
+        res.on('close', () => {
+          clearInterval(drip);
+          closedEarly = sent < body.length;
+        });
+      }),
+    );
+    const fetcher = await track(createSubgraphFetcher({ url: server.url, timeoutMs: 60_000, connections: 1 }));
+    // The first fetch opens the socket (and, finding none free, is held from its start). undici
+    // frees a socket on the turn after its answer (a setImmediate, queued before this one), so the
+    // second finds it free, with nothing but undici's own timeouts on it until its answer starts.
+    expect((await fetcher.send(server.url, init, 60_000)).text).toBe(body);
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(fetcher.send(server.url, init, 200)).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+    await vi.waitFor(() => expect(closedEarly).toBe(true), { timeout: 15_000, interval: 10 });
+  });
+
   it('a refused connection fails with the socket error code', async () => {
     const server = await startServer(() => undefined);
     await server.close();

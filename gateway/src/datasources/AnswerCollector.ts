@@ -6,13 +6,16 @@ import type { SubgraphAnswer } from './SubgraphResponse.js';
  * An undici dispatch handler that reads a subgraph's answer whole: status, headers, and the
  * body as one string (the chunks joined once, decoded once). What `pool.request` would do
  * through a Readable stream per answer (its buffering, events and ticks), without the stream.
- * The client's `signal`, when there is one that can still fire, aborts it.
+ * The client's `signal`, when there is one that can still fire, aborts it. The whole fetch is
+ * held to `limitMs` from its start (`holdToLimit`) where undici's own timeouts would not.
  */
 export class AnswerCollector implements Dispatcher.DispatchHandler {
   private readonly url: string;
   private readonly resolve: (answer: SubgraphAnswer) => void;
   private readonly reject: (err: Error) => void;
   private readonly signal: AbortSignal | undefined;
+  private readonly limitMs: number;
+  private readonly startedAt = performance.now();
   private abort: ((err?: Error) => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Why the client's signal fired before the request was on a socket (undici hands over `abort` then). */
@@ -21,9 +24,12 @@ export class AnswerCollector implements Dispatcher.DispatchHandler {
   private headers: Record<string, string> = {};
   private readonly chunks: Buffer[] = [];
   private bytes = 0;
+  /** The answer's Content-Length; NaN when it has none (chunked). */
+  private expected = Number.NaN;
 
-  constructor(url: string, resolve: (answer: SubgraphAnswer) => void, reject: (err: Error) => void, signal: AbortSignal | undefined) {
+  constructor(url: string, limitMs: number, resolve: (answer: SubgraphAnswer) => void, reject: (err: Error) => void, signal: AbortSignal | undefined) {
     this.url = url;
+    this.limitMs = limitMs;
     this.resolve = resolve;
     this.reject = reject;
     this.signal = signal && !signal.aborted ? signal : undefined;
@@ -40,12 +46,16 @@ export class AnswerCollector implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return true;
     this.status = statusCode;
     this.headers = headerRecord(rawHeaders ?? []);
+    this.expected = Number(this.headers['content-length'] ?? Number.NaN);
     return true;
   }
 
   onData(chunk: Buffer): boolean {
     this.chunks.push(chunk);
     this.bytes += chunk.length;
+    // More to come: undici's body timeout is per chunk, so an answer that trickles in would
+    // outlast the limit. Most answers arrive whole in the chunk that carried their head, and need no timer.
+    if (this.timer === undefined && !(this.bytes >= this.expected)) this.holdToLimit();
     return true;
   }
 
@@ -61,12 +71,15 @@ export class AnswerCollector implements Dispatcher.DispatchHandler {
   }
 
   /**
-   * Holds the whole fetch, a wait in the pool's queue included, to `limitMs`: undici's
-   * headers and body timeouts only start once the request is on a socket. For fetches that
-   * find every socket busy; a fetch that gets a socket at once needs no timer of its own.
+   * Holds the whole fetch to `limitMs` from its start: past it, the fetch fails as undici's own
+   * timeouts would (headers timeout before the status line, body timeout after). undici's
+   * headers timeout starts only once the request is on a socket, and its body timeout counts
+   * the pause between two chunks: so a fetch that finds no free socket is held from the start
+   * (`createSubgraphFetcher`), and an answer that arrives in pieces from its first one.
    */
-  limitTotal(limitMs: number): void {
-    this.timer = setTimeout(() => this.stop(new errors.HeadersTimeoutError()), limitMs);
+  holdToLimit(): void {
+    const leftMs = this.limitMs - (performance.now() - this.startedAt);
+    this.timer = setTimeout(() => this.stop(this.status === 0 ? new errors.HeadersTimeoutError() : new errors.BodyTimeoutError()), Math.max(0, leftMs));
   }
 
   private readonly onAbort = (): void => {

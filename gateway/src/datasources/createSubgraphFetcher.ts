@@ -18,12 +18,13 @@ export interface SubgraphFetcher {
   limitOf(headers: FetcherRequestInit['headers']): number;
   /**
    * One POST to the subgraph, its answer read in full (`pool.dispatch` with AnswerCollector:
-   * what `pool.request` does, minus a Readable stream per answer). `limitMs` is undici's headers timeout
-   * (from when the request is on a socket to the status line) and body timeout (the longest
-   * pause between two chunks of the answer): a subgraph that does not answer in time fails with
-   * UND_ERR_HEADERS_TIMEOUT or UND_ERR_BODY_TIMEOUT, without an AbortSignal per fetch; one that
-   * finds no free socket gets a timer that holds its wait in the queue to `limitMs` too. `signal`
-   * (the client's, when it has one that can still fire) aborts it when the client goes.
+   * what `pool.request` does, minus a Readable stream per answer), held to `limitMs` from the
+   * call without an AbortSignal per fetch. undici's headers timeout (from when the request is on
+   * a socket to the status line) covers most fetches; a timer is added only for one that finds
+   * no free socket (held from the start) or whose answer arrives in more than one chunk (held
+   * from the first, since undici's body timeout counts only the pause between two). Past the
+   * limit it fails with UND_ERR_HEADERS_TIMEOUT or UND_ERR_BODY_TIMEOUT. `signal` (the
+   * client's, when it has one that can still fire) aborts it when the client goes.
    */
   send(url: string, init: FetcherRequestInit | undefined, limitMs: number, signal?: AbortSignal): Promise<SubgraphAnswer>;
   /** Closes the connection pool (after in-flight requests). */
@@ -58,9 +59,9 @@ export function createSubgraphFetcher(options: { url: string; timeoutMs: number;
     new Promise((resolve, reject) => {
       const path = url === options.url ? basePath : pathOn(base.origin, url);
       // One copy of the bytes, one UTF-8 decode; each caller parses the string (SubgraphResponse).
-      const collector = new AnswerCollector(url, resolve, reject, signal);
+      const collector = new AnswerCollector(url, limitMs, resolve, reject, signal);
       // No free socket: it waits for one (or for a new connection) outside undici's timeouts.
-      if (pool.stats.free === 0) collector.limitTotal(limitMs);
+      if (pool.stats.free === 0) collector.holdToLimit();
       pool.dispatch(
         {
           path,
