@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sandboxVendorEnv, subgraphEntries, subgraphEnv } from '../platform/registry/services.js';
+import { listenPorts } from '../test/harness/listenPorts.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -13,19 +14,6 @@ function cleanEnv(): Record<string, string> {
       (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('VITEST') && !entry[0].startsWith('GATEWAY_IDENTITY_'),
     ),
   );
-}
-
-/** Two ports free right now (held together, so they differ). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
 }
 
 function isListening(port: number): Promise<boolean> {
@@ -66,7 +54,7 @@ describe('npm run dev', () => {
     });
 
     it('serves one subgraph over only its own sandbox vendor, prints a working curl, and stops both on SIGINT', async () => {
-      const [subgraphPort, vendorPort] = (await freePorts(2)) as [number, number];
+      const [subgraphPort, vendorPort] = (await listenPorts(2)) as [number, number];
       let stdout = '';
       let stderr = '';
       dev = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts', 'catalog'], {

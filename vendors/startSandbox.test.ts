@@ -4,6 +4,7 @@ import { ConfigError } from '../platform/config/ConfigError.js';
 import { parseSandboxConfig, sandboxOptionsFrom, sandboxSettings } from './config.js';
 import { loadSandboxVendors } from './loadSandboxVendors.js';
 import { sandboxVendorEntries } from '../platform/registry/services.js';
+import { listenPorts } from '../test/harness/listenPorts.js';
 import { vendorFetch } from './sandbox/vendorFetch.js';
 import { startSandbox, type Sandbox } from './startSandbox.js';
 
@@ -18,7 +19,6 @@ const listenAndClose = (port: number): Promise<number> =>
       server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : port));
     });
   });
-const freePort = (): Promise<number> => listenAndClose(0);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ latencyMs: 0, vendors: { reviews: { rateLimit: null } } });
@@ -52,7 +52,7 @@ describe('startSandbox', () => {
   });
 
   it('closes what it started when a port is taken', async () => {
-    const [reviewsPort, identityPort] = await Promise.all([freePort(), freePort()]);
+    const [reviewsPort, identityPort] = (await listenPorts(2)) as [number, number];
     await expect(
       startSandbox({ vendors: { commerce: { port: sandbox.identity.port }, reviews: { port: reviewsPort }, identity: { port: identityPort } } }),
     ).rejects.toThrow(/EADDRINUSE/);

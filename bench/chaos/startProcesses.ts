@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxVendorEntries, serviceNodeOptions, subgraphEntries } from '../../platform/registry/services.js';
 import { planServices, type ServicePlan, type ServicePorts } from '../../scripts/start/planServices.js';
 import { waitReady } from '../../scripts/start/probeReady.js';
 import { inMemoryStores } from '../../test/harness/inMemoryStores.js';
+import { listenPorts } from '../../test/harness/listenPorts.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -29,18 +29,6 @@ export interface ProcessStack {
   stop(): Promise<void>;
 }
 
-/** A port free right now on 127.0.0.1 (the OS picks it). */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, HOST);
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A free port for each name, by name. */
-export const freePorts = async (names: readonly string[]): Promise<Record<string, number>> => Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
-
 /**
  * Every service on free loopback ports, planned as `npm start` plans them, and the environment
  * a load bench runs them with (logs off, embedded stores). Load comes from one address: the
@@ -48,7 +36,12 @@ export const freePorts = async (names: readonly string[]): Promise<Record<string
  * would turn a no-fault baseline partial with the caches off. A bench that needs them sets its own.
  */
 export async function planLoadStack(): Promise<{ ports: ServicePorts; plan: ServicePlan; env: Record<string, string> }> {
-  const ports = { gateway: await freePort(), vendors: await freePorts(sandboxVendorEntries.map((v) => v.name)), subgraphs: await freePorts(subgraphEntries.map((s) => s.name)) };
+  // Ports below the range outgoing connections take theirs from (listenPorts), since the services listen on them only later.
+  const vendors = sandboxVendorEntries.map((v) => v.name);
+  const subgraphs = subgraphEntries.map((s) => s.name);
+  const [gateway, ...rest] = await listenPorts(1 + vendors.length + subgraphs.length);
+  const byName = (names: readonly string[], from: readonly number[]) => Object.fromEntries(names.map((name, i) => [name, from[i]!]));
+  const ports = { gateway: gateway!, vendors: byName(vendors, rest), subgraphs: byName(subgraphs, rest.slice(vendors.length)) };
   const plan = planServices(ports, HOST);
   const env = {
     LOG_LEVEL: 'fatal',

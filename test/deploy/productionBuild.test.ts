@@ -10,7 +10,6 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { gatewaySettings } from '../../gateway/src/config.js';
 import { healthTargetOf, HealthTargetError } from '../../platform/healthcheck/healthTargetOf.js';
 import { generateIdentityKeys } from '../../platform/identity/generateIdentityKeys.js';
 import { gatewayEntry, sandboxVendorEntries, SERVICE_NODE_FLAGS, subgraphEntries, subgraphPaths } from '../../platform/registry/services.js';
+import { listenPorts } from '../harness/listenPorts.js';
 import { buildProduction } from '../../scripts/build/buildProduction.js';
 import { compiledEntry, HEALTHCHECK_ENTRY, imageEntries } from '../../scripts/build/imageEntries.js';
 import { moduleAssets, PROJECT_ROOT_ASSETS, RUNTIME_FOLDERS } from '../../scripts/build/runtimeAssets.js';
@@ -56,19 +56,6 @@ function specifiersOf(js: string): string[] {
     for (const match of js.matchAll(pattern)) found.push(match[1]!);
   }
   return found;
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
 }
 
 interface Started {
@@ -202,7 +189,7 @@ describe('production build (npm run build: dist/, run with plain node)', () => {
   });
 
   it('runs the sandbox, every subgraph, a worker and the gateway with plain node: sign up, sign in, the home screen, me; the health check passes on each, and fails once they stop', async () => {
-    const portList = await freePorts(1 + subgraphEntries.length + sandboxVendorEntries.length + 1);
+    const portList = await listenPorts(1 + subgraphEntries.length + sandboxVendorEntries.length + 1);
     const ports = {
       gateway: portList[0]!,
       subgraphs: Object.fromEntries(subgraphEntries.map((s, i) => [s.name, portList[1 + i]!])),

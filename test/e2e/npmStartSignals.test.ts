@@ -8,7 +8,8 @@ import { descendants } from '../harness/descendants.js';
 import { inMemoryStores } from '../harness/inMemoryStores.js';
 import { operation } from '../harness/operations.js';
 import { isAlive, spawnEntry, type SpawnedEntry } from '../harness/spawnEntry.js';
-import { isPortFree, npmStartPortEnvs, npmStartPorts } from '../harness/npmStartPorts.js';
+import { isPortFree } from '../harness/listenPorts.js';
+import { npmStartPortEnvs, npmStartPorts } from '../harness/npmStartPorts.js';
 import { gatewayEntry, sandboxVendorEntries, sandboxVendorEnv, subgraphEnv } from '../../platform/registry/services.js';
 
 /**
