@@ -19,13 +19,17 @@ import { fileURLToPath } from 'node:url';
 export const PATCH_MARKER = '/* edited by scripts/patchDependencies.mjs (postinstall) */';
 
 /**
- * `const <binding> = require("<id>");` made lazy. The whole statement, so that a require
- * wrapped in `__importStar` or `__importDefault` (which would read the module at once, or copy
- * no keys from the proxy) is a mismatch, not an edit.
+ * `const <binding> = require("<id>");` made lazy: a proxy that requires `<id>` when one of its
+ * exports is first read. Only for bindings read as `<binding>.<name>`. The whole statement, so
+ * that a require wrapped in `__importStar` or `__importDefault` (which would read the module at
+ * once, or copy no keys from the proxy) is a mismatch, not an edit.
  * @param {string} binding
  * @param {string} id
  */
-const lazy = (binding, id) => ({ from: `const ${binding} = require("${id}");`, to: `const ${binding} = lazyRequire("${id}");` });
+const lazy = (binding, id) => ({
+  from: `const ${binding} = require("${id}");`,
+  to: `let ${binding}_loaded; // loaded on first use (scripts/patchDependencies.mjs)\nconst ${binding} = new Proxy({}, { get: (_, key) => (${binding}_loaded ??= require("${id}"))[key] });`,
+});
 
 /**
  * `const <binding> = require("<id>");` read through a plain copy of the module's exports, made
@@ -49,17 +53,6 @@ export const DEPENDENCY_PATCHES = [
     version: '2.14.4',
     file: 'dist/utilities/opentelemetry.js',
     replacements: [
-      {
-        from: 'const api_1 = __importDefault(require("@opentelemetry/api"));',
-        to: [
-          '// Loaded on first use (see scripts/patchDependencies.mjs): only the usage-metrics functions below use them.',
-          'function lazyRequire(id) {',
-          '    let loaded;',
-          '    return new Proxy({}, { get: (_, key) => (loaded ??= require(id))[key] });',
-          '}',
-          'const api_1 = __importDefault(require("@opentelemetry/api"));',
-        ].join('\n'),
-      },
       lazy('node_cpu_count_1', 'node-cpu-count'),
       lazy('incubating_1', '@opentelemetry/semantic-conventions/incubating'),
       lazy('sdk_metrics_1', '@opentelemetry/sdk-metrics'),
@@ -91,11 +84,132 @@ export const DEPENDENCY_PATCHES = [
     file: 'dist/resultShaping.js',
     replacements: [copied('federation_internals_1', '@apollo/federation-internals')],
   },
+  // Plan execution builds a usage-reporting trace node (a protobuf message) for every node of
+  // every query plan, and keeps them only when the request captures traces (usage reporting,
+  // with APOLLO_KEY). The edit skips them otherwise, so the protobuf package (0.8 MB of live heap)
+  // loads only with usage reporting: every MB a gateway holds costs it about 4 at its peak
+  // (bench/federation/README.md). With traces captured, the original function runs as before.
   {
     packageName: '@apollo/gateway',
     version: '2.14.4',
     file: 'dist/executeQueryPlan.js',
-    replacements: [copied('query_planner_1', '@apollo/query-planner'), copied('federation_internals_1', '@apollo/federation-internals')],
+    replacements: [
+      copied('query_planner_1', '@apollo/query-planner'),
+      copied('federation_internals_1', '@apollo/federation-internals'),
+      lazy('usage_reporting_protobuf_1', '@apollo/usage-reporting-protobuf'),
+      {
+        from: 'async function executeNode(context, node, currentCursor, captureTraces, telemetryConfig) {\n    if (!currentCursor) {',
+        to: [
+          '// Without traces (scripts/patchDependencies.mjs): what executeNode does, minus its trace nodes.',
+          'async function executeNodeUntraced(context, node, currentCursor, telemetryConfig) {',
+          '    if (!currentCursor) {',
+          '        return undefined;',
+          '    }',
+          '    switch (node.kind) {',
+          "        case 'Sequence': {",
+          '            for (const childNode of node.nodes) {',
+          '                await executeNodeUntraced(context, childNode, currentCursor, telemetryConfig);',
+          '            }',
+          '            return undefined;',
+          '        }',
+          "        case 'Parallel': {",
+          '            await Promise.all(node.nodes.map(async (childNode) => executeNodeUntraced(context, childNode, currentCursor, telemetryConfig)));',
+          '            return undefined;',
+          '        }',
+          "        case 'Flatten': {",
+          '            await executeNodeUntraced(context, node.node, moveIntoCursor(currentCursor, node.path), telemetryConfig);',
+          '            return undefined;',
+          '        }',
+          "        case 'Fetch': {",
+          '            try {',
+          '                await executeFetch(context, node, currentCursor, null, telemetryConfig);',
+          '            }',
+          '            catch (error) {',
+          '                context.errors.push(error);',
+          '            }',
+          '            return undefined;',
+          '        }',
+          "        case 'Condition': {",
+          '            const condition = (0, query_planner_1.evaluateCondition)(node, context.operation.variableDefinitions, context.requestContext.request.variables);',
+          '            const pickedBranch = condition ? node.ifClause : node.elseClause;',
+          '            if (pickedBranch) {',
+          '                await executeNodeUntraced(context, pickedBranch, currentCursor, telemetryConfig);',
+          '            }',
+          '            return undefined;',
+          '        }',
+          "        case 'Defer': {",
+          '            (0, federation_internals_1.assert)(false, `@defer support is not available in the gateway`);',
+          '        }',
+          '    }',
+          '}',
+          'async function executeNode(context, node, currentCursor, captureTraces, telemetryConfig) {',
+          '    if (!captureTraces) {',
+          '        return executeNodeUntraced(context, node, currentCursor, telemetryConfig);',
+          '    }',
+          '    if (!currentCursor) {',
+        ].join('\n'),
+      },
+    ],
+  },
+  // RemoteGraphQLDataSource makes a make-fetch-happen fetcher in its constructor, before the
+  // config's own `fetcher` replaces it; the Uplink manager requires the package when it loads.
+  // Our data sources bring their own fetcher and the supergraph is a file, so none of it runs:
+  // 148 files and 2.7 MB of live heap. The edits load it only to make a default fetcher.
+  {
+    packageName: '@apollo/gateway',
+    version: '2.14.4',
+    file: 'dist/datasources/RemoteGraphQLDataSource.js',
+    replacements: [
+      {
+        // What __importDefault makes of a CommonJS module, read when first used.
+        from: 'const make_fetch_happen_1 = __importDefault(require("make-fetch-happen"));',
+        to: 'const make_fetch_happen_1 = { get default() { return require("make-fetch-happen"); } }; // loaded on first use (scripts/patchDependencies.mjs)',
+      },
+      {
+        from: '        this.fetcher = make_fetch_happen_1.default.defaults({',
+        to: '        if (!(config === null || config === void 0 ? void 0 : config.fetcher)) this.fetcher = make_fetch_happen_1.default.defaults({',
+      },
+    ],
+  },
+  {
+    packageName: '@apollo/gateway',
+    version: '2.14.4',
+    file: 'dist/supergraphManagers/UplinkSupergraphManager/index.js',
+    replacements: [
+      {
+        // Read only as makeFetchHappen.defaults, which __importStar copies from the module.
+        from: 'const makeFetchHappen = __importStar(require("make-fetch-happen"));',
+        to: 'const makeFetchHappen = { defaults: (...args) => require("make-fetch-happen").defaults(...args) }; // loaded on first use (scripts/patchDependencies.mjs)',
+      },
+    ],
+  },
+  // Composition runs only when the gateway composes the supergraph itself (a service list, or
+  // introspection); ours reads a composed file. 0.5 MB of live heap, loaded on first use.
+  ...['LocalCompose', 'IntrospectAndCompose', 'LegacyFetcher'].map((manager) => ({
+    packageName: '@apollo/gateway',
+    version: '2.14.4',
+    file: `dist/supergraphManagers/${manager}/index.js`,
+    replacements: [lazy('composition_1', '@apollo/composition')],
+  })),
+  // Graphviz output of query graphs, for debugging: 0.4 MB of live heap, loaded on first use.
+  {
+    packageName: '@apollo/query-graphs',
+    version: '2.14.4',
+    file: 'dist/graphviz.js',
+    replacements: [lazy('ts_graphviz_1', 'ts-graphviz')],
+  },
+  // node-fetch (Apollo's Headers) requires whatwg-url, and with it tr46's mapping tables, for a
+  // URL class it uses only where Node has none: 1.7 MB of live heap. Read only as whatwgUrl.URL.
+  {
+    packageName: 'node-fetch',
+    version: '2.7.0',
+    file: 'lib/index.js',
+    replacements: [
+      {
+        from: "var whatwgUrl = _interopDefault(require('whatwg-url'));",
+        to: "var whatwgUrl = { get URL() { return require('whatwg-url').URL; } }; // loaded on first use (scripts/patchDependencies.mjs)",
+      },
+    ],
   },
 ];
 

@@ -92,12 +92,59 @@ describe('patchDependencies (npm postinstall)', () => {
     expect(outcome.added).toEqual([]);
   }, 60_000);
 
+  it('this install is edited: a gateway on a composed supergraph, with a fetcher of its own, answers without loading what it does not use; traces still work', () => {
+    // A query through Apollo's RemoteGraphQLDataSource (its constructor given a fetcher) and plan
+    // execution, first as our gateway runs (no usage reporting), then capturing traces as usage
+    // reporting would: the trace of the plan is built as before, and only then is the protobuf loaded.
+    const supergraph = JSON.stringify(readFileSync(join(root, 'schema/supergraph.graphql'), 'utf8'));
+    const script = `
+      const { ApolloGateway, RemoteGraphQLDataSource } = require('@apollo/gateway');
+      const { parse } = require('graphql');
+      const loaded = (part) => Object.keys(require.cache).some((f) => f.includes(part));
+      const unused = ['/make-fetch-happen/', '/@apollo/composition/', '/@apollo/usage-reporting-protobuf/', '/ts-graphviz/', '/whatwg-url/', '/tr46/'];
+      const answer = { data: { products: { edges: [{ node: { id: 'p1' } }], pageInfo: { hasNextPage: false } } } };
+      const fetcher = async () => ({ ok: true, status: 200, headers: { get: (name) => (name.toLowerCase() === 'content-type' ? 'application/json' : null) }, json: async () => answer, text: async () => JSON.stringify(answer) });
+      const gateway = new ApolloGateway({
+        supergraphSdl: ${supergraph},
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+        buildService: ({ url }) => new RemoteGraphQLDataSource({ url, fetcher }),
+      });
+      gateway.load().then(async ({ executor, schema }) => {
+        const source = '{ products(first: 1) { edges { node { id } } pageInfo { hasNextPage } } }';
+        const document = parse(source);
+        const run = (metrics) => executor({ request: { query: source, variables: {} }, document, source, operation: document.definitions[0], schema, context: {}, metrics, overallCachePolicy: { restrict() {} }, queryHash: 'x', logger: console });
+        const untraced = await run({});
+        const loadedUntraced = unused.filter(loaded);
+        const metrics = { captureTraces: true, startHrTime: process.hrtime() };
+        const traced = await run(metrics);
+        const trace = metrics.queryPlanTrace;
+        console.log(JSON.stringify({
+          untraced, traced, loadedUntraced,
+          trace: trace && { kind: trace.constructor.name, fetch: trace.fetch && trace.fetch.serviceName },
+          protobufAfterTrace: loaded('/@apollo/usage-reporting-protobuf/'),
+          defaultFetcherLoads: typeof new RemoteGraphQLDataSource({ url: 'http://127.0.0.1:1/' }).fetcher === 'function' && loaded('/make-fetch-happen/'),
+        }));
+        process.exit(0);
+      });`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: root, env: { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: '1' }, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const outcome = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    const data = { products: { edges: [{ node: { id: 'p1' } }], pageInfo: { hasNextPage: false } } };
+    expect(outcome.untraced).toEqual({ data });
+    expect(outcome.loadedUntraced).toEqual([]);
+    expect(outcome.traced).toEqual({ data });
+    expect(outcome.trace).toEqual({ kind: 'QueryPlanNode', fetch: 'catalog' });
+    expect(outcome.protobufAfterTrace).toBe(true);
+    // A data source given no fetcher still gets Apollo's default.
+    expect(outcome.defaultFetcherLoads).toBe(true);
+  }, 60_000);
+
   it('edits text that holds each expected part once, marks it, and leaves a marked text alone', () => {
     const outcome = applyDependencyPatch(expectedText(apolloPatch), apolloPatch);
     expect(outcome.status).toBe('applied');
     const text = outcome.status === 'applied' ? outcome.text : '';
     expect(text.startsWith(`${PATCH_MARKER}\n"use strict";`)).toBe(true);
-    expect(text).toContain('lazyRequire("@opentelemetry/sdk-metrics")');
+    expect(text).toContain('require("@opentelemetry/sdk-metrics"))[key]');
     expect(text).not.toContain('require("@opentelemetry/sdk-metrics")\n');
     expect(text).not.toContain('incubating_1.ATTR_CLOUD_PROVIDER');
     expect(applyDependencyPatch(text, apolloPatch)).toEqual({ status: 'already' });
@@ -165,7 +212,7 @@ describe('patchDependencies (npm postinstall)', () => {
       expect(patchDependencies(dir, [apolloPatch])).toEqual(['@apollo/gateway: not installed, nothing to edit']);
       const run = spawnSync(process.execPath, [join(root, 'scripts/patchDependencies.mjs'), dir], { encoding: 'utf8', timeout: 20_000 });
       expect(run.status).toBe(0);
-      expect(run.stdout).toBe('patchDependencies: @apollo/gateway: not installed, nothing to edit\n'.repeat(DEPENDENCY_PATCHES.length));
+      expect(run.stdout).toBe(DEPENDENCY_PATCHES.map((p) => `patchDependencies: ${p.packageName}: not installed, nothing to edit\n`).join(''));
     });
   });
 });

@@ -77,13 +77,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly inFlight: InFlightFetches | undefined;
 
   constructor(options: SubgraphDataSourceOptions) {
-    super({ url: options.url });
+    const pool = createSubgraphFetcher({ url: options.url, timeoutMs: options.timeoutMs, connections: options.connections });
+    // The fetcher in the config: Apollo's constructor then makes no make-fetch-happen fetcher of its own (scripts/patchDependencies.mjs).
+    super({ url: options.url, fetcher: pool.fetcher });
+    this.pool = pool;
     this.name = options.name;
     this.baseLogger = options.logger;
     this.identity = options.identity;
-    this.pool = createSubgraphFetcher({ url: options.url, timeoutMs: options.timeoutMs, connections: options.connections });
     this.inFlight = options.dedupe === false ? undefined : new InFlightFetches();
-    this.fetcher = this.pool.fetcher;
     this.breaker = new SubgraphBreaker({
       ...(options.breaker ?? defaultSubgraphBreaker),
       onStateChange: (state, previous) => {
