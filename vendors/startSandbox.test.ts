@@ -4,7 +4,6 @@ import { ConfigError } from '../platform/config/ConfigError.js';
 import { parseSandboxConfig, sandboxOptionsFrom, sandboxSettings } from './config.js';
 import { loadSandboxVendors } from './loadSandboxVendors.js';
 import { sandboxVendorEntries } from '../platform/registry/services.js';
-import { listenPorts } from '../test/harness/listenPorts.js';
 import { vendorFetch } from './sandbox/vendorFetch.js';
 import { startSandbox, type Sandbox } from './startSandbox.js';
 
@@ -19,6 +18,7 @@ const listenAndClose = (port: number): Promise<number> =>
       server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : port));
     });
   });
+const freePort = (): Promise<number> => listenAndClose(0);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ latencyMs: 0, vendors: { reviews: { rateLimit: null } } });
@@ -52,7 +52,7 @@ describe('startSandbox', () => {
   });
 
   it('closes what it started when a port is taken', async () => {
-    const [reviewsPort, identityPort] = (await listenPorts(2)) as [number, number];
+    const [reviewsPort, identityPort] = await Promise.all([freePort(), freePort()]);
     await expect(
       startSandbox({ vendors: { commerce: { port: sandbox.identity.port }, reviews: { port: reviewsPort }, identity: { port: identityPort } } }),
     ).rejects.toThrow(/EADDRINUSE/);
