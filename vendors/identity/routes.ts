@@ -26,6 +26,7 @@ export function identityRoutes(users: UserDirectory): Route[] {
     {
       method: 'POST',
       pattern: '/api/users/lookup',
+      reads: true,
       batchSize: ({ body }) => lookupBatchSize(body),
       handle({ body }) {
         const ids = checkedIds(lookupIds(body), 'ids', LOOKUP_MAX_BATCH);

@@ -5,7 +5,7 @@ import { CallRecorder } from './CallRecorder.js';
 import { authHeadersFor, checkAuth } from './checkAuth.js';
 import { FaultController } from './FaultController.js';
 import { CONTROL_PREFIX, handleControl } from './handleControl.js';
-import { BodyTooLargeError, parseJson, readBody, sendJson, sendText } from './json.js';
+import { BodyTooLargeError, JSON_CONTENT_TYPE, parseJson, readBody, send, sendJson, sendText, TEXT_CONTENT_TYPE } from './json.js';
 import { createRouteTable, type RouteMatch } from './routeTable.js';
 import type { RequestBody, Route, RunningVendor, VendorControl, VendorDefinition, VendorServerOptions } from './types.js';
 import { VendorHttpError } from './VendorHttpError.js';
@@ -108,15 +108,27 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
 
     const delay = faults.delayMs();
     // The latency is the vendor's whole time, as its caller measures it: an answer leaves
-    // `delay` ms after its request arrived. A read's work is done during the wait (after the
-    // timer is set: libuv dates a timer from the loop's time, which work done first makes
-    // stale, and the answer early). A write still runs after the wait, so that a caller who
-    // gave up meanwhile has changed nothing.
+    // `delay` ms after its request arrived. A read's work, its answer's serialization
+    // included, is done during the wait (after the timer is set: libuv dates a timer from
+    // the loop's time, which work done first makes stale, and the answer early). A write
+    // still runs after the wait, so that a caller who gave up meanwhile has changed nothing.
     const wait = arrivedAt + delay - performance.now();
     const waited = wait > 0 ? sleep(wait) : undefined;
-    const run = async (found: Found) => found.route.handle({ params: found.params, query: url.searchParams, headers: req.headers, body, form, apiKey });
-    const early = match.kind === 'found' && waited !== undefined && (method === 'GET' || method === 'HEAD') ? run(match) : undefined;
-    early?.catch(() => undefined); // awaited below; this only keeps a refusal from counting as unhandled meanwhile
+    const prepare = async (found: Found): Promise<Prepared> => {
+      const headers = { ...brand.headers, ...echo, ...limitHeaders };
+      try {
+        const result = await found.route.handle({ params: found.params, query: url.searchParams, headers: req.headers, body, form, apiKey });
+        return result.text === undefined
+          ? { status: result.status, payload: JSON.stringify(result.body), headers: { 'content-type': JSON_CONTENT_TYPE, ...headers, ...result.headers } }
+          : { status: result.status, payload: result.text, headers: { 'content-type': TEXT_CONTENT_TYPE, ...headers, ...result.headers } };
+      } catch (err) {
+        const [status, errorBody] = err instanceof VendorHttpError ? [err.status, brand.errorBody(err.type, err.message, err.details)] : [500, brand.internalErrorBody()];
+        return { status, payload: JSON.stringify(errorBody), headers: { 'content-type': JSON_CONTENT_TYPE, ...headers } };
+      }
+    };
+    const reads = method === 'GET' || method === 'HEAD' || (match.kind === 'found' && match.route.reads === true);
+    // `prepare` never rejects: a route that throws meanwhile is answered after the wait like any other.
+    const early = match.kind === 'found' && waited !== undefined && reads ? prepare(match) : undefined;
     await waited;
     if (closing !== null || res.destroyed) return;
     if (faults.shouldFail()) return answer(500, brand.internalErrorBody(), limitHeaders);
@@ -126,17 +138,9 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
       return answer(405, brand.statusBody(405, `${method} is not allowed on ${url.pathname}`), { allow: match.allow.join(', ') });
     }
     if (match.kind === 'none') return answer(404, brand.errorBody('not_found', `no such endpoint: ${method} ${url.pathname}`));
-    try {
-      const result = await (early ?? run(match));
-      if (result.text === undefined) answer(result.status, result.body, { ...limitHeaders, ...result.headers });
-      else {
-        recorder.finish(record, result.status);
-        sendText(res, result.status, result.text, { ...brand.headers, ...echo, ...limitHeaders, ...result.headers });
-      }
-    } catch (err) {
-      if (err instanceof VendorHttpError) answer(err.status, brand.errorBody(err.type, err.message, err.details), limitHeaders);
-      else answer(500, brand.internalErrorBody(), limitHeaders);
-    }
+    const prepared = await (early ?? prepare(match));
+    recorder.finish(record, prepared.status);
+    send(res, prepared.status, prepared.payload, prepared.headers);
   }
 
   const server = createServer((req, res) => {
@@ -195,6 +199,13 @@ export async function createVendorServer(def: VendorDefinition, options: VendorS
 }
 
 type Found = Extract<RouteMatch, { kind: 'found' }>;
+
+/** A route's answer, serialized and ready to send. */
+interface Prepared {
+  readonly status: number;
+  readonly payload: string;
+  readonly headers: Record<string, string>;
+}
 
 type ReadBody = { body: RequestBody; form: URLSearchParams | null };
 

@@ -300,7 +300,9 @@ describe('control endpoints', () => {
 describe('latency: when a route runs', () => {
   /** A vendor whose routes count their runs, with a latency no test waits out (close() ends it). */
   async function countingVendor() {
-    const runs = { read: 0, write: 0, failingRead: 0 };
+    const runs = { read: 0, write: 0, failingRead: 0, lookup: 0, serialized: 0 };
+    // Counts when the answer is serialized: during the wait for a read, as its route's work is.
+    const body = { ok: true, toJSON: () => ((runs.serialized += 1), { ok: true }) };
     const running = await createVendorServer(
       {
         name: 'counting',
@@ -308,8 +310,9 @@ describe('latency: when a route runs', () => {
         internalHost: 'counting.internal',
         auth: { kind: 'header', header: 'x-api-key' },
         routes: [
-          { method: 'GET', pattern: '/read', handle: () => ((runs.read += 1), { status: 200, body: { ok: true } }) },
+          { method: 'GET', pattern: '/read', handle: () => ((runs.read += 1), { status: 200, body }) },
           { method: 'POST', pattern: '/write', handle: () => ((runs.write += 1), { status: 201, body: { ok: true } }) },
+          { method: 'POST', pattern: '/lookup', reads: true, handle: () => ((runs.lookup += 1), { status: 200, body: { ok: true } }) },
           {
             method: 'GET',
             pattern: '/failing-read',
@@ -333,13 +336,16 @@ describe('latency: when a route runs', () => {
     return state;
   };
 
-  it("runs a read's route during the wait (the latency is the vendor's whole time), and still answers only after it", async () => {
+  it("runs a read's route and serializes its answer during the wait (the latency is the vendor's whole time), and still answers only after it", async () => {
     const { running, runs } = await countingVendor();
     try {
       const answer = settled(vendorFetch(running, '/read'));
       const failing = settled(vendorFetch(running, '/failing-read'));
-      await vi.waitFor(() => expect(runs).toMatchObject({ read: 1, failingRead: 1 }));
+      const lookup = settled(vendorFetch(running, '/lookup', { method: 'POST', body: '{"ids":["a"]}' }));
+      // A POST that only reads (a batch lookup) is a read too; the answer is serialized meanwhile as well.
+      await vi.waitFor(() => expect(runs).toMatchObject({ read: 1, failingRead: 1, lookup: 1, serialized: 1 }));
       expect(answer.done).toBe(false);
+      expect(lookup.done).toBe(false);
       // A route that throws during the wait is held for the answer too: no unhandled rejection (vitest would fail the run), no early answer.
       expect(failing.done).toBe(false);
     } finally {

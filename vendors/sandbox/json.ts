@@ -55,16 +55,20 @@ export function parseJson(text: string): JsonParse {
   }
 }
 
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+export const TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
+
 /** Sends a JSON answer unless the socket is already gone (a client may give up while we wait). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  send(res, status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
+  send(res, status, JSON.stringify(body), { 'content-type': JSON_CONTENT_TYPE, ...headers });
 }
 
 export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  send(res, status, text, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  send(res, status, text, { 'content-type': TEXT_CONTENT_TYPE, ...headers });
 }
 
-function send(res: ServerResponse, status: number, payload: string, headers: Record<string, string>): void {
+/** Sends an answer already serialized, with its content type in `headers`, unless the socket is already gone. */
+export function send(res: ServerResponse, status: number, payload: string, headers: Record<string, string>): void {
   if (res.headersSent || res.writableEnded || res.destroyed) return;
   if (status === 204 || status === 304) {
     const { 'content-type': _ignored, ...rest } = headers;

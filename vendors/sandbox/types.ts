@@ -125,6 +125,11 @@ export interface Route {
   public?: boolean;
   /** Ids in a batch request, for the counters; omitted for non-batch routes. */
   batchSize?: (req: Pick<RouteRequest, 'query' | 'body'>) => number | null;
+  /**
+   * A POST that only reads (a batch lookup whose ids travel in the body): its work is done
+   * during the latency wait, as a GET's is. Other POSTs, PUTs, PATCHes and DELETEs run after it.
+   */
+  reads?: boolean;
   handle(req: RouteRequest): RouteResponse | Promise<RouteResponse>;
 }
 
