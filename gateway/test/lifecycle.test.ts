@@ -1,4 +1,3 @@
-import { COLD_START_BUDGETS } from '../../test/harness/coldStartBudgets.js';
 import { describe, expect, it } from 'vitest';
 import { createIdentitySigner } from '../../platform/identity/createIdentitySigner.js';
 import { startHttpServer } from '../../platform/http/startHttpServer.js';
@@ -68,8 +67,8 @@ describe('graceful shutdown', () => {
   it('lets an in-flight request finish with 200 while refusing new connections', async () => {
     const alpha = await track(startAlpha());
     const omega = await track(startOmega({ kind: 'slow', delayMs: 800 }));
-    // The 800 ms subgraph must fit the budget with room for a busy machine: this is about shutdown.
-    const gw = await track(startTestGateway({ alpha: alpha.url, omega: omega.url }, { ...COLD_START_BUDGETS }));
+    // The 800 ms subgraph fits startTestGateway's cold-start budget with room for a busy machine: this is about shutdown.
+    const gw = await track(startTestGateway({ alpha: alpha.url, omega: omega.url }));
 
     const inFlight = gw.query(THINGS_QUERY);
     await waitFor(() => omega.started() > 0); // the request has reached the slow subgraph

@@ -14,6 +14,7 @@ import { composeSupergraph } from '../../schema/composeSupergraph.js';
 import { parseGatewayConfig } from '../../gateway/src/config.js';
 import { createGateway, type Gateway } from '../../gateway/src/createGateway.js';
 import { disableApolloTelemetry } from '../../gateway/src/plugins/telemetryOff.js';
+import { COLD_START_BUDGETS } from './coldStartBudgets.js';
 
 /*
  * Two throwaway subgraphs sharing an entity, started for real on 127.0.0.1 port 0:
@@ -234,7 +235,12 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** The gateway over alpha + omega, configured through the same parser as main.ts. */
+/**
+ * The gateway over alpha + omega, configured through the same parser as main.ts. Its request
+ * budget and subgraph timeout default to COLD_START_BUDGETS: a test's first query meets a cold
+ * gateway, which on a busy machine can outlast the production 1 s and lose fields the test is
+ * not about. Tests of the budget or the timeout set their own.
+ */
 export async function startTestGateway(urls: { alpha: string; omega: string }, env: Record<string, string> = {}): Promise<TestGateway> {
   disableApolloTelemetry(process.env);
   const config = parseGatewayConfig({
@@ -243,6 +249,7 @@ export async function startTestGateway(urls: { alpha: string; omega: string }, e
     NODE_ENV: 'test',
     SUBGRAPH_URLS: `alpha=${urls.alpha},omega=${urls.omega}`,
     GATEWAY_IDENTITY_PRIVATE_KEY: (await testIdentityKeys()).privateJwk,
+    ...COLD_START_BUDGETS,
     ...env,
   });
   const gateway = createGateway({ config, supergraphSdl: testSupergraph(), logger: silentLogger });

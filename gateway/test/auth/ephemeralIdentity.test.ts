@@ -4,6 +4,7 @@ import { parseGatewayConfig } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/createGateway.js';
 import { disableApolloTelemetry } from '../../src/plugins/telemetryOff.js';
 import { capturingLogger } from '../capturingLogger.js';
+import { COLD_START_BUDGETS } from '../../../test/harness/coldStartBudgets.js';
 import { closeAfterEach } from '../closeAfterEach.js';
 import { startAlpha, startOmega, testSupergraph, THINGS_QUERY, type TestSubgraph } from '../../../test/harness/testSubgraphs.js';
 
@@ -16,7 +17,7 @@ describe('a development gateway without GATEWAY_IDENTITY_PRIVATE_KEY', () => {
     // alpha as on a laptop (no JWKS), omega as in production (JWKS): only alpha can answer.
     const alpha: TestSubgraph = await track(startAlpha({ verifyIdentity: false }));
     const omega: TestSubgraph = await track(startOmega());
-    const config = parseGatewayConfig({ LOG_LEVEL: 'warn', SUBGRAPH_URLS: `alpha=${alpha.url},omega=${omega.url}` });
+    const config = parseGatewayConfig({ LOG_LEVEL: 'warn', SUBGRAPH_URLS: `alpha=${alpha.url},omega=${omega.url}`, ...COLD_START_BUDGETS });
     expect(config.identityPrivateKey).toBeUndefined();
     const gateway: Gateway = createGateway({ config, supergraphSdl: testSupergraph(), logger });
     await track({ close: () => gateway.stop() });
