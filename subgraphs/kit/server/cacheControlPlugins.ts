@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { createCachePolicyPlanner, restrict, type CacheHint, type CachePolicyPlanner } from './createCachePolicyPlanner.js';
+import { createCachePolicyPlanner, restrict, type CacheHint, type CachePolicyPlanner, type Policy } from './createCachePolicyPlanner.js';
 
 const CACHEABLE = /^max-age=(\d+), (public|private)$/;
 const UNCACHEABLE = 'no-store';
@@ -54,7 +54,7 @@ export function cacheControlPlugins<TContext extends BaseContext>(): ApolloServe
 export function cacheControlHeader(policy: CacheHint, existing: string | undefined, full: boolean): string | undefined {
   const existingHint = existing === undefined || existing === UNCACHEABLE ? undefined : cacheableHint(existing);
   if (existing !== undefined && existing !== UNCACHEABLE && existingHint === undefined) return undefined;
-  const merged: { maxAge?: number; scope?: CacheHint['scope'] } = {};
+  const merged: Policy = {};
   restrict(merged, policy);
   if (existingHint) restrict(merged, existingHint);
   if (full && existing !== UNCACHEABLE && merged.maxAge !== undefined && merged.maxAge > 0) return `max-age=${merged.maxAge}, ${(merged.scope ?? 'PUBLIC').toLowerCase()}`;

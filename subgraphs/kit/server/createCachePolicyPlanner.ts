@@ -26,6 +26,9 @@ export interface CacheHint {
   readonly scope?: CacheScope;
 }
 
+/** A policy being added up, as Apollo's `CachePolicy` holds one. */
+export type Policy = { maxAge?: number; scope?: CacheScope };
+
 /** An `@cacheControl` on a type or a field, read as Apollo's plugin reads it. */
 interface Annotation extends CacheHint {
   readonly inheritMaxAge?: true;
@@ -92,7 +95,7 @@ export function createCachePolicyPlanner(schema: GraphQLSchema, options: CachePo
 
   /** Apollo's `willResolveField` and its end hook for one field, with `_entities`' restriction in between. */
   function fieldPolicy(field: GraphQLField<unknown, unknown>, isRoot: boolean, entityTypes: readonly GraphQLNamedType[] | undefined): CacheHint {
-    const policy: { maxAge?: number; scope?: CacheScope } = {};
+    const policy: Policy = {};
     let inheritMaxAge = false;
     const target = getNamedType(field.type);
     const composite = isCompositeType(target);
@@ -118,14 +121,14 @@ export function createCachePolicyPlanner(schema: GraphQLSchema, options: CachePo
     for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
     // A selection set on a given type always adds up to the same policy: worked out once.
     const done = new Map<SelectionSetNode, Map<GraphQLObjectType, CacheHint>>();
-    const policy: { maxAge?: number; scope?: CacheScope } = {};
+    const policy: Policy = {};
 
-    const selectionSet = (set: SelectionSetNode, types: readonly GraphQLObjectType[], isRoot: boolean, into: { maxAge?: number; scope?: CacheScope }) => {
+    const selectionSet = (set: SelectionSetNode, types: readonly GraphQLObjectType[], isRoot: boolean, into: Policy) => {
       for (const type of types) {
         let byType = done.get(set);
         let known = byType?.get(type);
         if (known === undefined) {
-          const own: { maxAge?: number; scope?: CacheScope } = {};
+          const own: Policy = {};
           selections(set, type, isRoot, own, new Set());
           known = own;
           if (byType === undefined) done.set(set, (byType = new Map()));
@@ -135,7 +138,7 @@ export function createCachePolicyPlanner(schema: GraphQLSchema, options: CachePo
       }
     };
 
-    const selections = (set: SelectionSetNode, type: GraphQLObjectType, isRoot: boolean, into: { maxAge?: number; scope?: CacheScope }, spread: Set<string>) => {
+    const selections = (set: SelectionSetNode, type: GraphQLObjectType, isRoot: boolean, into: Policy, spread: Set<string>) => {
       for (const selection of set.selections) {
         if (selection.kind === Kind.FIELD) {
           // Meta fields (__typename, __schema, __type) are not resolved through the schema's resolvers: Apollo gives them no hint.
@@ -235,13 +238,13 @@ function applies(schema: GraphQLSchema, condition: string, type: GraphQLObjectTy
   return conditionType !== undefined && isAbstractType(conditionType) && schema.isSubType(conditionType, type);
 }
 
-function replace(policy: { maxAge?: number; scope?: CacheScope }, hint: CacheHint): void {
+function replace(policy: Policy, hint: CacheHint): void {
   if (hint.maxAge !== undefined) policy.maxAge = hint.maxAge;
   if (hint.scope !== undefined) policy.scope = hint.scope;
 }
 
 /** Apollo's `CachePolicy.restrict`: the lower maxAge; once PRIVATE, always PRIVATE. */
-export function restrict(policy: { maxAge?: number; scope?: CacheScope }, hint: CacheHint): void {
+export function restrict(policy: Policy, hint: CacheHint): void {
   if (hint.maxAge !== undefined && (policy.maxAge === undefined || hint.maxAge < policy.maxAge)) policy.maxAge = hint.maxAge;
   if (hint.scope !== undefined && policy.scope !== 'PRIVATE') policy.scope = hint.scope;
 }
