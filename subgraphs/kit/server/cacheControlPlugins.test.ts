@@ -371,6 +371,28 @@ describe('subgraph Cache-Control where Apollo sees data the document does not sh
   });
 });
 
+describe('what the planner spares a subgraph', () => {
+  it('Apollo no longer wraps the resolvers or hands them info.cacheControl', async () => {
+    const typeDefs = parse('type Query { greeting: String @cacheControl(maxAge: 30) } directive @cacheControl(maxAge: Int) on FIELD_DEFINITION');
+    let seen: unknown = 'not called';
+    const greeting = (_: unknown, __: unknown, ___: unknown, info: { cacheControl?: unknown }) => {
+      seen = info.cacheControl;
+      return 'hello';
+    };
+    const schema = buildSubgraphSchema({ typeDefs, resolvers: { Query: { greeting } } as never });
+    const server = new ApolloServer({ schema, plugins: cacheControlPlugins() });
+    await server.start();
+    try {
+      expect((await ask(server, { query: '{ greeting }' })).cacheControl).toBe('max-age=30, public');
+      expect(seen).toBeUndefined();
+      // Apollo's per-field hook would have replaced the field's resolver with its wrapper.
+      expect(schema.getQueryType()!.getFields().greeting!.resolve).toBe(greeting);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('cacheControlHeader, as Apollo writes it', () => {
   it('merges a header already there, keeps one it cannot read, and refuses errors and maxAge 0', () => {
     expect(cacheControlHeader({ maxAge: 60 }, undefined, true)).toBe('max-age=60, public');
