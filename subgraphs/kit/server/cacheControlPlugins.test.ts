@@ -1,7 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext, type GraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
-import { startStandaloneServer } from '@apollo/server/standalone';
+import { ApolloServer, type GraphQLRequest } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   getNamedType,
@@ -18,17 +15,11 @@ import {
   type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLObjectType,
-  type GraphQLOutputType,
   type GraphQLSchema,
 } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHttpServer } from '../../../platform/http/startHttpServer.js';
-import { subgraphEntries, subgraphPaths } from '../../../platform/registry/services.js';
-import { parseGatewayConfig } from '../../../gateway/src/config.js';
-import { createGateway } from '../../../gateway/src/createGateway.js';
-import { disableApolloTelemetry } from '../../../gateway/src/plugins/telemetryOff.js';
-import { COLD_START_BUDGETS } from '../../../test/harness/coldStartBudgets.js';
-import { silentLogger } from '../../../test/harness/testSubgraphs.js';
+import { subgraphEntries } from '../../../platform/registry/services.js';
+import { ask, pairOver, subgraphSchema } from '../../../test/harness/cacheControlReference.js';
 import { cacheControlHeader, cacheControlPlugins } from './cacheControlPlugins.js';
 
 /**
@@ -36,40 +27,9 @@ import { cacheControlHeader, cacheControlPlugins } from './cacheControlPlugins.j
  * no longer by Apollo's plugin field by field. These tests hold it to Apollo's plugin as the
  * kit used it (`defaultMaxAge: 0`, headers on, mutations restricted to 0): the same header on
  * every operation of every subgraph's schema with every field answered, and never a more
- * cacheable one where Apollo sees data that the document does not show.
+ * cacheable one where Apollo sees data that the document does not show. The same comparison on
+ * what the gateway really sends: test/e2e/subgraphCacheControl.test.ts.
  */
-
-/** The kit's cache-control plugins before the planner: Apollo's, field by field. */
-function apolloPlugins(): ApolloServerPlugin<BaseContext>[] {
-  return [
-    ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }),
-    {
-      async requestDidStart() {
-        return {
-          async didResolveOperation({ operation, overallCachePolicy }) {
-            if (operation?.operation !== 'query') overallCachePolicy.restrict({ maxAge: 0 });
-          },
-        };
-      },
-    },
-  ];
-}
-
-/** Every field answered: objects, two items per list, the first member of an abstract type. */
-function mockResolver(schema: GraphQLSchema): GraphQLFieldResolver<unknown, unknown> {
-  const mock = (type: GraphQLOutputType): unknown => {
-    if (isNonNullType(type)) return mock(type.ofType);
-    if (isListType(type)) return [mock(type.ofType), mock(type.ofType)];
-    if (isEnumType(type)) return type.getValues()[0]!.value;
-    if (isLeafType(type)) return ({ ID: '1', String: 'text', Int: 1, Float: 1.5, Boolean: true } as Record<string, unknown>)[type.name] ?? 'x';
-    if (isAbstractType(type)) return { __typename: schema.getPossibleTypes(type)[0]!.name };
-    return {};
-  };
-  return (source, _args, _ctx, info) => {
-    const own = typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[info.fieldName] : undefined;
-    return own !== undefined ? own : mock(info.returnType);
-  };
-}
 
 /** A literal for a required argument of `type`. */
 function literal(type: GraphQLInputType): string {
@@ -135,38 +95,6 @@ function operationsOf(schema: GraphQLSchema): GraphQLRequest[] {
   return out;
 }
 
-interface Pair {
-  readonly apollo: ApolloServer;
-  readonly ours: ApolloServer;
-}
-
-/**
- * Apollo's plugin and ours over two copies of one schema: once a plugin hooks
- * `willResolveField`, Apollo wraps every resolver of the schema it runs on, and the wrapped
- * fields then no longer fall back to a server's own `fieldResolver`.
- */
-async function pairOver(makeSchema: () => GraphQLSchema, fieldResolver?: GraphQLFieldResolver<unknown, unknown>): Promise<Pair> {
-  const server = (plugins: ApolloServerPlugin<BaseContext>[]) => {
-    const schema = makeSchema();
-    return new ApolloServer({ schema, plugins, fieldResolver: fieldResolver ?? mockResolver(schema) });
-  };
-  const apollo = server(apolloPlugins());
-  const ours = server(cacheControlPlugins());
-  await apollo.start();
-  await ours.start();
-  return { apollo, ours };
-}
-
-interface Answer {
-  readonly cacheControl: string | undefined;
-  readonly body: unknown;
-}
-
-async function ask(server: ApolloServer, request: GraphQLRequest): Promise<Answer> {
-  const res = await server.executeOperation(request);
-  return { cacheControl: res.http.headers.get('cache-control'), body: res.body };
-}
-
 /** How cacheable a header is: no-store < private max-age < public max-age, then by max-age. */
 function cacheability(header: string | undefined): { maxAge: number; scope: 'none' | 'private' | 'public' } {
   const match = /^max-age=(\d+), (public|private)$/.exec(header ?? '');
@@ -180,8 +108,6 @@ function neverMoreCacheable(ours: string | undefined, apollo: string | undefined
   if (a.scope !== 'public') expect(o.scope, `${ours} against Apollo's ${apollo}`).not.toBe('public');
 }
 
-const schemaOf = (name: string) => buildSubgraphSchema({ typeDefs: parse(readFileSync(new URL(`../../../${subgraphPaths(name).schema}`, import.meta.url), 'utf8')) });
-
 describe('subgraph Cache-Control: the planner answers as Apollo’s cache-control plugin did', () => {
   const stops: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
@@ -190,8 +116,8 @@ describe('subgraph Cache-Control: the planner answers as Apollo’s cache-contro
   const headers = new Set<string>();
 
   it.each(subgraphEntries.map((s) => s.name))('%s: every root field, every entity type and a mutation of each kind get the same header and data', async (name) => {
-    const schema = schemaOf(name);
-    const { apollo, ours } = await pairOver(() => schemaOf(name));
+    const schema = subgraphSchema(name);
+    const { apollo, ours } = await pairOver(() => subgraphSchema(name));
     stops.push(() => apollo.stop(), () => ours.stop());
     for (const request of operationsOf(schema)) {
       const expected = await ask(apollo, request);
@@ -206,88 +132,7 @@ describe('subgraph Cache-Control: the planner answers as Apollo’s cache-contro
   it('those were not comparisons of two no-stores: each public maxAge of the schemas was among the answers', () => {
     expect([...headers].sort()).toEqual(['max-age=300, public', 'max-age=60, public', 'max-age=600, public', 'no-store']);
   });
-
-  it('the app’s queries through a gateway: every request the gateway sends a subgraph gets the same header', async () => {
-    disableApolloTelemetry(process.env);
-    const sent = new Map<string, { request: GraphQLRequest; apollo: string | undefined }[]>();
-    const pairs = new Map<string, Pair>();
-    const urls: string[] = [];
-    for (const { name } of subgraphEntries) {
-      const schema = schemaOf(name);
-      const pair = await pairOver(() => schemaOf(name));
-      stops.push(() => pair.ours.stop());
-      pairs.set(name, pair);
-      const requests: { request: GraphQLRequest; apollo: string | undefined }[] = [];
-      sent.set(name, requests);
-      // Apollo's plugin answers the gateway; a recorder keeps each request and the header Apollo set.
-      const recorded = new ApolloServer({
-        schema,
-        fieldResolver: mockResolver(schema),
-        plugins: [
-          ...apolloPlugins(),
-          {
-            async requestDidStart() {
-              return {
-                async willSendResponse({ request, response }) {
-                  requests.push({ request: { query: request.query!, variables: request.variables! }, apollo: response.http.headers.get('cache-control') });
-                },
-              };
-            },
-          },
-        ],
-      });
-      const { url } = await startStandaloneServer(recorded, { listen: { host: '127.0.0.1', port: 0 } });
-      stops.push(() => recorded.stop(), () => pair.apollo.stop());
-      urls.push(`${name}=${url}`);
-    }
-    const gateway = createGateway({
-      config: parseGatewayConfig({ GATEWAY_PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', SUBGRAPH_URLS: urls.join(','), ...COLD_START_BUDGETS }),
-      supergraphSdl: readFileSync(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8'),
-      logger: silentLogger,
-    });
-    await gateway.start();
-    stops.push(() => gateway.stop());
-    const http = await startHttpServer(gateway.handler, { host: '127.0.0.1', port: 0 });
-    stops.push(() => http.close(1_000));
-
-    const queries = appQueries();
-    expect(queries.map((q) => q.name)).toContain('HomeScreen');
-    for (const { name, body } of queries) {
-      const variables = Object.fromEntries([...body.matchAll(/\$(\w+): (ID|Int|String)!(?! =)/g)].map(([, v, t]) => [v, t === 'Int' ? 3 : '1']));
-      const res = await fetch(`${http.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: body, variables }) });
-      const json = (await res.json()) as { errors?: unknown };
-      expect(json.errors, name).toBeUndefined();
-    }
-
-    let compared = 0;
-    let entities = 0;
-    for (const [name, requests] of sent) {
-      for (const { request, apollo } of requests) {
-        expect((await ask(pairs.get(name)!.ours, request)).cacheControl, `${name}: ${request.query}`).toBe(apollo);
-        compared++;
-        if (request.query!.includes('_entities')) entities++;
-      }
-    }
-    expect(compared).toBeGreaterThanOrEqual(queries.length);
-    expect(entities).toBeGreaterThan(0);
-    // The home screen's three subgraphs, each cacheable for as long as its hints say.
-    const home = (name: string) => sent.get(name)!.map((r) => r.apollo);
-    expect(home('catalog')).toContain('max-age=60, public');
-    expect(home('reviews')).toContain('max-age=300, public');
-    expect(home('accounts')).toContain('max-age=600, public');
-  });
 });
-
-/** Every query of every app build the gateway accepts (the union of the manifests). */
-function appQueries(): { name: string; body: string }[] {
-  const dir = new URL('../../../schema/app-builds/', import.meta.url);
-  const out = new Map<string, string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    const manifest = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as { operations: { name: string; type: string; body: string }[] };
-    for (const op of manifest.operations) if (op.type === 'query') out.set(op.body, op.name);
-  }
-  return [...out].map(([body, name]) => ({ name, body }));
-}
 
 describe('subgraph Cache-Control where Apollo sees data the document does not show: never more cacheable', () => {
   const typeDefs = parse(`
