@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { ApolloServer, type GraphQLRequest } from '@apollo/server';
+import type { ApolloServer, GraphQLRequest } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from '../../gateway/src/config.js';
@@ -7,7 +7,8 @@ import { createGateway } from '../../gateway/src/createGateway.js';
 import { disableApolloTelemetry } from '../../gateway/src/plugins/telemetryOff.js';
 import { startHttpServer } from '../../platform/http/startHttpServer.js';
 import { subgraphEntries } from '../../platform/registry/services.js';
-import { apolloCacheControlPlugins, ask, mockResolver, pairOver, subgraphSchema, type Pair } from '../harness/cacheControlReference.js';
+import { cacheControlPlugins } from '../../subgraphs/kit/server/cacheControlPlugins.js';
+import { apolloCacheControlPlugins, ask, mockedServer, subgraphSchema } from '../harness/cacheControlReference.js';
 import { COLD_START_BUDGETS } from '../harness/coldStartBudgets.js';
 import { silentLogger } from '../harness/testSubgraphs.js';
 
@@ -26,34 +27,30 @@ describe('subgraph Cache-Control on the requests the gateway sends', () => {
   it('the app’s queries through a gateway: every request the gateway sends a subgraph gets the same header', async () => {
     disableApolloTelemetry(process.env);
     const sent = new Map<string, { request: GraphQLRequest; apollo: string | undefined }[]>();
-    const pairs = new Map<string, Pair>();
+    const ours = new Map<string, ApolloServer>();
     const urls: string[] = [];
     for (const { name } of subgraphEntries) {
-      const schema = subgraphSchema(name);
-      const pair = await pairOver(() => subgraphSchema(name));
-      stops.push(() => pair.ours.stop());
-      pairs.set(name, pair);
+      const kit = mockedServer(subgraphSchema(name), cacheControlPlugins());
+      await kit.start();
+      stops.push(() => kit.stop());
+      ours.set(name, kit);
       const requests: { request: GraphQLRequest; apollo: string | undefined }[] = [];
       sent.set(name, requests);
       // Apollo's plugin answers the gateway; a recorder keeps each request and the header Apollo set.
-      const recorded = new ApolloServer({
-        schema,
-        fieldResolver: mockResolver(schema),
-        plugins: [
-          ...apolloCacheControlPlugins(),
-          {
-            async requestDidStart() {
-              return {
-                async willSendResponse({ request, response }) {
-                  requests.push({ request: { query: request.query!, variables: request.variables! }, apollo: response.http.headers.get('cache-control') });
-                },
-              };
-            },
+      const recorded = mockedServer(subgraphSchema(name), [
+        ...apolloCacheControlPlugins(),
+        {
+          async requestDidStart() {
+            return {
+              async willSendResponse({ request, response }) {
+                requests.push({ request: { query: request.query!, variables: request.variables! }, apollo: response.http.headers.get('cache-control') });
+              },
+            };
           },
-        ],
-      });
+        },
+      ]);
       const { url } = await startStandaloneServer(recorded, { listen: { host: '127.0.0.1', port: 0 } });
-      stops.push(() => recorded.stop(), () => pair.apollo.stop());
+      stops.push(() => recorded.stop());
       urls.push(`${name}=${url}`);
     }
     const gateway = createGateway({
@@ -79,7 +76,7 @@ describe('subgraph Cache-Control on the requests the gateway sends', () => {
     let entities = 0;
     for (const [name, requests] of sent) {
       for (const { request, apollo } of requests) {
-        expect((await ask(pairs.get(name)!.ours, request)).cacheControl, `${name}: ${request.query}`).toBe(apollo);
+        expect((await ask(ours.get(name)!, request)).cacheControl, `${name}: ${request.query}`).toBe(apollo);
         compared++;
         if (request.query!.includes('_entities')) entities++;
       }

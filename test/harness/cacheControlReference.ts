@@ -48,18 +48,19 @@ export interface Pair {
   readonly ours: ApolloServer;
 }
 
+/** A server over `schema` whose fields answer as `mockResolver` makes them (or `fieldResolver`); not started. */
+export function mockedServer(schema: GraphQLSchema, plugins: ApolloServerPlugin<BaseContext>[], fieldResolver?: GraphQLFieldResolver<unknown, unknown>): ApolloServer {
+  return new ApolloServer({ schema, plugins, fieldResolver: fieldResolver ?? mockResolver(schema) });
+}
+
 /**
- * Apollo's plugin and ours over two copies of one schema: once a plugin hooks
+ * Apollo's plugin and ours over two copies of one schema, started: once a plugin hooks
  * `willResolveField`, Apollo wraps every resolver of the schema it runs on, and the wrapped
  * fields then no longer fall back to a server's own `fieldResolver`.
  */
 export async function pairOver(makeSchema: () => GraphQLSchema, fieldResolver?: GraphQLFieldResolver<unknown, unknown>): Promise<Pair> {
-  const server = (plugins: ApolloServerPlugin<BaseContext>[]) => {
-    const schema = makeSchema();
-    return new ApolloServer({ schema, plugins, fieldResolver: fieldResolver ?? mockResolver(schema) });
-  };
-  const apollo = server(apolloCacheControlPlugins());
-  const ours = server(cacheControlPlugins());
+  const apollo = mockedServer(makeSchema(), apolloCacheControlPlugins(), fieldResolver);
+  const ours = mockedServer(makeSchema(), cacheControlPlugins(), fieldResolver);
   await apollo.start();
   await ours.start();
   return { apollo, ours };

@@ -16,8 +16,8 @@ const UNCACHEABLE = 'no-store';
  *
  * The rules and the header are Apollo's cache-control plugin's, but the policy is worked out
  * once per document (`createCachePolicyPlanner`) instead of per field while it executes:
- * Apollo's plugin is turned off, because its `willResolveField` hook alone costs about a tenth
- * of a subgraph's CPU. A test compares the two on every operation the gateway sends.
+ * Apollo's plugin is turned off, because its `willResolveField` hook cost 7–10% of each
+ * subgraph's CPU on the home screen (one A/B measurement, December 2026). A test compares the two on every operation the gateway sends.
  */
 export function cacheControlPlugins<TContext extends BaseContext>(): ApolloServerPlugin<TContext>[] {
   let planner: CachePolicyPlanner | undefined;
@@ -52,13 +52,13 @@ export function cacheControlPlugins<TContext extends BaseContext>(): ApolloServe
  * `no-store`. `undefined`: leave the header there alone, as Apollo does with one it cannot read.
  */
 export function cacheControlHeader(policy: CacheHint, existing: string | undefined, full: boolean): string | undefined {
-  const existingHint = existing === undefined || existing === UNCACHEABLE ? undefined : cacheableHint(existing);
-  if (existing !== undefined && existing !== UNCACHEABLE && existingHint === undefined) return undefined;
+  if (existing === UNCACHEABLE) return UNCACHEABLE;
+  const existingHint = existing === undefined ? undefined : cacheableHint(existing);
+  if (existing !== undefined && existingHint === undefined) return undefined;
   const merged: Policy = {};
   restrict(merged, policy);
   if (existingHint) restrict(merged, existingHint);
-  if (full && existing !== UNCACHEABLE && merged.maxAge !== undefined && merged.maxAge > 0) return `max-age=${merged.maxAge}, ${(merged.scope ?? 'PUBLIC').toLowerCase()}`;
-  return UNCACHEABLE;
+  return full && merged.maxAge !== undefined && merged.maxAge > 0 ? `max-age=${merged.maxAge}, ${(merged.scope ?? 'PUBLIC').toLowerCase()}` : UNCACHEABLE;
 }
 
 /** `max-age=N, public|private` as a hint; anything else is not one Apollo would merge. */
